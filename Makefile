@@ -1,0 +1,45 @@
+# CGBookStore: `make run` (embedded, no services) and `make test` (real PostgreSQL + Redis).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+EMBEDDED_ENV := CGB_EMBEDDED=1 DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint stack migrate clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip check
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	$(EMBEDDED_ENV) $(PY) manage.py migrate --noinput
+	$(EMBEDDED_ENV) $(PY) manage.py import_goodbooks data/sample
+	$(EMBEDDED_ENV) $(PY) manage.py seed_demo --users 40 --topics 30 --posts 300
+	$(EMBEDDED_ENV) $(PY) manage.py ensure_demo_admin
+	$(EMBEDDED_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	eval "$$(scripts/services.sh)" && $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+stack: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/honcho start
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,61 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Ratings go from 1 to 5 stars in half steps.
+RATING_CHOICES = [(Decimal(n) / 2, str(Decimal(n) / 2).replace(".", ",")) for n in range(2, 11)]
+
+
+class BookReview(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="reviews")
+    rating = models.DecimalField(_("nota"), max_digits=2, decimal_places=1, choices=RATING_CHOICES)
+    title = models.CharField(_("título"), max_length=200, blank=True)
+    text = models.TextField(_("resenha"), max_length=10000, blank=True)
+    contains_spoilers = models.BooleanField(_("contém spoilers"), default=False)
+    would_recommend = models.BooleanField(_("recomendaria"), default=True)
+    is_public = models.BooleanField(_("pública"), default=True)
+    helpful_count = models.PositiveIntegerField(_("votos úteis"), default=0)
+    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("resenha")
+        verbose_name_plural = _("resenhas")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book"], name="accounts_review_unique_user_book"),
+            models.CheckConstraint(
+                condition=Q(rating__in=[value for value, _label in RATING_CHOICES]),
+                name="accounts_review_rating_half_steps",
+            ),
+        ]
+        indexes = [
+            # Public reviews on the book page, most helpful then newest.
+            models.Index(
+                fields=["book", "-helpful_count", "-created_at"],
+                condition=Q(is_public=True),
+                name="accounts_review_book_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.book} · {self.rating}"
+
+
+class ReviewHelpfulVote(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(BookReview, on_delete=models.CASCADE, related_name="helpful_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("voto útil")
+        verbose_name_plural = _("votos úteis")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review"], name="accounts_helpful_unique_user_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.review_id}"

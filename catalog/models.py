@@ -1,0 +1,104 @@
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Author(models.Model):
+    name = models.CharField(_("nome"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("autor")
+        verbose_name_plural = _("autores")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:author_detail", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    """A curated genre shown in navigation (e.g. "Fantasia"), mapped from goodbooks shelves."""
+
+    name = models.CharField(_("nome"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("categoria")
+        verbose_name_plural = _("categorias")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category_detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A reader-made shelf name from goodbooks (e.g. "young-adult"): fine-grained, many."""
+
+    name = models.CharField(_("nome"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Book(models.Model):
+    goodreads_id = models.PositiveIntegerField(_("id no Goodreads"), unique=True, null=True, blank=True)
+    title = models.CharField(_("título"), max_length=500)
+    original_title = models.CharField(_("título original"), max_length=500, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    authors = models.ManyToManyField(Author, related_name="books", verbose_name=_("autores"))
+    # Denormalised "A, B" for lists and search, kept in step with `authors` by the services.
+    author_names = models.CharField(_("autores (texto)"), max_length=1000, blank=True)
+    categories = models.ManyToManyField(Category, related_name="books", blank=True, verbose_name=_("categorias"))
+    tags = models.ManyToManyField(Tag, related_name="books", blank=True, verbose_name=_("tags"))
+    publication_year = models.SmallIntegerField(_("ano de publicação"), null=True, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    isbn13 = models.CharField(_("ISBN-13"), max_length=13, blank=True)
+    language_code = models.CharField(_("idioma"), max_length=10, blank=True)
+    pages = models.PositiveIntegerField(_("páginas"), null=True, blank=True)
+    description = models.TextField(_("descrição"), blank=True)
+    cover_url = models.URLField(_("capa (URL)"), max_length=500, blank=True)
+    # Rating aggregates of CGBookStore reviews, maintained by review services and
+    # reconciled by a periodic task; never computed per request.
+    average_rating = models.DecimalField(_("nota média"), max_digits=3, decimal_places=2, default=Decimal("0"))
+    ratings_count = models.PositiveIntegerField(_("avaliações"), default=0)
+    # Filled from title + author_names on PostgreSQL only (GIN index); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("livro")
+        verbose_name_plural = _("livros")
+        indexes = [
+            # Catalog sorted by rating / year (catalog list page).
+            models.Index(fields=["-average_rating", "-ratings_count"], name="catalog_book_rating_idx"),
+            models.Index(fields=["-publication_year", "title"], name="catalog_book_year_idx"),
+            models.Index(fields=["isbn13"], name="catalog_book_isbn13_idx"),
+            models.Index(fields=["isbn"], name="catalog_book_isbn_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:book_detail", kwargs={"slug": self.slug})
+
+    @property
+    def cover_hue(self) -> int:
+        """A stable colour for the generated placeholder cover."""
+        return (self.pk or 0) * 47 % 360

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("livros/", include("catalog.urls")),
+    path("leitores/", include("accounts.urls")),
+    path("debates/", include("debates.urls")),
+    path("conta/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if "debug_toolbar" in settings.INSTALLED_APPS:
+    urlpatterns += [path("__debug__/", include("debug_toolbar.urls"))]

@@ -1,0 +1,33 @@
+"""Test-wide setup: real PostgreSQL and Redis (see `scripts/services.sh`), isolated caches."""
+
+import pytest
+
+
+def clear_test_cache():
+    """Remove this worker's keys only; never FLUSHDB a shared Redis."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_test_cache()
+    yield
+    clear_test_cache()
+
+
+@pytest.fixture
+def user(db):
+    from core.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client

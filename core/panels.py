@@ -1,0 +1,35 @@
+"""Page sections contributed by higher apps, so lower apps never import upwards.
+
+A page owned by a lower app (the home page in `core`, the book page in `catalog`) asks
+this registry for its panels; `accounts`, `debates` and later apps register theirs in
+`AppConfig.ready()`. A panel is a function `(request, obj) -> str` returning rendered
+HTML; each one must cost a fixed number of queries (or a cache read).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+PanelRenderer = Callable[[HttpRequest, object], str]
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    order: int
+    render: PanelRenderer
+
+
+_registry: dict[str, dict[str, Panel]] = {}
+
+
+def register_panel(page: str, *, name: str, order: int, render: PanelRenderer) -> None:
+    """Register (or replace, by name) a panel on `page` ("home", "book", "profile")."""
+    _registry.setdefault(page, {})[name] = Panel(name=name, order=order, render=render)
+
+
+def render_panels(page: str, request: HttpRequest, obj: object = None) -> list[SafeString]:
+    panels = sorted(_registry.get(page, {}).values(), key=lambda panel: panel.order)
+    return [mark_safe(panel.render(request, obj)) for panel in panels]

@@ -1,0 +1,10 @@
+"""Loaded by pytest (`-p core.tests.environment`) before Django reads its settings."""
+
+import os
+
+# Each xdist worker gets its own cache key space in the shared Redis.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"cgbtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+# Tasks run in-process unless a test starts a real worker.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("STATIC_MANIFEST", "false")
