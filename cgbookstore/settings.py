@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "catalog",
     "accounts",
     "debates",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "cgbookstore.urls"
@@ -182,6 +184,22 @@ ACCOUNT_RATE_LIMITS = {
 }
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CGBookStore <nao-responda@cgbookstore.local>")
+
+# --- Rate limits ---------------------------------------------------------------------------
+# name → "count/period" (s, m, h, d). Counters live in the shared cache (Redis).
+RATELIMITS = {
+    "post_create": env("RATELIMIT_POST_CREATE", default="60/h"),
+    "topic_create": env("RATELIMIT_TOPIC_CREATE", default="20/h"),
+    "vote": env("RATELIMIT_VOTE", default="100/h"),
+    "debates_list": env("RATELIMIT_DEBATES_LIST", default="200/h"),
+    "review_write": env("RATELIMIT_REVIEW_WRITE", default="60/h"),
+    "shelf_write": env("RATELIMIT_SHELF_WRITE", default="300/h"),
+}
+RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
+# Proxies in front of the app whose X-Forwarded-For we trust (nginx: 1). 0 = ignore the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# With the cache unreachable, serve rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "pt-br"

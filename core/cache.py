@@ -1,0 +1,77 @@
+"""Cache helpers every app builds on: cached reads (misses included) and versioned keys.
+
+Apps keep their own key builders in `<app>/cache.py`; this module only provides the
+mechanics. Invalidation bumps a namespace version, so no code hunts for stale keys and
+nothing ever calls `cache.clear()` (sessions and rate-limit counters share the cache).
+If Redis is down, django-redis is configured to ignore errors: every read is a miss,
+builders run against the database, and the page is still served.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+VERSION_KEY = "ver:{namespace}"
+
+
+def _version_key(namespace: str) -> str:
+    return VERSION_KEY.format(namespace=namespace)
+
+
+def namespace_version(namespace: str) -> int:
+    """The current version of a namespace; a fresh one is created on first use."""
+    key = _version_key(namespace)
+    version = cache.get(key)
+    if version is None:
+        # Start from the clock so a lost version key (eviction, restart) never reuses
+        # an old version whose stale entries may still be in the cache.
+        version = int(time.time() * 1000)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return version
+
+
+def versioned_key(namespace: str, *parts: object) -> str:
+    """`namespace:v<version>:part1:part2` — all keys of a namespace go stale at once on bump."""
+    suffix = ":".join(str(part) for part in parts)
+    return f"{namespace}:v{namespace_version(namespace)}:{suffix}"
+
+
+def bump_namespace(namespace: str) -> None:
+    """Invalidate every key of `namespace` (after the current transaction commits)."""
+
+    def bump():
+        key = _version_key(namespace)
+        try:
+            cache.incr(key)
+        except ValueError:  # not set yet (or evicted): any new value invalidates
+            cache.set(key, int(time.time() * 1000), timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def delete_on_commit(*keys: str) -> None:
+    """Delete exact keys once the transaction commits, so no reader refills them with old rows."""
+    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+
+
+def cached(key: str, build: Callable[[], T], timeout: int | None = None) -> T:
+    """Return the cached value for `key`, building and storing it on a miss.
+
+    The value is stored wrapped in a 1-tuple so that a cached `None` (e.g. "no such
+    book") is a hit, not a miss that queries the database again.
+    """
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
+    value = build()
+    cache.set(key, (value,), timeout if timeout is not None else cache.default_timeout)
+    return value
