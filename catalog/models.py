@@ -56,6 +56,8 @@ class Tag(models.Model):
 
 
 class Book(models.Model):
+    # goodbooks-10k's own book_id (the id its ratings files use) and Goodreads' id.
+    goodbooks_id = models.PositiveIntegerField(_("id no goodbooks"), unique=True, null=True, blank=True)
     goodreads_id = models.PositiveIntegerField(_("id no Goodreads"), unique=True, null=True, blank=True)
     title = models.CharField(_("título"), max_length=500)
     original_title = models.CharField(_("título original"), max_length=500, blank=True)
