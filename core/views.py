@@ -1,7 +1,27 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 
+from core.health import readiness
 from core.panels import render_panels
 
 
 def home(request):
     return render(request, "core/home.html", {"panels": render_panels("home", request)})
+
+
+def healthz(request):
+    """Liveness: the process answers. No I/O, so a slow database never kills the pod."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Readiness: database, cache and broker reachable, each with its latency."""
+    results = readiness()
+    ready = all(result.ok for result in results)
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {r.name: {"ok": r.ok, "latency_ms": r.latency_ms, "detail": r.detail} for r in results},
+    }
+    if not ready:
+        body["failing"] = [r.name for r in results if not r.ok]
+    return JsonResponse(body, status=200 if ready else 503)
