@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RateLimitMiddleware",
+    "core.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "cgbookstore.urls"
@@ -158,6 +159,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Sao_Paulo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXTENDED = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Synced into django-celery-beat's tables when beat starts; edit the times in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
+    "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
+}
 
 # --- Auth (django-allauth) ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,9 +1,14 @@
+import logging
+
+from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 
 from core.ratelimit import RateLimitExceeded
+
+logger = logging.getLogger(__name__)
 
 
 def wants_json(request) -> bool:
@@ -34,4 +39,26 @@ class RateLimitMiddleware:
         else:
             response = render(request, "429.html", {"message": message, "retry_after": retry_after}, status=429)
         response["Retry-After"] = str(retry_after)
+        return response
+
+
+class StatementTimeoutMiddleware:
+    """A query cut off by PostgreSQL's statement_timeout becomes a clean 503, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and type(exception.__cause__).__name__ == "QueryCanceled"):
+            return None
+        logger.warning("statement timeout on %s", request.path)
+        message = _("A página demorou demais para responder. Tente novamente em instantes.")
+        if wants_json(request):
+            response = JsonResponse({"error": message, "status": 503}, status=503)
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
         return response

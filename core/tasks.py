@@ -29,7 +29,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(send)
 
 
-@shared_task(name="core.ping", acks_late=True, time_limit=30)
+@shared_task(name="core.ping", acks_late=True, soft_time_limit=20, time_limit=30)
 def ping() -> str:
     """A round trip through broker, worker and result backend (check_scalability, tests)."""
     return "pong"

@@ -22,3 +22,15 @@ def run_warmers() -> dict[str, int]:
             logger.exception("cache warmer %s failed", name)
             written[name] = -1
     return written
+
+
+_hot_pages: dict[str, Callable[[], str | None]] = {}
+
+
+def register_hot_page(name: str, url: Callable[[], str | None]) -> None:
+    """A page that must stay fast; `url()` gives a representative URL (None: no data yet)."""
+    _hot_pages[name] = url
+
+
+def hot_page_urls() -> list[tuple[str, str]]:
+    return [(name, url) for name, provider in _hot_pages.items() if (url := provider())]
