@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Leitores"
+
+    def ready(self):
+        from accounts import panels, signals  # noqa: F401  (connect receivers)
+        from core.panels import register_panel
+
+        register_panel("home", name="accounts_continue_reading", order=5, render=panels.continue_reading_panel)
+        register_panel("book", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
+        register_panel("book", name="accounts_reviews", order=30, render=panels.book_reviews_panel)

@@ -1,0 +1,22 @@
+"""Cache keys of the accounts app.
+
+The book page's "Avaliações" panel (histogram, average, top public reviews) is cached per
+book under a versioned namespace; any review or helpful-vote write bumps that book's
+version after commit, so the next request rebuilds it. Viewer-specific state (their own
+helpful votes) is never cached here.
+"""
+
+from core.cache import bump_namespace, versioned_key
+
+
+def book_reviews_namespace(book_id: int) -> str:
+    return f"accounts:book:{book_id}:reviews"
+
+
+def book_reviews_summary_key(book_id: int) -> str:
+    return versioned_key(book_reviews_namespace(book_id), "summary")
+
+
+def flush_book_reviews(*, book_id: int) -> None:
+    """Invalidate every cached review dataset of one book (on commit)."""
+    bump_namespace(book_reviews_namespace(book_id))

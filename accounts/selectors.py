@@ -1,0 +1,192 @@
+"""Reads of the accounts app, shaped so templates never query."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Floor, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.cache import book_reviews_summary_key
+from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote
+from catalog.models import Book
+from core.cache import cached
+
+ShelfType = BookShelf.ShelfType
+TOP_REVIEWS = 10
+STATS_MONTHS = 12
+
+
+def profile_user_get(*, username: str) -> AbstractBaseUser:
+    """The user behind a profile URL, with the profile and favourite categories loaded."""
+    return get_object_or_404(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("profile")
+        .prefetch_related("profile__favorite_categories"),
+        username=username,
+    )
+
+
+def can_see_shelves(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> bool:
+    return viewer.pk == owner.pk or owner.profile.shelves_public
+
+
+def shelf_counts(*, user: AbstractBaseUser) -> list[dict]:
+    """Books per shelf, status shelves first in their natural order, then custom ones by name."""
+    rows = BookShelf.objects.filter(user=user).values("shelf_type", "custom_name").annotate(count=Count("id"))
+    order = {value: index for index, value in enumerate(ShelfType.values)}
+    labels = dict(ShelfType.choices)
+    shelves = [
+        {
+            "shelf_type": row["shelf_type"],
+            "custom_name": row["custom_name"],
+            "label": row["custom_name"] or labels[row["shelf_type"]],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+    return sorted(shelves, key=lambda shelf: (order[shelf["shelf_type"]], shelf["custom_name"].lower()))
+
+
+def shelf_entries(*, user: AbstractBaseUser, shelf_type: str = "", custom_name: str = "") -> QuerySet[BookShelf]:
+    entries = BookShelf.objects.filter(user=user).select_related("book").order_by("-added_at", "-id")
+    if shelf_type:
+        entries = entries.filter(shelf_type=shelf_type)
+        if shelf_type == ShelfType.CUSTOM and custom_name:
+            entries = entries.filter(custom_name__iexact=custom_name)
+    return entries
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    starts, year, month = [], today.year, today.month
+    for _i in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def reading_stats(*, user: AbstractBaseUser, today: date | None = None) -> list[dict]:
+    """Books finished and pages read per month for the last 12 months, oldest first.
+
+    Pages come from the reader's own progress (their edition) when there is one, else
+    from the catalog's page count. One grouped query.
+    """
+    today = today or timezone.localdate()
+    months = _month_starts(today, STATS_MONTHS)
+    reader_pages = ReadingProgress.objects.filter(user=OuterRef("user"), book=OuterRef("book")).values("total_pages")
+    rows = (
+        BookShelf.objects.filter(user=user, shelf_type=ShelfType.READ, finished_at__gte=months[0])
+        .annotate(
+            month=TruncMonth("finished_at"),
+            book_pages=Coalesce(Subquery(reader_pages[:1]), "book__pages", 0, output_field=IntegerField()),
+        )
+        .values("month")
+        .annotate(books=Count("id"), pages=Sum("book_pages"))
+    )
+    by_month = {row["month"]: row for row in rows}
+    return [
+        {
+            "month": month,
+            "books": by_month[month]["books"] if month in by_month else 0,
+            "pages": by_month[month]["pages"] or 0 if month in by_month else 0,
+        }
+        for month in months
+    ]
+
+
+def recent_shelf_entries(*, user: AbstractBaseUser, limit: int = 12) -> list[BookShelf]:
+    return list(shelf_entries(user=user)[:limit])
+
+
+# --- Book page ----------------------------------------------------------------------------
+
+
+def viewer_book_state(*, user: AbstractBaseUser, book: Book) -> dict:
+    """The viewer's shelves, progress and review for one book (fixed 4 queries)."""
+    entries = list(BookShelf.objects.filter(user=user, book=book))
+    custom_names = list(
+        BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM)
+        .values_list("custom_name", flat=True)
+        .distinct()
+        .order_by("custom_name")[:50]
+    )
+    status = next((entry for entry in entries if entry.shelf_type in BookShelf.STATUS_SHELVES), None)
+    return {
+        "status_entry": status,
+        "on_favorites": any(entry.shelf_type == ShelfType.FAVORITES for entry in entries),
+        "custom_entries": [entry for entry in entries if entry.shelf_type == ShelfType.CUSTOM],
+        "custom_names": custom_names,
+        "progress": ReadingProgress.objects.filter(user=user, book=book).first(),
+        "own_review": BookReview.objects.filter(user=user, book=book).first(),
+    }
+
+
+def public_reviews(*, book: Book) -> QuerySet[BookReview]:
+    """Public reviews of a book, most helpful first (served by accounts_review_book_idx)."""
+    return (
+        BookReview.objects.filter(book=book, is_public=True)
+        .select_related("user")
+        .order_by("-helpful_count", "-created_at", "-id")
+    )
+
+
+def _build_reviews_summary(book_id: int) -> dict:
+    # Half stars count in their floor bucket (4,5 → 4 estrelas).
+    buckets = (
+        BookReview.objects.filter(book_id=book_id)
+        .annotate(star=Floor("rating"))
+        .values("star")
+        .annotate(count=Count("id"), total=Sum("rating"), public=Count("id", filter=Q(is_public=True)))
+    )
+    counts = {star: 0 for star in range(1, 6)}
+    total_count, total_sum, public_count = 0, Decimal("0"), 0
+    for row in buckets:
+        counts[int(row["star"])] = row["count"]
+        total_count += row["count"]
+        total_sum += row["total"]
+        public_count += row["public"]
+    top = max(counts.values()) or 1
+    return {
+        "count": total_count,
+        "average": (total_sum / total_count).quantize(Decimal("0.01")) if total_count else None,
+        "histogram": [
+            {"star": star, "count": counts[star], "percent": round(counts[star] * 100 / top)}
+            for star in range(5, 0, -1)
+        ],
+        "public_count": public_count,
+        "reviews": list(public_reviews(book=book_id)[:TOP_REVIEWS]),
+    }
+
+
+def book_reviews_summary(*, book: Book) -> dict:
+    """Rating summary and top public reviews of a book, cached per book (2 queries on a miss)."""
+    return cached(book_reviews_summary_key(book.pk), lambda: _build_reviews_summary(book.pk))
+
+
+def helpful_review_ids(*, user: AbstractBaseUser, reviews: list[BookReview]) -> set[int]:
+    """Which of `reviews` the viewer marked useful, in one query (none for anonymous)."""
+    if not user.is_authenticated or not reviews:
+        return set()
+    return set(
+        ReviewHelpfulVote.objects.filter(user=user, review__in=[review.pk for review in reviews]).values_list(
+            "review_id", flat=True
+        )
+    )
+
+
+def continue_reading(*, user: AbstractBaseUser, limit: int = 6) -> list[ReadingProgress]:
+    return list(
+        ReadingProgress.objects.filter(
+            user=user,
+            finished_at__isnull=True,
+            is_abandoned=False,
+            book__shelf_entries__user=user,
+            book__shelf_entries__shelf_type=ShelfType.READING,
+        )
+        .select_related("book")
+        .order_by("-updated_at")[:limit]
+    )

@@ -1,0 +1,318 @@
+"""Writes of the accounts app: shelves, reading progress, reviews, profile.
+
+Every function is keyword-only, runs in one transaction and validates before saving, so
+a bad input leaves no half-written row. Errors are `ValidationError`s with pt-BR text.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.cache import flush_book_reviews
+from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote
+from accounts.models.book_review import RATING_CHOICES
+from catalog.models import Book, Category
+
+ShelfType = BookShelf.ShelfType
+CUSTOM_NAME_MAX = 60
+VALID_RATINGS = {value for value, _label in RATING_CHOICES}
+
+
+class ReviewExists(ValidationError):
+    """A reader reviews a book once; answered with 409 by the views."""
+
+
+# --- Shelves ------------------------------------------------------------------------------
+
+
+def _clean_custom_name(shelf_type: str, custom_name: str) -> str:
+    if shelf_type != ShelfType.CUSTOM:
+        return ""
+    name = " ".join((custom_name or "").split())
+    if not name:
+        raise ValidationError(_("Dê um nome à estante."))
+    if len(name) > CUSTOM_NAME_MAX:
+        raise ValidationError(_("O nome da estante pode ter no máximo %(max)d caracteres.") % {"max": CUSTOM_NAME_MAX})
+    return name
+
+
+def _canonical_custom_name(*, user: AbstractBaseUser, name: str) -> str:
+    """Reuse the spelling of an existing shelf: "Clássicos" and "clássicos" are one shelf."""
+    existing = (
+        BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM, custom_name__iexact=name)
+        .values_list("custom_name", flat=True)
+        .first()
+    )
+    return existing or name
+
+
+def _check_shelf_type(shelf_type: str) -> None:
+    if shelf_type not in ShelfType.values:
+        raise ValidationError(_("Estante desconhecida."))
+
+
+@transaction.atomic
+def shelf_move(*, user: AbstractBaseUser, book: Book, shelf_type: str) -> BookShelf:
+    """Put `book` on a reading-status shelf, replacing its previous status entry."""
+    if shelf_type not in BookShelf.STATUS_SHELVES:
+        raise ValidationError(_("Só é possível mover entre Quero ler, Lendo, Lidos e Abandonados."))
+    today = timezone.localdate()
+    entry = (
+        BookShelf.objects.select_for_update()
+        .filter(user=user, book=book, shelf_type__in=BookShelf.STATUS_SHELVES)
+        .first()
+    )
+    if entry is None:
+        entry = BookShelf(user=user, book=book)
+    elif entry.shelf_type == shelf_type:
+        return entry
+    entry.shelf_type = shelf_type
+    entry.added_at = timezone.now()
+    if shelf_type == ShelfType.WANT_TO_READ:
+        entry.started_at = entry.finished_at = None
+    elif shelf_type == ShelfType.READING:
+        entry.started_at = entry.started_at or today
+        entry.finished_at = None
+    elif shelf_type == ShelfType.READ:
+        entry.started_at = entry.started_at or today
+        entry.finished_at = today
+    entry.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:  # a concurrent request put it on a status shelf first
+        raise ValidationError(_("O livro acabou de mudar de estante. Tente novamente.")) from exc
+    _sync_progress_with_shelf(user=user, book=book, shelf_type=shelf_type, today=today)
+    return entry
+
+
+def _sync_progress_with_shelf(*, user, book: Book, shelf_type: str, today) -> None:
+    progress = ReadingProgress.objects.select_for_update().filter(user=user, book=book).first()
+    if shelf_type == ShelfType.READING:
+        if progress is None:
+            if book.pages:
+                ReadingProgress.objects.create(user=user, book=book, total_pages=book.pages, started_at=today)
+        elif progress.is_abandoned or progress.finished_at:
+            ReadingProgress.objects.filter(pk=progress.pk).update(
+                is_abandoned=False, abandoned_at=None, finished_at=None
+            )
+    elif progress is None:
+        return
+    elif shelf_type == ShelfType.READ:
+        ReadingProgress.objects.filter(pk=progress.pk).update(
+            finished_at=today, current_page=F("total_pages"), is_abandoned=False, abandoned_at=None
+        )
+    elif shelf_type == ShelfType.ABANDONED and not progress.is_abandoned:
+        ReadingProgress.objects.filter(pk=progress.pk).update(is_abandoned=True, abandoned_at=timezone.now())
+
+
+@transaction.atomic
+def shelf_add(*, user: AbstractBaseUser, book: Book, shelf_type: str, custom_name: str = "") -> BookShelf:
+    """Add `book` to a shelf. Status shelves move the book (one status per book)."""
+    _check_shelf_type(shelf_type)
+    if shelf_type in BookShelf.STATUS_SHELVES:
+        return shelf_move(user=user, book=book, shelf_type=shelf_type)
+    name = _clean_custom_name(shelf_type, custom_name)
+    if name:
+        name = _canonical_custom_name(user=user, name=name)
+    entry = BookShelf.objects.filter(user=user, book=book, shelf_type=shelf_type, custom_name=name).first()
+    if entry:
+        return entry
+    entry = BookShelf(user=user, book=book, shelf_type=shelf_type, custom_name=name)
+    entry.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # the same add raced us: the shelf already holds the book
+        entry = BookShelf.objects.get(user=user, book=book, shelf_type=shelf_type, custom_name=name)
+    return entry
+
+
+@transaction.atomic
+def shelf_remove(*, user: AbstractBaseUser, book: Book, shelf_type: str, custom_name: str = "") -> bool:
+    """Take `book` off one shelf; True if something was removed."""
+    _check_shelf_type(shelf_type)
+    entries = BookShelf.objects.filter(user=user, book=book, shelf_type=shelf_type)
+    if shelf_type == ShelfType.CUSTOM:
+        entries = entries.filter(custom_name__iexact=_clean_custom_name(shelf_type, custom_name))
+    deleted, _detail = entries.delete()
+    return bool(deleted)
+
+
+# --- Reading progress ---------------------------------------------------------------------
+
+
+def _validated_progress(progress: ReadingProgress) -> ReadingProgress:
+    if progress.total_pages is None or progress.total_pages < 1:
+        raise ValidationError({"total_pages": _("Informe o total de páginas (pelo menos 1).")})
+    if progress.current_page > progress.total_pages:
+        raise ValidationError({"current_page": _("A página atual não pode passar do total de páginas.")})
+    progress.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
+    return progress
+
+
+@transaction.atomic
+def progress_start(*, user: AbstractBaseUser, book: Book, total_pages: int | None = None) -> ReadingProgress:
+    """Start (or resume) tracking a reading; the book goes to Lendo."""
+    progress = ReadingProgress.objects.select_for_update().filter(user=user, book=book).first()
+    if progress is None:
+        progress = ReadingProgress(user=user, book=book, total_pages=total_pages or book.pages)
+        _validated_progress(progress).save()
+    shelf_move(user=user, book=book, shelf_type=ShelfType.READING)
+    progress.refresh_from_db()
+    return progress
+
+
+@transaction.atomic
+def progress_update(
+    *,
+    progress: ReadingProgress,
+    current_page: int,
+    total_pages: int | None = None,
+    deadline=None,
+    notes: str | None = None,
+) -> ReadingProgress:
+    """Record the current page; reaching the last page moves the book to Lidos."""
+    progress = ReadingProgress.objects.select_for_update().select_related("book").get(pk=progress.pk)
+    if current_page is None or current_page < 0:
+        raise ValidationError({"current_page": _("Informe uma página válida.")})
+    progress.current_page = current_page
+    if total_pages is not None:
+        progress.total_pages = total_pages
+    if deadline is not None:
+        progress.deadline = deadline
+    if notes is not None:
+        progress.notes = notes
+    _validated_progress(progress).save()
+    if progress.current_page == progress.total_pages and not progress.finished_at:
+        shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.READ)
+        progress.refresh_from_db()
+    return progress
+
+
+@transaction.atomic
+def progress_abandon(*, progress: ReadingProgress) -> ReadingProgress:
+    shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.ABANDONED)
+    progress.refresh_from_db()
+    return progress
+
+
+@transaction.atomic
+def progress_restore(*, progress: ReadingProgress) -> ReadingProgress:
+    """Pick an abandoned reading up again where it stopped (back to Lendo)."""
+    shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.READING)
+    progress.refresh_from_db()
+    return progress
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def _clean_rating(rating) -> Decimal:
+    try:
+        value = Decimal(str(rating).replace(",", "."))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"rating": _("Dê uma nota de 1 a 5 estrelas.")}) from exc
+    if value not in VALID_RATINGS:
+        raise ValidationError({"rating": _("A nota vai de 1 a 5, em passos de meia estrela.")})
+    return value
+
+
+def book_rating_refresh(*, book_id: int) -> None:
+    """Recompute a book's average and count from all its reviews (public and private).
+
+    Callers hold the book row lock, so two concurrent review writes cannot interleave
+    their recomputations and leave a stale aggregate.
+    """
+    stats = BookReview.objects.filter(book_id=book_id).aggregate(avg=Avg("rating"), count=Count("id"))
+    average = (stats["avg"] or Decimal("0")).quantize(Decimal("0.01"))
+    Book.objects.filter(pk=book_id).update(average_rating=average, ratings_count=stats["count"])
+
+
+def _lock_book(book_id: int) -> None:
+    Book.objects.select_for_update().filter(pk=book_id).values_list("pk", flat=True).first()
+
+
+REVIEW_FIELDS = ("title", "text", "contains_spoilers", "would_recommend", "is_public")
+
+
+@transaction.atomic
+def review_create(*, user: AbstractBaseUser, book: Book, rating, **fields) -> BookReview:
+    _lock_book(book.pk)
+    if BookReview.objects.filter(user=user, book=book).exists():
+        raise ReviewExists(_("Você já avaliou este livro."))
+    review = BookReview(user=user, book=book, rating=_clean_rating(rating))
+    for name in REVIEW_FIELDS:
+        if name in fields:
+            setattr(review, name, fields[name])
+    review.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
+    review.save()
+    book_rating_refresh(book_id=book.pk)
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **fields) -> BookReview:
+    if review.user_id != user.pk:
+        raise PermissionDenied(_("Você só pode editar as suas próprias resenhas."))
+    _lock_book(review.book_id)
+    review = BookReview.objects.select_for_update().get(pk=review.pk)
+    if rating is not None:
+        review.rating = _clean_rating(rating)
+    for name in REVIEW_FIELDS:
+        if name in fields:
+            setattr(review, name, fields[name])
+    review.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
+    review.save()
+    book_rating_refresh(book_id=review.book_id)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: BookReview, user: AbstractBaseUser) -> None:
+    if review.user_id != user.pk:
+        raise PermissionDenied(_("Você só pode excluir as suas próprias resenhas."))
+    _lock_book(review.book_id)
+    book_id = review.book_id
+    review.delete()
+    book_rating_refresh(book_id=book_id)
+
+
+@transaction.atomic
+def review_mark_helpful(*, review: BookReview, user: AbstractBaseUser) -> bool:
+    """Toggle the reader's "útil" vote; returns True when the vote is now on."""
+    if review.user_id == user.pk:
+        raise PermissionDenied(_("Você não pode marcar a sua própria resenha como útil."))
+    # Lock the review so a double click cannot count twice or go below zero.
+    BookReview.objects.select_for_update().filter(pk=review.pk).values_list("pk", flat=True).first()
+    deleted, _detail = ReviewHelpfulVote.objects.filter(user=user, review=review).delete()
+    if deleted:
+        BookReview.objects.filter(pk=review.pk, helpful_count__gt=0).update(helpful_count=F("helpful_count") - 1)
+        voted = False
+    else:
+        ReviewHelpfulVote.objects.create(user=user, review=review)
+        BookReview.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+        voted = True
+    flush_book_reviews(book_id=review.book_id)
+    return voted
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(
+    *, profile: Profile, bio: str, shelves_public: bool, favorite_categories: list[Category] | None = None
+) -> Profile:
+    profile.bio = bio.strip()
+    profile.shelves_public = shelves_public
+    profile.full_clean()
+    profile.save()
+    if favorite_categories is not None:
+        profile.favorite_categories.set(favorite_categories)
+    return profile

@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import panels, selectors, services
+from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm
+from accounts.models import BookReview, BookShelf, ReadingProgress
+from catalog.models import Book
+from core.panels import render_panels
+from core.ratelimit import rate_limit
+
+SHELF_PAGE_SIZE = 24
+REVIEWS_PAGE_SIZE = 20
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _error_messages(error) -> list[str]:
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [message for messages_ in error.values() for message in messages_]  # form.errors
+
+
+def _fail(request, book: Book, error, *, status: int = 422):
+    """A rejected write: the re-rendered panel for htmx, a small error page otherwise."""
+    errors = _error_messages(error)
+    if request.htmx:
+        context = panels.book_shelf_context(request, book, errors=errors)
+        html = render_to_string("accounts/panels/book_shelf.html", context, request=request)
+        return HttpResponse(html, status=status)
+    context = {"book": book, "errors": errors}
+    return render(request, "accounts/form_error.html", context, status=status)
+
+
+def _done(request, book: Book, message: str):
+    if request.htmx:
+        return HttpResponse(panels.book_shelf_panel(request, book))
+    messages.success(request, message)
+    return _back(request, book.get_absolute_url())
+
+
+def _own_progress(request, pk: int) -> ReadingProgress:
+    progress = get_object_or_404(ReadingProgress.objects.select_related("book", "user"), pk=pk)
+    if progress.user_id != request.user.pk:
+        raise PermissionDenied(_("Este progresso de leitura é de outro leitor."))
+    return progress
+
+
+def _own_review(request, pk: int) -> BookReview:
+    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk)
+    if review.user_id != request.user.pk:
+        raise PermissionDenied(_("Esta resenha é de outro leitor."))
+    return review
+
+
+# --- profile ------------------------------------------------------------------------------
+
+
+def profile(request, username: str):
+    owner = selectors.profile_user_get(username=username)
+    shelves_visible = selectors.can_see_shelves(viewer=request.user, owner=owner)
+    context = {
+        "profile_user": owner,
+        "profile": owner.profile,
+        "is_owner": request.user.pk == owner.pk,
+        "shelves_visible": shelves_visible,
+    }
+    if shelves_visible:
+        stats = selectors.reading_stats(user=owner)
+        context.update(
+            shelves=selectors.shelf_counts(user=owner),
+            recent_entries=selectors.recent_shelf_entries(user=owner),
+            stats=stats,
+            stats_chart={
+                "labels": [row["month"].strftime("%m/%Y") for row in stats],
+                "books": [row["books"] for row in stats],
+                "pages": [row["pages"] for row in stats],
+            },
+            stats_total_books=sum(row["books"] for row in stats),
+            stats_total_pages=sum(row["pages"] for row in stats),
+        )
+    context["panels"] = render_panels("profile", request, owner)
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def profile_settings(request):
+    profile = request.user.profile
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.profile_update(
+                    profile=profile,
+                    bio=form.cleaned_data["bio"],
+                    shelves_public=form.cleaned_data["shelves_public"],
+                    favorite_categories=list(form.cleaned_data["favorite_categories"]),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Perfil atualizado."))
+                return redirect("accounts:profile", username=request.user.username)
+        return render(request, "accounts/profile_settings.html", {"form": form}, status=422)
+    return render(request, "accounts/profile_settings.html", {"form": form})
+
+
+def shelves(request, username: str):
+    owner = selectors.profile_user_get(username=username)
+    if not selectors.can_see_shelves(viewer=request.user, owner=owner):
+        raise PermissionDenied(_("As estantes deste leitor são privadas."))
+    shelf_type = request.GET.get("estante", "")
+    if shelf_type not in BookShelf.ShelfType.values:
+        shelf_type = ""
+    custom_name = request.GET.get("nome", "")[:60] if shelf_type == BookShelf.ShelfType.CUSTOM else ""
+    entries = selectors.shelf_entries(user=owner, shelf_type=shelf_type, custom_name=custom_name)
+    page = Paginator(entries, SHELF_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "profile_user": owner,
+        "is_owner": request.user.pk == owner.pk,
+        "shelves": selectors.shelf_counts(user=owner),
+        "current_type": shelf_type,
+        "current_name": custom_name,
+        "page": page,
+    }
+    return render(request, "accounts/shelves.html", context)
+
+
+# --- shelves and progress (POST endpoints of the book page) -------------------------------
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def shelf_update(request, slug: str):
+    book = get_object_or_404(Book, slug=slug)
+    form = ShelfForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, book, form.errors)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "remove":
+            services.shelf_remove(
+                user=request.user, book=book, shelf_type=data["shelf_type"], custom_name=data["custom_name"]
+            )
+            message = _("Livro removido da estante.")
+        else:
+            entry = services.shelf_add(
+                user=request.user, book=book, shelf_type=data["shelf_type"], custom_name=data["custom_name"]
+            )
+            message = _("Livro adicionado a “%(shelf)s”.") % {"shelf": entry.shelf_label}
+    except ValidationError as exc:
+        return _fail(request, book, exc)
+    return _done(request, book, message)
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def progress_start(request, slug: str):
+    book = get_object_or_404(Book, slug=slug)
+    form = ProgressStartForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, book, form.errors)
+    try:
+        services.progress_start(user=request.user, book=book, total_pages=form.cleaned_data["total_pages"])
+    except ValidationError as exc:
+        return _fail(request, book, exc)
+    return _done(request, book, _("Leitura iniciada."))
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def progress_update(request, pk: int):
+    progress = _own_progress(request, pk)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, progress.book, form.errors)
+    data = form.cleaned_data
+    try:
+        progress = services.progress_update(
+            progress=progress,
+            current_page=data["current_page"],
+            total_pages=data["total_pages"],
+            deadline=data["deadline"],
+            notes=data["notes"],
+        )
+    except ValidationError as exc:
+        return _fail(request, progress.book, exc)
+    message = _("Leitura concluída! O livro foi para Lidos.") if progress.finished_at else _("Progresso salvo.")
+    return _done(request, progress.book, message)
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def progress_abandon(request, pk: int):
+    progress = _own_progress(request, pk)
+    services.progress_abandon(progress=progress)
+    return _done(request, progress.book, _("Leitura abandonada."))
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def progress_restore(request, pk: int):
+    progress = _own_progress(request, pk)
+    services.progress_restore(progress=progress)
+    return _done(request, progress.book, _("Leitura retomada."))
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+def _review_fields(data: dict) -> dict:
+    return {name: data[name] for name in services.REVIEW_FIELDS}
+
+
+@login_required
+@require_POST
+@rate_limit("review_write")
+def review_create(request, slug: str):
+    book = get_object_or_404(Book, slug=slug)
+    form = ReviewForm(request.POST, auto_id="id_review_%s")
+    if not form.is_valid():
+        return _fail(request, book, form.errors)
+    try:
+        services.review_create(
+            user=request.user, book=book, rating=form.cleaned_data["rating"], **_review_fields(form.cleaned_data)
+        )
+    except services.ReviewExists as exc:
+        return _fail(request, book, exc, status=409)
+    except ValidationError as exc:
+        return _fail(request, book, exc)
+    return _done(request, book, _("Avaliação publicada."))
+
+
+@login_required
+@rate_limit("review_write")
+def review_edit(request, pk: int):
+    review = _own_review(request, pk)
+    initial = {name: getattr(review, name) for name in ("rating", *services.REVIEW_FIELDS)}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_update(
+                    review=review,
+                    user=request.user,
+                    rating=form.cleaned_data["rating"],
+                    **_review_fields(form.cleaned_data),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Avaliação atualizada."))
+                return _back(request, review.book.get_absolute_url())
+        return render(request, "accounts/review_form.html", {"form": form, "review": review}, status=422)
+    return render(request, "accounts/review_form.html", {"form": form, "review": review})
+
+
+@login_required
+@require_POST
+@rate_limit("review_write")
+def review_delete(request, pk: int):
+    review = _own_review(request, pk)
+    book = review.book
+    services.review_delete(review=review, user=request.user)
+    return _done(request, book, _("Avaliação excluída."))
+
+
+@login_required
+@require_POST
+@rate_limit("vote")
+def review_helpful(request, pk: int):
+    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk, is_public=True)
+    try:
+        voted = services.review_mark_helpful(review=review, user=request.user)
+    except PermissionDenied as exc:
+        if request.htmx:
+            return HttpResponse(str(exc), status=403)
+        raise
+    review.refresh_from_db(fields=["helpful_count"])
+    if request.htmx:
+        context = {"review": review, "voted": voted}
+        return render(request, "accounts/partials/helpful_button.html", context)
+    messages.success(request, _("Obrigado pelo voto.") if voted else _("Voto removido."))
+    return _back(request, review.book.get_absolute_url())
+
+
+def book_reviews(request, slug: str):
+    book = get_object_or_404(Book, slug=slug)
+    page = Paginator(selectors.public_reviews(book=book), REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "book": book,
+        "page": page,
+        "helpful_ids": selectors.helpful_review_ids(user=request.user, reviews=list(page.object_list)),
+    }
+    return render(request, "accounts/book_reviews.html", context)
