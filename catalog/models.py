@@ -101,6 +101,15 @@ class Book(models.Model):
         return reverse("catalog:book_detail", kwargs={"slug": self.slug})
 
     @property
+    def publication_year_label(self) -> str:
+        """ "1997", or "1750 a.C." for the few ancient works goodbooks dates with a negative year."""
+        if self.publication_year is None:
+            return ""
+        if self.publication_year < 0:
+            return _("%(year)s a.C.") % {"year": -self.publication_year}
+        return str(self.publication_year)
+
+    @property
     def cover_hue(self) -> int:
         """A stable colour for the generated placeholder cover."""
         return (self.pk or 0) * 47 % 360

@@ -1,11 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from catalog import views
 
 app_name = "catalog"
-_todo = TemplateView.as_view(template_name="base.html")
 urlpatterns = [
-    path("", _todo, name="book_list"),
-    path("<slug:slug>/", _todo, name="book_detail"),
-    path("autores/<slug:slug>/", _todo, name="author_detail"),
-    path("categorias/<slug:slug>/", _todo, name="category_detail"),
+    path("", views.book_list, name="book_list"),
+    # Before the book route: "autores" and "categorias" are not book slugs.
+    path("autores/<slug:slug>/", views.author_detail, name="author_detail"),
+    path("categorias/<slug:slug>/", views.category_detail, name="category_detail"),
+    path("<slug:slug>/", views.book_detail, name="book_detail"),
 ]

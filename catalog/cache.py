@@ -1,0 +1,67 @@
+"""Catalog cache keys and their invalidation, in one place.
+
+- `catalog:book:v<n>:<slug>`: the catalog part of a book page (the Book with its authors,
+  categories and tags, or None for an unknown slug). Deleted per book on save/delete and
+  m2m changes; the namespace is bumped when an author, category or tag changes (they show
+  on many books) and after an import.
+- `catalog:popular:v<n>:<limit>`: the "Livros populares" list on the home page. Short
+  timeout, and bumped on any book change.
+- `catalog:categories:v<n>:all`: the category filter on the book list.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
+
+T = TypeVar("T")
+
+BOOK_NAMESPACE = "catalog:book"
+POPULAR_NAMESPACE = "catalog:popular"
+CATEGORIES_NAMESPACE = "catalog:categories"
+
+BOOK_TIMEOUT = 60 * 60
+POPULAR_TIMEOUT = 5 * 60
+CATEGORIES_TIMEOUT = 60 * 60
+
+
+def book_cache_key(slug: str) -> str:
+    return versioned_key(BOOK_NAMESPACE, slug)
+
+
+def popular_books_cache_key(limit: int) -> str:
+    return versioned_key(POPULAR_NAMESPACE, limit)
+
+
+def categories_cache_key() -> str:
+    return versioned_key(CATEGORIES_NAMESPACE, "all")
+
+
+def cached_book(slug: str, build: Callable[[], T]) -> T:
+    return cached(book_cache_key(slug), build, BOOK_TIMEOUT)
+
+
+def cached_popular_books(limit: int, build: Callable[[], T]) -> T:
+    return cached(popular_books_cache_key(limit), build, POPULAR_TIMEOUT)
+
+
+def cached_categories(build: Callable[[], T]) -> T:
+    return cached(categories_cache_key(), build, CATEGORIES_TIMEOUT)
+
+
+def flush_book(*slugs: str) -> None:
+    """A book changed (fields, authors, categories, tags, ratings): drop its page and the lists."""
+    delete_on_commit(*(book_cache_key(slug) for slug in slugs if slug))
+    bump_namespace(POPULAR_NAMESPACE)
+
+
+def flush_taxonomy() -> None:
+    """An author, category or tag changed: it may show on any book page."""
+    bump_namespace(BOOK_NAMESPACE)
+    bump_namespace(CATEGORIES_NAMESPACE)
+
+
+def flush_catalog() -> None:
+    """Bulk changes (an import): every catalog key goes stale."""
+    for namespace in (BOOK_NAMESPACE, POPULAR_NAMESPACE, CATEGORIES_NAMESPACE):
+        bump_namespace(namespace)

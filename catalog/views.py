@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from catalog import selectors
+from catalog.models import Author, Category, Tag
+from core.panels import render_panels
+
+
+def _page(request, queryset):
+    # get_page() turns a bad number into page 1 and one past the end into the last page.
+    return Paginator(queryset, settings.CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def book_list(request):
+    q = selectors.clean_query(request.GET.get("q"))
+    sort = selectors.clean_sort(request.GET.get("sort"))
+    category = tag = None
+    if request.GET.get("category"):
+        category = get_object_or_404(Category, slug=request.GET["category"][:100])
+    if request.GET.get("tag"):
+        tag = get_object_or_404(Tag, slug=request.GET["tag"][:100])
+    books = selectors.book_list(q=q, sort=sort, category=category, tag=tag)
+    return render(
+        request,
+        "catalog/book_list.html",
+        {
+            "page_obj": _page(request, books),
+            "q": q,
+            "sort": sort,
+            "sorts": selectors.SORTS,
+            "category": category,
+            "tag": tag,
+            "categories": selectors.categories_for_filter(),
+        },
+    )
+
+
+def book_detail(request, slug):
+    book = selectors.book_detail(slug=slug)
+    if book is None:
+        raise Http404(_("Livro não encontrado."))
+    return render(request, "catalog/book_detail.html", {"book": book, "panels": render_panels("book", request, book)})
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return render(
+        request,
+        "catalog/author_detail.html",
+        {"author": author, "page_obj": _page(request, selectors.books_by_author(author=author))},
+    )
+
+
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    sort = selectors.clean_sort(request.GET.get("sort"))
+    books = selectors.book_list(sort=sort, category=category)
+    return render(
+        request,
+        "catalog/category_detail.html",
+        {"category": category, "page_obj": _page(request, books), "sort": sort, "sorts": selectors.SORTS},
+    )
