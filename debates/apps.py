@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DebatesConfig(AppConfig):
     name = "debates"
     verbose_name = "Debates"
+
+    def ready(self):
+        from core.panels import register_panel
+        from debates import panels, signals  # noqa: F401  (connects the cache receivers)
+
+        register_panel("book", name="debates", order=40, render=panels.book_panel)
+        register_panel("home", name="debates", order=30, render=panels.home_panel)

@@ -44,6 +44,9 @@ class DebatePost(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("resposta a")
     )
+    # The top-level post of the thread (null for a top-level post): a page of threads
+    # fetches all its replies, at any depth, in one query by root id.
+    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False)
     content = models.TextField(_("mensagem"), max_length=10000)
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     edited_at = models.DateTimeField(_("editada em"), null=True, blank=True)
@@ -61,10 +64,17 @@ class DebatePost(models.Model):
             models.Index(fields=["topic", "created_at"], name="debates_post_topic_created_idx"),
             # A reader's own posts (profile, account export).
             models.Index(fields=["author", "-created_at"], name="debates_post_author_idx"),
+            # Topic page: the replies of one page of threads (root__in=..., in order).
+            models.Index(fields=["root", "created_at"], name="debates_post_root_created_idx"),
         ]
 
     def __str__(self):
         return f"{self.author} em {self.topic}"
+
+    def save(self, *args, **kwargs):
+        if self.parent_id and not self.root_id:
+            self.root_id = self.parent.root_id or self.parent_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.topic.get_absolute_url()}#post-{self.pk}"

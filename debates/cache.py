@@ -1,0 +1,99 @@
+"""Cache keys of the debates app, and their invalidation.
+
+Two kinds of namespaces, bumped (after commit) instead of hunting keys:
+- "debates:list": every list page, the book panels and the home panel. Any topic or post
+  change bumps it, so a new post moves its topic up on the next request.
+- "debates:topic:<id>": the post tree pages of one topic (viewer-independent: the viewer's
+  own votes are read fresh). Changes to that topic's posts or votes bump it.
+
+View counts are buffered in plain integer keys ("debates:views:<id>") and moved to the
+database by `services.topic_views_flush`.
+"""
+
+import logging
+
+from django.core.cache import cache
+
+from core.cache import bump_namespace, versioned_key
+
+logger = logging.getLogger(__name__)
+
+LIST_NAMESPACE = "debates:list"
+LIST_TIMEOUT = 300
+TOPIC_TIMEOUT = 300
+VIEWS_PREFIX = "debates:views:"
+
+
+def topic_namespace(topic_id: int) -> str:
+    return f"debates:topic:{topic_id}"
+
+
+def topic_list_cache_key(page: int, book_slug: str | None = None) -> str:
+    return versioned_key(LIST_NAMESPACE, "page", book_slug or "-", page)
+
+
+def book_panel_cache_key(book_id: int) -> str:
+    return versioned_key(LIST_NAMESPACE, "book-panel", book_id)
+
+
+def home_panel_cache_key() -> str:
+    return versioned_key(LIST_NAMESPACE, "home-panel")
+
+
+def topic_posts_cache_key(topic_id: int, page: int) -> str:
+    return versioned_key(topic_namespace(topic_id), "posts", page)
+
+
+def flush_topic_list() -> None:
+    bump_namespace(LIST_NAMESPACE)
+
+
+def flush_topic(topic_id: int) -> None:
+    bump_namespace(topic_namespace(topic_id))
+
+
+# --- View counter buffer ----------------------------------------------------------------
+
+
+def _views_key(topic_id: int) -> str:
+    return f"{VIEWS_PREFIX}{topic_id}"
+
+
+def views_buffer_available() -> bool:
+    """Buffering needs a cache that can list its keys (django-redis); locmem cannot."""
+    return hasattr(cache, "iter_keys")
+
+
+def views_buffer_incr(topic_id: int) -> bool:
+    """Count one view in the buffer; False when it could not (no Redis, Redis down)."""
+    if not views_buffer_available():
+        return False
+    key = _views_key(topic_id)
+    try:
+        # No expiry: a buffered count lives until the flush task moves it.
+        return cache.incr(key) is not None
+    except ValueError:  # first view since the last flush
+        if cache.add(key, 1, timeout=None):
+            return True
+        return cache.incr(key) is not None
+
+
+def views_buffer_topic_ids() -> list[int]:
+    if not views_buffer_available():
+        return []
+    keys = cache.iter_keys(f"{VIEWS_PREFIX}*") or []
+    return [int(key.removeprefix(VIEWS_PREFIX)) for key in keys]
+
+
+def views_buffer_take(topic_id: int) -> int:
+    """Read and reset one buffered count atomically (Redis GETDEL), so a count is moved once."""
+    raw = cache.client.get_client(write=True).getdel(cache.make_key(_views_key(topic_id)))
+    return int(raw) if raw is not None else 0
+
+
+def views_buffer_put_back(counts: dict[int, int]) -> None:
+    """Return taken counts to the buffer when the database write failed."""
+    for topic_id, count in counts.items():
+        key = _views_key(topic_id)
+        if not cache.add(key, count, timeout=None):
+            cache.incr(key, count)

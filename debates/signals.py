@@ -1,0 +1,25 @@
+"""Cache invalidation wired to the models, so admin edits and shell writes flush too."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from debates import cache as debates_cache
+from debates.models import DebatePost, DebateTopic, DebateVote
+
+
+@receiver([post_save, post_delete], sender=DebateTopic, dispatch_uid="debates_flush_topic")
+def flush_on_topic_change(sender, instance: DebateTopic, **kwargs):
+    debates_cache.flush_topic_list()
+    debates_cache.flush_topic(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=DebatePost, dispatch_uid="debates_flush_post")
+def flush_on_post_change(sender, instance: DebatePost, **kwargs):
+    debates_cache.flush_topic_list()
+    debates_cache.flush_topic(instance.topic_id)
+
+
+@receiver([post_save, post_delete], sender=DebateVote, dispatch_uid="debates_flush_vote")
+def flush_on_vote_change(sender, instance: DebateVote, **kwargs):
+    # Scores are not on the list, only on the topic page.
+    debates_cache.flush_topic(instance.post.topic_id)
