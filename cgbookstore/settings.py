@@ -8,6 +8,7 @@ Every variable is documented in the README's configuration table and `.env.examp
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import dj_database_url
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse; a bounded connect and a bounded
     # statement so that no request hangs on a dead server or a runaway query.
