@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "catalog",
     "accounts",
     "debates",
+    "recommendations",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
