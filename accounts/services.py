@@ -23,6 +23,14 @@ CUSTOM_NAME_MAX = 60
 VALID_RATINGS = {value for value, _label in RATING_CHOICES}
 
 
+def _check_text_lengths(instance, *names: str) -> None:
+    """TextField.max_length only sizes form widgets; enforce it for every caller."""
+    for name in names:
+        limit = instance._meta.get_field(name).max_length
+        if len(getattr(instance, name) or "") > limit:
+            raise ValidationError({name: _("Use no máximo %(max)d caracteres.") % {"max": limit}})
+
+
 class ReviewExists(ValidationError):
     """A reader reviews a book once; answered with 409 by the views."""
 
@@ -152,6 +160,7 @@ def _validated_progress(progress: ReadingProgress) -> ReadingProgress:
         raise ValidationError({"total_pages": _("Informe o total de páginas (pelo menos 1).")})
     if progress.current_page > progress.total_pages:
         raise ValidationError({"current_page": _("A página atual não pode passar do total de páginas.")})
+    _check_text_lengths(progress, "notes")
     progress.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
     return progress
 
@@ -250,6 +259,7 @@ def review_create(*, user: AbstractBaseUser, book: Book, rating, **fields) -> Bo
     for name in REVIEW_FIELDS:
         if name in fields:
             setattr(review, name, fields[name])
+    _check_text_lengths(review, "text")
     review.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
     review.save()
     book_rating_refresh(book_id=book.pk)
@@ -267,6 +277,7 @@ def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **
     for name in REVIEW_FIELDS:
         if name in fields:
             setattr(review, name, fields[name])
+    _check_text_lengths(review, "text")
     review.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
     review.save()
     book_rating_refresh(book_id=review.book_id)
@@ -311,7 +322,8 @@ def profile_update(
 ) -> Profile:
     profile.bio = bio.strip()
     profile.shelves_public = shelves_public
-    profile.full_clean()
+    _check_text_lengths(profile, "bio")
+    profile.full_clean(exclude=["user"])
     profile.save()
     if favorite_categories is not None:
         profile.favorite_categories.set(favorite_categories)

@@ -1,0 +1,72 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from accounts import selectors
+from accounts.models import BookShelf, ReadingProgress
+from accounts.tests.conftest import seed_reviews
+from accounts.tests.factories import BookReviewFactory, BookShelfFactory
+from catalog.tests.factories import BookFactory
+
+pytestmark = pytest.mark.django_db
+ShelfType = BookShelf.ShelfType
+
+
+def test_reading_stats_count_books_and_pages_per_month_for_twelve_months(user):
+    today = date(2025, 6, 15)
+    own_edition = BookFactory(pages=300)
+    catalog_pages = BookFactory(pages=120)
+    no_pages = BookFactory(pages=None)
+    old = BookFactory(pages=999)
+    BookShelfFactory(user=user, book=own_edition, shelf_type=ShelfType.READ, finished_at=date(2025, 6, 2))
+    ReadingProgress.objects.create(user=user, book=own_edition, current_page=410, total_pages=410)
+    BookShelfFactory(user=user, book=catalog_pages, shelf_type=ShelfType.READ, finished_at=date(2025, 6, 10))
+    BookShelfFactory(user=user, book=no_pages, shelf_type=ShelfType.READ, finished_at=date(2024, 7, 1))
+    BookShelfFactory(user=user, book=old, shelf_type=ShelfType.READ, finished_at=date(2024, 6, 30))
+
+    stats = selectors.reading_stats(user=user, today=today)
+
+    assert len(stats) == 12
+    assert stats[0] == {"month": date(2024, 7, 1), "books": 1, "pages": 0}
+    assert stats[-1] == {"month": date(2025, 6, 1), "books": 2, "pages": 410 + 120}
+    assert sum(row["books"] for row in stats) == 3
+
+
+def test_shelf_counts_list_status_shelves_first_then_custom_by_name(user):
+    book = BookFactory()
+    BookShelfFactory(user=user, shelf_type=ShelfType.CUSTOM, custom_name="Zeta", book=book)
+    BookShelfFactory(user=user, shelf_type=ShelfType.CUSTOM, custom_name="alfa", book=book)
+    BookShelfFactory(user=user, shelf_type=ShelfType.READ, book=book)
+    BookShelfFactory(user=user, shelf_type=ShelfType.WANT_TO_READ)
+    labels = [(shelf["label"], shelf["count"]) for shelf in selectors.shelf_counts(user=user)]
+    assert labels == [("Quero ler", 1), ("Lidos", 1), ("alfa", 1), ("Zeta", 1)]
+
+
+def test_reviews_summary_puts_half_stars_in_their_floor_bucket(book):
+    for rating in ["4.5", "4", "1.5", "5"]:
+        BookReviewFactory(book=book, rating=Decimal(rating))
+    BookReviewFactory(book=book, rating=Decimal("3"), is_public=False)
+    summary = selectors.book_reviews_summary(book=book)
+    histogram = {row["star"]: row["count"] for row in summary["histogram"]}
+    assert histogram == {5: 1, 4: 2, 3: 1, 2: 0, 1: 1}
+    assert summary["count"] == 5 and summary["public_count"] == 4
+    assert summary["average"] == Decimal("3.60")
+    assert len(summary["reviews"]) == 4
+
+
+def test_reviews_summary_lists_most_helpful_public_reviews_first(book):
+    seed_reviews(book, 15)
+    reviews = selectors.book_reviews_summary(book=book)["reviews"]
+    assert len(reviews) == selectors.TOP_REVIEWS
+    assert [review.helpful_count for review in reviews] == sorted(
+        (review.helpful_count for review in reviews), reverse=True
+    )
+    assert all(review.is_public for review in reviews)
+
+
+def test_reviews_summary_is_rebuilt_after_a_review_is_written(book, django_capture_on_commit_callbacks):
+    assert selectors.book_reviews_summary(book=book)["count"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        BookReviewFactory(book=book)
+    assert selectors.book_reviews_summary(book=book)["count"] == 1
