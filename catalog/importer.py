@@ -16,7 +16,6 @@ from pathlib import Path
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Q
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -287,11 +286,9 @@ def goodbooks_import(*, directory: Path, progress: bool = False) -> ImportResult
         result.links_removed += removed
 
     touched = [book.pk for book in to_update] + [book_ids[book.goodbooks_id] for book in to_create]
-    if connection.vendor == "postgresql":
-        # One UPDATE: the changed rows, plus any imported row that never got a vector.
-        Book.objects.filter(Q(pk__in=touched) | Q(goodbooks_id__isnull=False, search_vector__isnull=True)).update(
-            search_vector=SearchVector("title", "author_names", config="simple")
-        )
+    if touched and connection.vendor == "postgresql":
+        # One UPDATE for every new or changed row.
+        Book.objects.filter(pk__in=touched).update(search_vector=SearchVector("title", "author_names", config="simple"))
     result.changed = bool(
         touched or result.links_added or result.links_removed or result.authors_created or result.tags_created
     )
