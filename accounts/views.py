@@ -257,6 +257,7 @@ def review_edit(request, pk: int):
     review = _own_review(request, pk)
     initial = {name: getattr(review, name) for name in ("rating", *services.REVIEW_FIELDS)}
     form = ReviewForm(request.POST or None, initial=initial)
+    context = {"form": form, "review": review, "next_url": request.POST.get("next") or request.GET.get("next", "")}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -271,8 +272,8 @@ def review_edit(request, pk: int):
             else:
                 messages.success(request, _("Avaliação atualizada."))
                 return _back(request, review.book.get_absolute_url())
-        return render(request, "accounts/review_form.html", {"form": form, "review": review}, status=422)
-    return render(request, "accounts/review_form.html", {"form": form, "review": review})
+        return render(request, "accounts/review_form.html", context, status=422)
+    return render(request, "accounts/review_form.html", context)
 
 
 @login_required

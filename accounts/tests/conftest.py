@@ -44,7 +44,9 @@ def seed_shelves(user, count: int) -> list:
         if index % 3 == 0:
             entries.append(BookShelf(user=user, book=book, shelf_type=ShelfType.FAVORITES))
         if index % 5 == 0:
-            entries.append(BookShelf(user=user, book=book, shelf_type=ShelfType.CUSTOM, custom_name=f"Lista {index % 3}"))
+            entries.append(
+                BookShelf(user=user, book=book, shelf_type=ShelfType.CUSTOM, custom_name=f"Lista {index % 3}")
+            )
         if kind in (ShelfType.READING, ShelfType.READ):
             progress.append(ReadingProgress(user=user, book=book, current_page=100, total_pages=400))
     BookShelf.objects.bulk_create(entries)
