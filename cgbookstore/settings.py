@@ -164,6 +164,8 @@ CELERY_RESULT_EXTENDED = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Synced into django-celery-beat's tables when beat starts; edit the times in the admin.
 CELERY_BEAT_SCHEDULE = {
+    "flush-topic-views": {"task": "debates.tasks.debates_views_flush", "schedule": 60.0},
+    "reconcile-debate-counters": {"task": "debates.tasks.debates_counters_reconcile", "schedule": 3600.0},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
 }
