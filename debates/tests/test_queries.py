@@ -1,0 +1,112 @@
+"""Query counts of the debates pages: the same exact number at 10 and at 200 rows.
+
+Cold = empty cache; warm = the same request again. Logged-in counts include the user row
+(the session is read from the cache) and, on the topic page, the two permission queries
+behind the moderator check plus the viewer's votes.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from catalog.tests.factories import BookFactory
+from core.tests.factories import UserFactory
+from debates.models import DebatePost, DebateVote
+from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [10, 200]
+
+
+def make_topics(count: int) -> None:
+    books = BookFactory.create_batch(max(1, count // 4))
+    creators = UserFactory.create_batch(max(1, count // 5))
+    for i in range(count):
+        DebateTopicFactory(book=books[i % len(books)], creator=creators[i % len(creators)], is_pinned=i % 7 == 0)
+
+
+def make_topic_with_posts(count: int, viewer):
+    """`count` posts: half top-level, the rest replies up to 3 deep, voted on by many readers."""
+    topic = DebateTopicFactory()
+    authors = UserFactory.create_batch(max(2, count // 10))
+    roots = [DebatePostFactory(topic=topic, author=authors[i % len(authors)]) for i in range(count // 2)]
+    posts = list(roots)
+    parents = list(roots)
+    while len(posts) < count:
+        parent = parents[len(posts) % len(parents)]
+        reply = DebatePostFactory(topic=topic, author=authors[len(posts) % len(authors)], parent=parent)
+        posts.append(reply)
+        if len(posts) % 3:
+            parents.append(reply)
+    voters = [*authors, viewer]
+    DebateVote.objects.bulk_create(
+        DebateVote(user=voter, post=post, value=1 if (i + j) % 3 else -1)
+        for i, post in enumerate(posts)
+        for j, voter in enumerate(voters)
+        if voter.pk != post.author_id and (i + j) % 2
+    )
+    return topic
+
+
+def request_twice(client, url, django_assert_num_queries, cold: int, warm: int) -> None:
+    with django_assert_num_queries(cold):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(warm):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_list_queries_anonymous(client, django_assert_num_queries, size):
+    make_topics(size)
+    # cold: count + one page of topics with book and creator; warm: nothing.
+    request_twice(client, reverse("debates:topic_list"), django_assert_num_queries, cold=2, warm=0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_list_queries_logged_in(auth_client, django_assert_num_queries, size):
+    make_topics(size)
+    # + the user row (the session comes from the cache).
+    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=3, warm=1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_list_filtered_by_book_queries(client, django_assert_num_queries, size):
+    make_topics(size)
+    book = BookFactory()
+    DebateTopicFactory.create_batch(3, book=book)
+    url = f"{reverse('debates:topic_list')}?livro={book.slug}"
+    request_twice(client, url, django_assert_num_queries, cold=2, warm=0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_page_queries_anonymous(client, django_assert_num_queries, size):
+    topic = make_topic_with_posts(size, UserFactory())
+    url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
+    # cold: topic+book+creator, count of threads, top-level posts, their replies; warm: the topic.
+    request_twice(client, url, django_assert_num_queries, cold=4, warm=1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_page_queries_logged_in(auth_client, user, django_assert_num_queries, size):
+    topic = make_topic_with_posts(size, user)
+    url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
+    # + user, the viewer's votes (always fresh), two permission queries (moderator check).
+    request_twice(auth_client, url, django_assert_num_queries, cold=8, warm=5)
+    assert 'aria-pressed="true"' in auth_client.get(url).content.decode()  # the viewer's own votes
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_page_renders_every_reply_of_the_page_threads(client, size):
+    topic = make_topic_with_posts(size, UserFactory())
+    html = client.get(reverse("debates:topic_detail", kwargs={"slug": topic.slug})).content.decode()
+    shown_roots = DebatePost.objects.filter(topic=topic, parent=None).order_by("created_at", "id")[:50]
+    expected = DebatePost.objects.filter(topic=topic, root__in=shown_roots).count() + len(shown_roots)
+    assert html.count('class="post ') == expected
+
+
+def test_warm_topic_page_reads_the_tree_from_the_cache(client):
+    topic = make_topic_with_posts(10, UserFactory())
+    url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
+    client.get(url)
+    assert any(key.startswith(f"debates:topic:{topic.pk}:") for key in cache.iter_keys("debates:topic:*"))

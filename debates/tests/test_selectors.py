@@ -1,0 +1,55 @@
+import pytest
+from django.core.cache import cache
+
+from core.tests.factories import UserFactory
+from debates import selectors
+from debates.tests.factories import DebatePostFactory, DebateTopicFactory, DebateVoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_post_page_orders_threads_depth_first_with_depths():
+    topic = DebateTopicFactory()
+    a = DebatePostFactory(topic=topic)
+    b = DebatePostFactory(topic=topic)
+    a1 = DebatePostFactory(topic=topic, parent=a)
+    a1x = DebatePostFactory(topic=topic, parent=a1)
+    a2 = DebatePostFactory(topic=topic, parent=a)
+    chain = [a1x]
+    for _ in range(4):
+        chain.append(DebatePostFactory(topic=topic, parent=chain[-1]))
+    deep = chain[-1]
+    page = selectors.topic_post_page(topic_id=topic.pk)
+    assert [node.id for node in page.nodes] == [a.pk, a1.pk, *(p.pk for p in chain), a2.pk, b.pk]
+    depths = {node.id: node.depth for node in page.nodes}
+    assert (depths[a.pk], depths[a1.pk], depths[a1x.pk], depths[a2.pk], depths[deep.pk]) == (0, 1, 2, 1, 6)
+    assert max(node.indent for node in page.nodes) == selectors.MAX_INDENT
+
+
+def test_post_page_paginates_by_threads(settings):
+    settings.POSTS_PAGE_SIZE = 2
+    topic = DebateTopicFactory()
+    roots = DebatePostFactory.create_batch(3, topic=topic)
+    DebatePostFactory.create_batch(4, topic=topic, parent=roots[0])
+    first = selectors.topic_post_page(topic_id=topic.pk, page_number=1)
+    second = selectors.topic_post_page(topic_id=topic.pk, page_number=2)
+    assert (len(first.nodes), first.num_pages, first.has_next) == (6, 2, True)
+    assert [node.id for node in second.nodes] == [roots[2].pk]
+    assert selectors.topic_post_page(topic_id=topic.pk, page_number=3) is None
+
+
+def test_deleted_post_text_never_reaches_the_cache():
+    post = DebatePostFactory(content="não deveria ficar", is_deleted=True)
+    page = selectors.topic_post_page(topic_id=post.topic_id)
+    assert page.nodes[0].content == ""
+    cached = [cache.get(key) for key in cache.iter_keys(f"debates:topic:{post.topic_id}:*")]
+    assert cached and "não deveria ficar" not in repr(cached)
+
+
+def test_user_votes_are_only_the_viewers():
+    viewer = UserFactory()
+    up, down, other = DebatePostFactory.create_batch(3)
+    DebateVoteFactory(user=viewer, post=up, value=1)
+    DebateVoteFactory(user=viewer, post=down, value=-1)
+    DebateVoteFactory(post=other, value=1)
+    assert selectors.user_votes(user=viewer, post_ids=[up.pk, down.pk, other.pk]) == {up.pk: 1, down.pk: -1}
