@@ -28,7 +28,9 @@ def clean_sort(value: str | None) -> str:
 
 
 def clean_query(value: str | None) -> str:
-    return " ".join((value or "").split())[:MAX_QUERY_LENGTH]
+    # NUL and other control characters cannot reach PostgreSQL; whitespace runs collapse.
+    text = "".join(char for char in (value or "") if char.isprintable() or char.isspace())
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
 def book_list(

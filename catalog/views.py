@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -8,20 +10,28 @@ from catalog import selectors
 from catalog.models import Author, Category, Tag
 from core.panels import render_panels
 
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
 
 def _page(request, queryset):
     # get_page() turns a bad number into page 1 and one past the end into the last page.
     return Paginator(queryset, settings.CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _by_slug(model, value: str | None):
+    """The filter object for a `?category=`/`?tag=` slug; None when absent, 404 when unknown or malformed."""
+    if not value:
+        return None
+    if not SLUG_RE.fullmatch(value):
+        raise Http404
+    return get_object_or_404(model, slug=value)
+
+
 def book_list(request):
     q = selectors.clean_query(request.GET.get("q"))
     sort = selectors.clean_sort(request.GET.get("sort"))
-    category = tag = None
-    if request.GET.get("category"):
-        category = get_object_or_404(Category, slug=request.GET["category"][:100])
-    if request.GET.get("tag"):
-        tag = get_object_or_404(Tag, slug=request.GET["tag"][:100])
+    category = _by_slug(Category, request.GET.get("category"))
+    tag = _by_slug(Tag, request.GET.get("tag"))
     books = selectors.book_list(q=q, sort=sort, category=category, tag=tag)
     return render(
         request,
