@@ -214,7 +214,8 @@ RATELIMIT_FAIL_OPEN = True
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "pt-br"
-LANGUAGES = [("pt-br", _("Português (Brasil)")), ("en", _("English"))]
+# Only languages with a full translation are offered; the source strings are pt-BR.
+LANGUAGES = [("pt-br", _("Português (Brasil)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
