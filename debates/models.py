@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DebateTopic(models.Model):
-    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="debate_topics")
+    # No index of its own: debates_topic_book_idx leads with book.
+    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="debate_topics", db_index=False)
     title = models.CharField(_("título"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     description = models.TextField(_("descrição"), max_length=5000, blank=True)
@@ -45,8 +46,11 @@ class DebatePost(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("resposta a")
     )
     # The top-level post of the thread (null for a top-level post): a page of threads
-    # fetches all its replies, at any depth, in one query by root id.
-    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False)
+    # fetches all its replies, at any depth, in one query by root id (the composite index
+    # below leads with root, so the FK needs no index of its own).
+    root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False, db_index=False
+    )
     content = models.TextField(_("mensagem"), max_length=10000)
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     edited_at = models.DateTimeField(_("editada em"), null=True, blank=True)

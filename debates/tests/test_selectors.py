@@ -53,3 +53,20 @@ def test_user_votes_are_only_the_viewers():
     DebateVoteFactory(user=viewer, post=down, value=-1)
     DebateVoteFactory(post=other, value=1)
     assert selectors.user_votes(user=viewer, post_ids=[up.pk, down.pk, other.pk]) == {up.pk: 1, down.pk: -1}
+
+
+def _plan(queryset) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: ask whether the index fits
+        return queryset.explain()
+
+
+def test_page_queries_have_their_indexes():
+    from debates.models import DebatePost, DebateTopic
+
+    replies = DebatePost.objects.filter(root_id__in=[1, 2]).order_by("created_at")
+    assert "debates_post_root_created_idx" in _plan(replies)
+    assert "debates_topic_list_idx" in _plan(DebateTopic.objects.order_by("-is_pinned", "-last_activity_at")[:20])
+    assert "debates_topic_book_idx" in _plan(DebateTopic.objects.filter(book_id=1).order_by("-last_activity_at")[:5])
