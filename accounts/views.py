@@ -299,7 +299,7 @@ def review_helpful(request, pk: int):
         raise
     review.refresh_from_db(fields=["helpful_count"])
     if request.htmx:
-        context = {"review": review, "voted": voted}
+        context = {"review": review, "voted": voted, "next_url": review.book.get_absolute_url()}
         return render(request, "accounts/partials/helpful_button.html", context)
     messages.success(request, _("Obrigado pelo voto.") if voted else _("Voto removido."))
     return _back(request, review.book.get_absolute_url())

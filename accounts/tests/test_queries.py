@@ -101,3 +101,31 @@ def test_continue_reading_panel_queries(size, rf_request, django_assert_num_quer
     assert "Continue lendo" in html
     with django_assert_num_queries(0):
         assert continue_reading_panel(rf_request(None), None) == ""
+
+
+def _book_page_queries(client, book) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("catalog:book_detail", kwargs={"slug": book.slug})).status_code == 200
+    return len(queries)
+
+
+def test_book_page_with_our_panels_costs_the_same_at_10_and_200_reviews(client, django_assert_num_queries):
+    from catalog.tests.factories import BookFactory
+
+    small, large = BookFactory(), BookFactory()
+    seed_reviews(small, 10)
+    seed_reviews(large, 200)
+    reader = UserFactory()
+    for book in (small, large):
+        seed_shelves(reader, 5)
+        BookShelf.objects.create(user=reader, book=book, shelf_type=BookShelf.ShelfType.READING)
+        ReadingProgressFactory(user=reader, book=book)
+    client.force_login(reader)
+    expected = _book_page_queries(client, small)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("catalog:book_detail", kwargs={"slug": large.slug}))
+    html = response.content.decode()
+    assert 'id="minha-estante"' in html and 'id="avaliacoes"' in html

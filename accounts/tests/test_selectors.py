@@ -70,3 +70,14 @@ def test_reviews_summary_is_rebuilt_after_a_review_is_written(book, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         BookReviewFactory(book=book)
     assert selectors.book_reviews_summary(book=book)["count"] == 1
+
+
+def test_helpful_vote_refreshes_the_cached_review_order(book, django_capture_on_commit_callbacks):
+    from accounts.services import review_mark_helpful
+    from core.tests.factories import UserFactory
+
+    first, second = BookReviewFactory(book=book), BookReviewFactory(book=book)
+    assert [review.pk for review in selectors.book_reviews_summary(book=book)["reviews"]] == [second.pk, first.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        review_mark_helpful(review=first, user=UserFactory())
+    assert [review.pk for review in selectors.book_reviews_summary(book=book)["reviews"]] == [first.pk, second.pk]
