@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate, islice
 from pathlib import Path
+from time import monotonic
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -67,6 +68,7 @@ class SeedOptions:
 @dataclass
 class SeedReport:
     counts: Counter = field(default_factory=Counter)
+    seconds: Counter = field(default_factory=Counter)
     skipped_users: int = 0
 
 
@@ -136,21 +138,24 @@ class _Seeder:
         self.rng = random.Random(options.seed)
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
+        self.tz = timezone.get_current_timezone()
         self.report = SeedReport()
 
     # --- helpers ------------------------------------------------------------------------
     def insert(self, objs: list[models.Model], name: str, **kwargs) -> None:
         """bulk_create in batches, with a progress bar; counts the rows under `name`."""
+        started = monotonic()
         with tqdm(total=len(objs), desc=name, unit=" rows", disable=not self.progress, leave=False) as bar:
             it = iter(objs)
             while chunk := list(islice(it, self.o.batch_size)):
                 type(chunk[0]).objects.bulk_create(chunk, **kwargs)
                 bar.update(len(chunk))
         self.report.counts[name] += len(objs)
+        self.report.seconds[name] += monotonic() - started
 
     def moment_on(self, day: date) -> datetime:
-        naive = datetime.combine(day, time()) + timedelta(seconds=self.rng.randrange(86400))
-        return min(self.now, timezone.make_aware(naive))
+        moment = datetime.combine(day, time(), tzinfo=self.tz) + timedelta(seconds=self.rng.randrange(86400))
+        return min(self.now, moment)
 
     def past(self, days: int = HISTORY_DAYS, after: datetime | None = None) -> datetime:
         """A moment in the last `days` days (and after `after`), weighted towards recent."""

@@ -1,4 +1,5 @@
 from pathlib import Path
+from time import monotonic
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             seed=o["seed"],
             batch_size=o["batch_size"],
         )
+        started = monotonic()
         try:
             report = demo_seed(options=options, progress=o["verbosity"] >= 1)
         except SeedingError as exc:
@@ -63,5 +65,6 @@ class Command(BaseCommand):
             self.stdout.write("Nada a criar.")
             return
         for name, count in report.counts.items():
-            self.stdout.write(f"  {name}: {count}")
+            self.stdout.write(f"  {name}: {count} ({report.seconds[name]:.1f}s gravando)")
+        self.stdout.write(f"Tempo total: {monotonic() - started:.1f}s")
         self.stdout.write(self.style.SUCCESS(f"Pronto. Senha de todos os leitores de demonstração: {DEMO_PASSWORD}"))
