@@ -1,0 +1,246 @@
+"""The benchmark runner: `python -m bench.run --scale full|small|tiny [--out DIR]`.
+
+1. Seed (or reuse) the bench database at the scale's size; start gunicorn and a Celery
+   worker on loopback against it, with the bench's own Redis databases.
+2. Per page: SQL queries and time with a cold and a warm cache (in-process).
+3. Gunicorn configurations compared on the one-Redis-GET ceiling and the topic page; the
+   faster one serves the rest.
+4. Closed-loop saturation: the two ceiling views, then each hot page (req/s, fraction of ceiling).
+5. The mixed scenario (Reader) with think time: req/s, p50/p95/p99 per page, errors, 429s, users held.
+6. Profile of the slowest hot page (pyinstrument); database growth check at 1×, 10×, 100×.
+7. results.json, report.md and PNG plots in --out.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bench import report
+from bench.scales import SCALES, Scale
+from bench.stack import (
+    ROOT,
+    VENV_BIN,
+    CpuMeter,
+    ServerConfig,
+    Stack,
+    bench_env,
+    ensure_database,
+    ensure_growth_databases,
+    flush_redis,
+    free_port,
+    log,
+)
+
+HOT_PAGES = ["home", "catalog search", "book", "debates list", "topic", "profile"]
+HOT_READS = ["debates list", "topic", "book", "home"]  # the ≥ 50% of ceiling target
+CEILINGS = ["ceiling trivial", "ceiling redis"]
+CORES = os.cpu_count() or 1
+CONFIGS = [ServerConfig(workers=2 * CORES, threads=1), ServerConfig(workers=CORES, threads=4)]
+
+
+def probe(env: dict, *args: str, timeout: float = 900) -> None:
+    subprocess.run([sys.executable, "-m", "bench.probe", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+
+
+def read_csv(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def locust(
+    stack: Stack,
+    workdir: Path,
+    phase: str,
+    *,
+    user_class: str,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    env: dict,
+    reset_stats: bool = False,
+) -> dict:
+    """Run Locust headless as its own process; return its figures per request name."""
+    prefix = workdir / phase.replace(" ", "_")
+    args = [
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        stack.url,
+        "--csv",
+        str(prefix),
+        "--csv-full-history",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "5",
+        *(["--reset-stats"] if reset_stats else []),
+        user_class,
+    ]
+    with (workdir / "locust.log").open("ab") as out:
+        env = {**env, "BENCH_SUMMARY": f"{prefix}_summary.json"}
+        subprocess.run(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=seconds + 120)
+    return _locust_figures(prefix)
+
+
+def _locust_figures(prefix: Path) -> dict:
+    summary_path = Path(f"{prefix}_summary.json")
+    figures = json.loads(summary_path.read_text()) if summary_path.exists() else {"pages": {}, "users_spawned": 0}
+    held = [int(report._num(row["User Count"])) for row in read_csv(Path(f"{prefix}_stats_history.csv"))]
+    figures["users_max"] = max(held, default=0)
+    return figures
+
+
+def saturate(stack, workdir, scale: Scale, env: dict, page: str, tag: str, meter: CpuMeter) -> dict:
+    result: dict = {}
+    with meter.measure(result):
+        figures = locust(
+            stack,
+            workdir,
+            f"sat {tag} {page}",
+            user_class="Saturate",
+            users=scale.saturation_users,
+            spawn_rate=scale.saturation_users,
+            seconds=scale.saturation_seconds,
+            env={**env, "BENCH_PAGE": page},
+        )
+    result |= figures["pages"].get(page, {"rps": 0.0, "requests": 0})
+    log(f"  {tag} {page}: {result['rps']} req/s, p95 {result.get('p95_ms')} ms")
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=SCALES, default="full")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
+    parser.add_argument("--redis-db", type=int, default=None, help="cache DB (broker: the next one); 10 by default")
+    parser.add_argument("--skip-growth", action="store_true")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    redis_db = args.redis_db if args.redis_db is not None else (12 if scale.name == "tiny" else 10)
+    database = f"cgb_bench_{scale.name}"
+    started = time.monotonic()
+    args.out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"cgb-bench-{scale.name}-"))
+    log(f"scale {scale.name}; work files in {workdir}")
+    env = bench_env(database=database, redis_db=redis_db, port=free_port())
+    results: dict = {
+        "scale": scale.name,
+        "data": scale.data.spec(),
+        "machine": {
+            "cores": CORES,
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "started_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+    results["database_reused"] = ensure_database(database, scale.data, env)
+    flush_redis(redis_db)
+    fixtures = workdir / "fixtures.json"
+    probe(env, "fixtures", str(fixtures), str(scale.sessions))
+    locust_env = {**env, "BENCH_FIXTURES": str(fixtures), "BENCH_THINK": str(scale.think_seconds)}
+
+    log("cold and warm cache per page")
+    probe(env, "pages", str(workdir / "pages.json"), str(fixtures), str(scale.sequential_requests))
+    results["cache"] = json.loads((workdir / "pages.json").read_text())
+
+    def groups(stack):
+        return {
+            "server": lambda _: stack.pids("gunicorn"),
+            "celery": lambda _: stack.pids("celery"),
+            "postgres": lambda pids: [p for p, (name, _) in pids.items() if name.startswith("postgres")],
+            "redis": lambda pids: [p for p, (name, _) in pids.items() if name.startswith("redis-server")],
+        }
+
+    hot_urls = [url for urls in json.loads(fixtures.read_text())["hot"].values() for url in urls]
+    results["configs"] = {}
+    for config in CONFIGS if scale.compare_configs else []:
+        log(f"gunicorn configuration {config.label}")
+        with Stack(env, config, workdir) as stack:
+            stack.warm_up(hot_urls)
+            meter = CpuMeter(groups(stack))
+            results["configs"][config.label] = {
+                page: saturate(stack, workdir, scale, locust_env, page, config.label, meter)
+                for page in ("ceiling redis", "topic")
+            }
+    chosen = max(CONFIGS, key=lambda c: results["configs"].get(c.label, {"topic": {"rps": 0}})["topic"]["rps"])
+    results["server_config"] = {"label": chosen.label, "workers": chosen.workers, "threads": chosen.threads}
+
+    with Stack(env, chosen, workdir) as stack:
+        stack.warm_up(hot_urls)
+        meter = CpuMeter(groups(stack))
+        log(f"saturation runs on {chosen.label}")
+        results["saturation"] = {
+            page: saturate(stack, workdir, scale, locust_env, page, "main", meter) for page in CEILINGS + HOT_PAGES
+        }
+        ceiling = results["saturation"]["ceiling redis"]["rps"] or 1.0
+        for page in HOT_PAGES:
+            results["saturation"][page]["fraction_of_redis_ceiling"] = round(
+                results["saturation"][page]["rps"] / ceiling, 3
+            )
+
+        log(f"mixed scenario: {scale.mixed_users} readers, {scale.think_seconds}s think time, {scale.mixed_seconds}s")
+        mixed: dict = {}
+        with meter.measure(mixed):
+            mixed |= locust(
+                stack,
+                workdir,
+                "mixed",
+                user_class="Reader",
+                users=scale.mixed_users,
+                spawn_rate=scale.spawn_rate,
+                seconds=scale.mixed_seconds,
+                env=locust_env,
+                reset_stats=True,
+            )
+        mixed["users_target"] = scale.mixed_users
+        mixed["think_seconds"] = scale.think_seconds
+        mixed["history"] = report.history(workdir / "mixed_stats_history.csv")
+        results["mixed"] = mixed
+        results["stack_alive_at_end"] = stack.alive()
+
+    slowest = min(HOT_READS, key=lambda page: results["saturation"][page]["rps"])
+    log(f"profiling the slowest hot page: {slowest}")
+    probe(env, "profile", str(args.out / f"profile-{scale.name}.txt"), str(fixtures), slowest)
+    results["profiled_page"] = slowest
+
+    if not args.skip_growth:
+        log("database growth check")
+        results["growth"] = []
+        for name in ensure_growth_databases(f"cgb_bench_{scale.name}", scale.growth_base, env):
+            out = workdir / f"{name}.json"
+            level_env = {**env, "DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name}
+            probe(level_env, "growth", str(out), str(scale.sequential_requests))
+            results["growth"].append(json.loads(out.read_text()))
+    flush_redis(redis_db)
+
+    results["targets"] = report.targets(results)
+    results["elapsed_s"] = round(time.monotonic() - started)
+    (args.out / f"results-{scale.name}.json").write_text(json.dumps(results, indent=2))
+    report.write(results, args.out)
+    log(f"done in {results['elapsed_s']}s: {args.out}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""`make bench SCALE=tiny` end to end: seed (or reuse) a tiny database, run the stack and Locust,
+write the figures. A smoke test of the benchmark machinery, not a benchmark: no figure is
+judged, only that every phase produced one.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+
+    results = json.loads((tmp_path / "results-tiny.json").read_text())
+    for page, row in results["saturation"].items():
+        assert row["requests"] > 0 and row["rps"] > 0, page
+    assert results["saturation"]["ceiling redis"]["server_errors"] == 0
+    mixed = results["mixed"]["pages"]["Aggregated"]
+    assert mixed["requests"] > 0
+    assert mixed["server_errors"] == 0, results["mixed"]["pages"]
+    assert results["mixed"]["users_max"] == results["mixed"]["users_target"]
+    for page, who in results["cache"].items():
+        assert who["anonymous"]["status"] == 200, page
+        assert who["anonymous"]["cold_queries"] >= who["anonymous"]["warm_queries"], page
+    assert [level["counts"]["posts"] for level in results["growth"]] == [100, 1000, 10000]
+    assert all(page["status"] == 200 for level in results["growth"] for page in level["pages"].values())
+    assert all(results["stack_alive_at_end"].values())
+
+    report = (tmp_path / "report-tiny.md").read_text()
+    assert "## Targets" in report and "ceiling" in report
+    for plot in ("latency", "throughput", "ceiling", "cache", "growth"):
+        assert (tmp_path / f"{plot}-tiny.png").read_bytes().startswith(PNG_MAGIC), plot
+    assert (tmp_path / "profile-tiny.txt").stat().st_size > 0
