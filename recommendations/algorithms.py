@@ -163,8 +163,12 @@ def keep_top_per_row(s: np.ndarray, k: int) -> np.ndarray:
     return s
 
 
-def content_similarity(features: sp.csr_matrix, neighbors: int | None = 100) -> np.ndarray:
-    """Cosine similarity of TF-IDF-weighted item features (authors, genres), diagonal zeroed."""
+def content_similarity(features: sp.csr_matrix, neighbors: int = 100) -> sp.csr_matrix:
+    """Cosine similarity of IDF-weighted item features (authors, genres), top `neighbors` per row.
+
+    Built in row blocks and kept sparse: shared genres ("fiction") would make the full
+    product nearly dense.
+    """
     features = sp.csr_matrix(features, dtype=np.float32)
     features.data[:] = 1.0
     n_items = features.shape[0]
@@ -173,12 +177,22 @@ def content_similarity(features: sp.csr_matrix, neighbors: int | None = 100) -> 
     weighted = features @ sp.diags(idf)
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    weighted = sp.diags(1.0 / norms) @ weighted
-    s = (weighted @ weighted.T).toarray().astype(np.float32)
-    s[np.diag_indices_from(s)] = 0.0
-    if neighbors is not None and neighbors < n_items:
-        keep_top_per_row(s, neighbors)
-    return s
+    weighted = (sp.diags(1.0 / norms) @ weighted).tocsr().astype(np.float32)
+    transposed = weighted.T.tocsc()
+    blocks = []
+    for start in range(0, n_items, GRAM_BLOCK):
+        block = (weighted[start : start + GRAM_BLOCK] @ transposed).toarray()
+        block[np.arange(len(block)), np.arange(start, start + len(block))] = 0.0
+        indexes, scores = top_neighbors(block, neighbors)
+        blocks.append(sparse_neighbors(indexes, scores, n_items))
+    return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, 0), dtype=np.float32)
+
+
+def _row_max_mean(matrix) -> float:
+    """Mean of the row maxima: the typical strength of an item's best neighbour."""
+    maxima = matrix.max(axis=1)
+    maxima = maxima.toarray() if sp.issparse(maxima) else np.asarray(maxima)
+    return float(np.mean(maxima)) or 1.0
 
 
 def feature_matrix(item_ids: np.ndarray, item_features: dict[int, Iterable[str]]) -> sp.csr_matrix:
@@ -333,20 +347,25 @@ class Hybrid(ItemItem):
 
     def fit(self, data):
         p = self.params
-        s = self._part(("ease", p.lam), lambda: ease(data.matrix, p.lam)).copy()
-        scale = float(np.mean(s.max(axis=1))) or 1.0
+        if ("ease", p.lam) in self.parts:  # shared between fits: leave the original intact
+            s = self.parts[("ease", p.lam)].copy()
+        else:
+            s = ease(data.matrix, p.lam)
+        scale = _row_max_mean(s)
         if p.knn_weight:
             knn = self._part(("knn", p.knn_neighbors), lambda: cosine_knn(data.matrix, p.knn_neighbors))
-            s += (p.knn_weight * scale / (float(np.mean(knn.max(axis=1))) or 1.0)) * knn
+            s += (p.knn_weight * scale / _row_max_mean(knn)) * knn
         if p.content_weight and self.item_features is not None and self.item_features.nnz:
-            content = self._part("content", lambda: content_similarity(self.item_features))
-            s += (p.content_weight * scale / (float(np.mean(content.max(axis=1))) or 1.0)) * content
+            content = self._part("content", lambda: content_similarity(self.item_features)).tocoo()
+            s[content.row, content.col] += (p.content_weight * scale / _row_max_mean(content)) * content.data
         popularity = item_popularity(data.matrix)
         self.debias = (np.maximum(popularity, 1.0) ** -p.popularity_beta).astype(np.float32)
         if self.neighbors:
             # Served form: debiasing folded into the stored (positive) neighbour scores.
             s *= self.debias[np.newaxis, :]
-            self.similarity = sparse_neighbors(*top_neighbors(s, self.neighbors), s.shape[1])
+            self.neighbor_indexes, self.neighbor_scores = top_neighbors(s, self.neighbors)
+            del s
+            self.similarity = sparse_neighbors(self.neighbor_indexes, self.neighbor_scores, data.n_items)
         else:
             self.similarity = s
         return self
@@ -406,3 +425,34 @@ def sparse_neighbors(indexes: np.ndarray, scores: np.ndarray, n_items: int) -> s
     cols = indexes.ravel()
     keep = cols >= 0
     return sp.csr_matrix((scores.ravel()[keep], (rows[keep], cols[keep])), shape=(indexes.shape[0], n_items))
+
+
+def recommend_with_reasons(
+    rows: sp.csr_matrix,
+    similarity: sp.csr_matrix,
+    neighbor_indexes: np.ndarray,
+    neighbor_scores: np.ndarray,
+    k: int,
+    exclude: sp.csr_matrix | None = None,
+) -> list[list[tuple[int, float, int]]]:
+    """Top-k (item, score, because-item) per history row, from the served neighbour lists.
+
+    The reason is the history item that contributed most to the recommended item's score.
+    `exclude` (default: the history itself) marks items never to recommend.
+    """
+    scores = np.asarray((rows @ similarity).toarray(), dtype=np.float32)
+    scores[scores <= 0] = -np.inf  # no evidence: left to the cold-start lists
+    top = top_k(scores, rows if exclude is None else exclude, k)
+    lists = []
+    for row, items in enumerate(top):
+        history = rows.indices[rows.indptr[row] : rows.indptr[row + 1]]
+        items = items[items >= 0]
+        items = items[np.isfinite(scores[row, items])]
+        if not len(items):
+            lists.append([])
+            continue
+        idx, sc = neighbor_indexes[history], neighbor_scores[history]
+        contribution = np.where(idx[:, :, np.newaxis] == items, sc[:, :, np.newaxis], 0.0).max(axis=1)
+        because = history[contribution.argmax(axis=0)]
+        lists.append([(int(j), float(scores[row, j]), int(b)) for j, b in zip(items, because, strict=True)])
+    return lists

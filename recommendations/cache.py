@@ -1,0 +1,48 @@
+"""Cache keys of the recommendations app, and their invalidation.
+
+- `recommendations:user:v<n>:<user id>`: a reader's list, ready to render (books included).
+  Deleted when that reader's shelves or reviews change; the namespace is bumped after a
+  full training, when every list changes.
+- `recommendations:similar:v<n>:<book id>`: "Quem leu este também leu" of one book.
+  Bumped after a full training (the only writer of the neighbour lists).
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
+
+T = TypeVar("T")
+
+USER_NAMESPACE = "recommendations:user"
+SIMILAR_NAMESPACE = "recommendations:similar"
+# Lists change with training or the reader's own writes, both of which invalidate.
+TIMEOUT = 6 * 60 * 60
+TRAIN_LOCK_KEY = "recommendations:train-lock"
+
+
+def user_recommendations_key(user_id: int) -> str:
+    return versioned_key(USER_NAMESPACE, user_id)
+
+
+def similar_books_key(book_id: int) -> str:
+    return versioned_key(SIMILAR_NAMESPACE, book_id)
+
+
+def cached_user_recommendations(user_id: int, build: Callable[[], T]) -> T:
+    return cached(user_recommendations_key(user_id), build, TIMEOUT)
+
+
+def cached_similar_books(book_id: int, build: Callable[[], T]) -> T:
+    return cached(similar_books_key(book_id), build, TIMEOUT)
+
+
+def flush_user(*, user_id: int) -> None:
+    """A reader's shelves or reviews changed: drop their list (on commit)."""
+    delete_on_commit(user_recommendations_key(user_id))
+
+
+def flush_all() -> None:
+    """A new model was trained: every list and neighbour list is stale."""
+    bump_namespace(USER_NAMESPACE)
+    bump_namespace(SIMILAR_NAMESPACE)

@@ -1,0 +1,34 @@
+"""Recommendation sections on the home, book and profile pages (see core.panels)."""
+
+from django.template.loader import render_to_string
+
+from recommendations import selectors
+
+
+def _for_you(request) -> str:
+    items = selectors.user_recommendations(user_id=request.user.pk)
+    if not items:
+        return ""
+    items = [{**item, "reason": selectors.reason_text(item)} for item in items]
+    return render_to_string("recommendations/panels/for_you.html", {"items": items}, request=request)
+
+
+def home_panel(request, obj=None) -> str:
+    """ "Recomendados para você" for a signed-in reader; anonymous visitors already see the popular list."""
+    if not request.user.is_authenticated:
+        return ""
+    return _for_you(request)
+
+
+def profile_panel(request, profile_user) -> str:
+    """The same list on the reader's own profile only (it reveals what they read)."""
+    if not request.user.is_authenticated or request.user.pk != getattr(profile_user, "pk", None):
+        return ""
+    return _for_you(request)
+
+
+def book_panel(request, book) -> str:
+    books = selectors.similar_books(book_id=book.pk)
+    if not books:
+        return ""
+    return render_to_string("recommendations/panels/similar_books.html", {"books": books}, request=request)

@@ -1,0 +1,42 @@
+"""JSON endpoints: a reader's recommendations and a book's similar books."""
+
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+from catalog.selectors import book_detail
+from recommendations import selectors
+
+
+def _book_json(book) -> dict:
+    return {
+        "id": book.pk,
+        "slug": book.slug,
+        "title": book.title,
+        "authors": book.author_names,
+        "url": book.get_absolute_url(),
+    }
+
+
+@require_GET
+def for_me(request):
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": gettext("Entre na sua conta para ver suas recomendações.")}, status=401)
+    items = selectors.user_recommendations(user_id=request.user.pk)
+    return JsonResponse(
+        {
+            "items": [
+                {**_book_json(item["book"]), "score": item["score"], "reason": selectors.reason_text(item)}
+                for item in items
+            ]
+        }
+    )
+
+
+@require_GET
+def similar(request, slug: str):
+    book = book_detail(slug=slug)
+    if book is None:
+        return JsonResponse({"detail": gettext("Livro não encontrado.")}, status=404)
+    books = selectors.similar_books(book_id=book.pk)
+    return JsonResponse({"book": _book_json(book), "similar": [_book_json(b) for b in books]})
