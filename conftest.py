@@ -31,3 +31,9 @@ def user(db):
 def auth_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Factories create many users; the production hasher costs ~1 s each on this hardware."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.cache import flush_book_reviews
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote
 from accounts.models.book_review import RATING_CHOICES
+from catalog.cache import flush_book
 from catalog.models import Book, Category
 
 ShelfType = BookShelf.ShelfType
@@ -241,6 +242,8 @@ def book_rating_refresh(*, book_id: int) -> None:
     stats = BookReview.objects.filter(book_id=book_id).aggregate(avg=Avg("rating"), count=Count("id"))
     average = (stats["avg"] or Decimal("0")).quantize(Decimal("0.01"))
     Book.objects.filter(pk=book_id).update(average_rating=average, ratings_count=stats["count"])
+    # update() sends no post_save: drop the cached book page and lists that show the rating.
+    flush_book(Book.objects.filter(pk=book_id).values_list("slug", flat=True).first())
 
 
 def _lock_book(book_id: int) -> None:
