@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,19 @@ EMBEDDED = env.bool("CGB_EMBEDDED", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key" if (DEBUG or EMBEDDED) else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS (production sets HTTPS=true; `make run` and the tests speak plain HTTP) ----------
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Load balancers probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if (DEBUG or EMBEDDED) else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -42,6 +56,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "django_celery_beat",
     "django_celery_results",
+    "django_prometheus",
 ]
 LOCAL_APPS = [
     "core",
@@ -54,6 +69,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RateLimitMiddleware",
     "core.middleware.StatementTimeoutMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "cgbookstore.urls"
@@ -100,6 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
         }
     )
+    # The same backend, counting queries and their latency for /metrics.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------------------
@@ -109,7 +129,8 @@ CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="cgbookstore")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, counting hits and misses for /metrics.
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": CACHE_TIMEOUT,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
@@ -162,10 +183,15 @@ CELERY_TIMEZONE = "America/Sao_Paulo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Keep the LOGGING below (JSON, request ids) in the worker instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Synced into django-celery-beat's tables when beat starts; edit the times in the admin.
 CELERY_BEAT_SCHEDULE = {
     "flush-topic-views": {"task": "debates.tasks.debates_views_flush", "schedule": 60.0},
-    "reconcile-debate-counters": {"task": "debates.tasks.debates_counters_reconcile", "schedule": 3600.0},
+    "reconcile-debate-counters": {
+        "task": "debates.tasks.debates_counters_reconcile",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
 }
@@ -209,6 +235,9 @@ RATELIMITS = {
 RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
 # Proxies in front of the app whose X-Forwarded-For we trust (nginx: 1). 0 = ignore the header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    # Only our proxy sets it (and overwrites a client's): request.is_secure() behind TLS termination.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # With the cache unreachable, serve rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
 
@@ -246,15 +275,40 @@ CATALOG_PAGE_SIZE = 24
 DEBATES_PAGE_SIZE = 20
 POSTS_PAGE_SIZE = 50
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Logging, metrics, errors ----------------------------------------------------------------
+# JSON lines with the request id in production; one readable line in development.
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# /metrics answers these networks (our proxy denies it to the public) or a bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no user names, emails or IPs leave the site
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
 
 # --- Development only -------------------------------------------------------------------------
 if DEBUG and env.bool("DEBUG_TOOLBAR", default=False):
