@@ -2,8 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from core.metrics import metrics_view
+
 urlpatterns = [
     path("", include("core.urls")),
+    path("metrics", metrics_view, name="metrics"),
     path("livros/", include("catalog.urls")),
     path("leitores/", include("accounts.urls")),
     path("debates/", include("debates.urls")),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 
+from core import metrics
 from core.ratelimit import RateLimitExceeded
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class RateLimitMiddleware:
         if not isinstance(exception, Ratelimited):
             return None
         retry_after = exception.retry_after if isinstance(exception, RateLimitExceeded) else 60
+        view = request.resolver_match.view_name if request.resolver_match else "unknown"
+        metrics.ratelimit_rejections.labels(view=view).inc()
         message = _("Limite de requisições excedido. Tente novamente mais tarde.")
         if wants_json(request):
             response = JsonResponse({"error": message, "status": 429}, status=429)

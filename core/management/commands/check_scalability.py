@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
     def check_cache(self) -> Check:
         probe = probe_cache()
-        is_redis = "django_redis" in settings.CACHES["default"]["BACKEND"]
+        is_redis = "redis" in settings.CACHES["default"]["BACKEND"].lower()
         detail = f"{probe.detail} ({probe.latency_ms} ms)"
         return Check("Redis: set/get", probe.ok and is_redis, detail if is_redis else f"{detail}; não é Redis")
 
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         return Check("Celery beat", bool(configured), detail)
 
     def check_rate_limits(self) -> Check:
-        shared = "django_redis" in settings.CACHES["default"]["BACKEND"]
+        shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
         limits = ", ".join(f"{name}={rate}" for name, rate in settings.RATELIMITS.items())
         return Check("Limites de requisição", bool(settings.RATELIMITS) and shared, limits)
 

@@ -1,0 +1,135 @@
+"""Prometheus metrics beyond django-prometheus's own (requests, queries, cache hits).
+
+- rate-limit rejections, counted by `RateLimitMiddleware`;
+- Celery tasks (count by outcome, duration), counted in whichever process runs them: the
+  worker exports them on `CELERY_METRICS_PORT`, an eager web process on /metrics;
+- the length of each Celery queue, read from the broker's Redis at scrape time (one LLEN
+  per queue in a pipeline, so a scrape costs one round trip).
+
+With several processes per node (gunicorn workers, prefork children) prometheus-client
+needs `PROMETHEUS_MULTIPROC_DIR`; `registry()` then merges the files every process writes.
+"""
+
+import hmac
+import ipaddress
+import logging
+import os
+import time
+
+import prometheus_client
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+
+from core.ratelimit import client_ip
+
+logger = logging.getLogger(__name__)
+
+QUEUES = ("default", "maintenance", "recommendations")
+
+ratelimit_rejections = Counter(
+    "cgbookstore_ratelimit_rejections_total", "Requests refused with 429, by view.", ["view"]
+)
+celery_tasks = Counter("cgbookstore_celery_tasks_total", "Celery tasks finished, by task and state.", ["task", "state"])
+celery_task_duration = Histogram(
+    "cgbookstore_celery_task_duration_seconds",
+    "Run time of Celery tasks.",
+    ["task"],
+    buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800),
+)
+
+
+def registry() -> CollectorRegistry:
+    """This process's registry, or every process's merged when running multi-process."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)
+        return merged
+    return prometheus_client.REGISTRY
+
+
+class QueueLengthCollector:
+    """`cgbookstore_celery_queue_length{queue}` from the broker, collected when scraped."""
+
+    def __init__(self):
+        self._client = None
+
+    def _redis(self):
+        if self._client is None:
+            import redis
+
+            self._client = redis.Redis.from_url(
+                settings.CELERY_BROKER_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+        return self._client
+
+    def collect(self):
+        gauge = GaugeMetricFamily(
+            "cgbookstore_celery_queue_length", "Messages waiting in a Celery queue.", labels=["queue"]
+        )
+        if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+            try:
+                pipe = self._redis().pipeline(transaction=False)
+                for queue in QUEUES:
+                    pipe.llen(queue)
+                for queue, length in zip(QUEUES, pipe.execute(), strict=True):
+                    gauge.add_metric([queue], length)
+            except Exception:  # an unreachable broker must not break the scrape; /readyz reports it
+                logger.warning("queue length unavailable", exc_info=True)
+        yield gauge
+
+
+_queue_registry = CollectorRegistry(auto_describe=False)
+_queue_registry.register(QueueLengthCollector())
+
+
+def metrics_allowed(request) -> bool:
+    """A scraper from an allowed network, or one presenting the bearer token."""
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header.removeprefix("Bearer ").encode(), token.encode())
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS)
+
+
+def metrics_view(request):
+    if not metrics_allowed(request):
+        return HttpResponseForbidden("forbidden\n", content_type="text/plain")
+    body = prometheus_client.generate_latest(registry()) + prometheus_client.generate_latest(_queue_registry)
+    return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
+
+
+# --- Celery ---------------------------------------------------------------------------------
+_started: dict[str, float] = {}
+
+
+def task_started(task_id=None, **kwargs):
+    _started[task_id] = time.perf_counter()
+
+
+def task_finished(task_id=None, task=None, state=None, **kwargs):
+    started = _started.pop(task_id, None)
+    name = getattr(task, "name", "unknown")
+    celery_tasks.labels(task=name, state=(state or "unknown").lower()).inc()
+    if started is not None:
+        celery_task_duration.labels(task=name).observe(time.perf_counter() - started)
+
+
+def start_worker_exporter(**kwargs):
+    """Serve the worker's task metrics on CELERY_METRICS_PORT (Prometheus scrapes each worker)."""
+    port = os.environ.get("CELERY_METRICS_PORT")
+    if port:
+        address = os.environ.get("CELERY_METRICS_ADDRESS", "127.0.0.1")
+        prometheus_client.start_http_server(int(port), addr=address, registry=registry())
+        logger.info("celery metrics on %s:%s", address, port)
+
+
+def mark_child_dead(pid=None, **kwargs):
+    """A prefork child exited: its live gauges go (counters stay merged)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid or os.getpid())
