@@ -92,7 +92,7 @@ def test_topic_page_queries_logged_in(auth_client, user, django_assert_num_queri
     topic = make_topic_with_posts(size, user)
     url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
     # + user, the viewer's votes (always fresh), two permission queries (moderator check).
-    request_twice(auth_client, url, django_assert_num_queries, cold=8, warm=5)
+    request_twice(auth_client, url, django_assert_num_queries, cold=6, warm=3)
     assert 'aria-pressed="true"' in auth_client.get(url).content.decode()  # the viewer's own votes
 
 

@@ -79,12 +79,13 @@ def test_staff_pins_and_locks_a_topic():
     assert topic.is_pinned and topic.is_locked
 
 
-def test_user_with_change_permission_moderates():
-    moderator = UserFactory()
-    moderator.user_permissions.add(Permission.objects.get(codename="change_debatetopic"))
+def test_a_permission_without_the_staff_flag_does_not_make_a_moderator():
+    reader = UserFactory()
+    reader.user_permissions.add(Permission.objects.get(codename="change_debatetopic"))
     topic = DebateTopicFactory()
-    services.topic_set_locked(topic=topic, actor=moderator, locked=True)
-    assert DebateTopic.objects.get(pk=topic.pk).is_locked
+    with pytest.raises(PermissionDenied):
+        services.topic_set_locked(topic=topic, actor=reader, locked=True)
+    assert not DebateTopic.objects.get(pk=topic.pk).is_locked
 
 
 def test_ordinary_reader_cannot_pin_or_lock(user):
