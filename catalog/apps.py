@@ -11,3 +11,9 @@ class CatalogConfig(AppConfig):
         from core.panels import register_panel
 
         register_panel("home", name="popular_books", order=10, render=popular_books_panel)
+
+        from catalog import warmup
+        from core.warmup import register_hot_page, register_warmer
+
+        register_warmer("catalog", warmup.warm)
+        register_hot_page("livro", warmup.hot_book_url)

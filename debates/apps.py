@@ -11,3 +11,10 @@ class DebatesConfig(AppConfig):
 
         register_panel("book", name="debates", order=40, render=panels.book_panel)
         register_panel("home", name="debates", order=30, render=panels.home_panel)
+
+        from core.warmup import register_hot_page, register_warmer
+        from debates import warmup
+
+        register_warmer("debates", warmup.warm)
+        register_hot_page("debates", warmup.topic_list_url)
+        register_hot_page("debate", warmup.hot_topic_url)

@@ -21,6 +21,7 @@ MAX_INDENT = 4
 
 @dataclass(frozen=True)
 class TopicRow:
+    id: int
     slug: str
     title: str
     book_title: str
@@ -124,6 +125,7 @@ _POST_FIELDS = (
 
 def _topic_row(topic: DebateTopic) -> TopicRow:
     return TopicRow(
+        id=topic.pk,
         slug=topic.slug,
         title=topic.title,
         book_title=topic.book.title,
