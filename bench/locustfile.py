@@ -16,6 +16,7 @@ import json
 import os
 import random
 
+import gevent
 from locust import FastHttpUser, between, constant, events, task
 
 ENVIRONMENT = None
@@ -28,6 +29,7 @@ READS = {"home": 20, "catalog search": 15, "book": 25, "debates list": 15, "topi
 WRITES = {"shelf": 30, "progress": 20, "review": 10, "post": 15, "vote": 25}
 WRITE_SHARE = 0.4  # of a logged-in reader's actions
 SHELVES = ["want_to_read", "reading", "read", "favorites"]
+ERROR_KINDS = ("rate_limited", "errors", "server_errors", "no_response")
 
 
 def _check(response, ok=(200,)):
@@ -35,8 +37,10 @@ def _check(response, ok=(200,)):
         response.success()
     elif response.status_code == 429:
         response.failure("429 rate limited")
-    elif response.status_code >= 500 or response.status_code == 0:
+    elif response.status_code >= 500:
         response.failure(f"{response.status_code} server error")
+    elif response.status_code == 0:
+        response.failure("no response (timeout or connection refused)")
     else:
         response.failure(f"{response.status_code} unexpected")
 
@@ -45,6 +49,8 @@ class Reader(FastHttpUser):
     wait_time = between(THINK * 0.5, THINK * 1.5)
 
     def on_start(self):
+        # Readers arrive spread over one think time, not all at the instant they are spawned.
+        gevent.sleep(random.uniform(0, THINK))
         self.session = None
         if random.random() < 0.5 and FIXTURES["readers"]:
             self.session = random.choice(FIXTURES["readers"])
@@ -153,17 +159,18 @@ def _write_summary(**_kwargs):
     stats = ENVIRONMENT.runner.stats
     errors: dict[str, dict[str, int]] = {}
     for error in stats.errors.values():
-        counts = errors.setdefault(error.name, {"rate_limited": 0, "errors": 0, "server_errors": 0})
+        counts = errors.setdefault(error.name, dict.fromkeys(ERROR_KINDS, 0))
         text = str(error.error)
         counts["rate_limited" if "429" in text else "errors"] += error.occurrences
         counts["server_errors"] += error.occurrences if "server error" in text else 0
+        counts["no_response"] += error.occurrences if "no response" in text else 0
     pages = {}
     for entry in [*stats.entries.values(), stats.total]:
         name = entry.name if entry is not stats.total else "Aggregated"
         if entry is stats.total:
-            counts = {key: sum(c[key] for c in errors.values()) for key in ("rate_limited", "errors", "server_errors")}
+            counts = {key: sum(c[key] for c in errors.values()) for key in ERROR_KINDS}
         else:
-            counts = errors.get(entry.name, {"rate_limited": 0, "errors": 0, "server_errors": 0})
+            counts = errors.get(entry.name, dict.fromkeys(ERROR_KINDS, 0))
         pages[name] = {
             "requests": entry.num_requests,
             "rps": round(entry.total_rps, 1),

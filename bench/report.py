@@ -40,6 +40,15 @@ def history(path: Path) -> dict[str, list[list[float]]]:
     return series
 
 
+READ_MIX = {"home": 20, "catalog search": 15, "book": 25, "debates list": 15, "topic": 20, "profile": 5}
+
+
+def read_capacity(saturation: dict) -> float:
+    """req/s the server could sustain on the scenario's read mix: the weighted harmonic mean."""
+    total = sum(READ_MIX.values())
+    return 1 / sum(weight / total / max(saturation[page]["rps"], 0.1) for page, weight in READ_MIX.items())
+
+
 def targets(results: dict) -> dict:
     sat = results["saturation"]
     hot = {
@@ -52,7 +61,13 @@ def targets(results: dict) -> dict:
     }
     mixed = results["mixed"]
     overall = mixed["pages"].get("Aggregated", {})
+    capacity = read_capacity(sat)
     out = {
+        "capacity_estimate": {
+            "read_mix_rps": round(capacity, 1),
+            "users_at_think_time": round(capacity * mixed["think_seconds"]),
+            "think_seconds": mixed["think_seconds"],
+        },
         "hot_reads_at_half_ceiling": hot,
         "mixed": {
             "users_held": mixed["users_max"],
@@ -95,12 +110,12 @@ def _plot_over_time(results: dict, out: Path) -> list[str]:
 
     fig, axes = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
     for name in names:
-        points = series[name]
+        points = [p for p in series[name] if p[4] > 0]  # no figure before a page's first answer
         axes[0].plot([p[0] for p in points], [p[4] for p in points], label=name, linewidth=1.2)
         axes[1].plot([p[0] for p in points], [p[3] for p in points], label=name, linewidth=1.2)
-    for ax, label in zip(axes, ["p95 latency (ms)", "p50 latency (ms)"], strict=True):
+    for ax, label in zip(axes, ["p95 latency (ms, last 10 s)", "p50 latency (ms, last 10 s)"], strict=True):
         ax.set_ylabel(label)
-        ax.set_yscale("symlog", linthresh=10)
+        ax.set_yscale("log")
         ax.grid(alpha=0.3)
     axes[0].axhline(P95_TARGET_MS, color="red", linestyle="--", linewidth=1, label=f"target p95 {P95_TARGET_MS} ms")
     axes[0].legend(fontsize=8, ncol=3, loc="upper left")
@@ -259,8 +274,8 @@ def write(results: dict, out: Path) -> Path:
         f"over the run; each page below is hit by the same number of concurrent clients with no think time.",
         "",
         "| page | req/s | fraction of Redis-GET ceiling | p50 ms | p95 ms | p99 ms | bytes | box CPU (cores) "
-        "| server | locust | postgres |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| server | locust | postgres | other |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page, row in sat.items():
         cpu = row.get("cpu", {})
@@ -268,7 +283,8 @@ def write(results: dict, out: Path) -> Path:
         lines.append(
             f"| {page} | {row['rps']} | {f'{fraction:.0%}' if fraction is not None else '—'} | {row.get('p50_ms')} "
             f"| {row.get('p95_ms')} | {row.get('p99_ms')} | {row.get('avg_bytes', 0):,} | {cpu.get('box_cores')} "
-            f"| {cpu.get('server_cores')} | {cpu.get('locust_cores')} | {cpu.get('postgres_cores')} |"
+            f"| {cpu.get('server_cores')} | {cpu.get('locust_cores')} | {cpu.get('postgres_cores')} "
+            f"| {cpu.get('other_cores')} |"
         )
     lines += ["", f"![ceiling](ceiling-{scale}.png)", "", "## Gunicorn configurations", ""]
     if results["configs"]:
@@ -288,20 +304,25 @@ def write(results: dict, out: Path) -> Path:
         f"Simulated users held at once: {mixed['users_max']:,} (spawned {mixed['users_spawned']:,}). Figures are from "
         "after the ramp-up (Locust's stats are reset once every reader is spawned).",
         "",
-        "| request | count | req/s | p50 ms | p95 ms | p99 ms | 429 | other errors | of which 5xx |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| request | count | req/s | p50 ms | p95 ms | p99 ms | 429 | other errors | of which 5xx | no response |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in sorted(mixed["pages"].items(), key=lambda item: item[0] == "Aggregated"):
         lines.append(
             f"| {name} | {row['requests']:,} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
-            f"| {row['rate_limited']} | {row['errors']} | {row['server_errors']} |"
+            f"| {row['rate_limited']} | {row['errors']} | {row['server_errors']} | {row.get('no_response', 0)} |"
         )
     cpu = mixed.get("cpu", {})
+    estimate = tg["capacity_estimate"]
     lines += [
+        "",
+        f"Capacity estimate from the saturation runs: the read mix above sustains about "
+        f"{estimate['read_mix_rps']} req/s, i.e. about {estimate['users_at_think_time']:,} readers at "
+        f"{estimate['think_seconds']} s think time (each reader sends one request per think time).",
         "",
         f"CPU during the mixed run (cores): box {cpu.get('box_cores')}, gunicorn {cpu.get('server_cores')}, "
         f"Locust {cpu.get('locust_cores')}, PostgreSQL {cpu.get('postgres_cores')}, Redis {cpu.get('redis_cores')}, "
-        f"Celery {cpu.get('celery_cores')}.",
+        f"Celery {cpu.get('celery_cores')}, other processes {cpu.get('other_cores')}.",
         "",
         *[f"![{name}]({name})" for name in plots[:2]],
         "",
@@ -342,3 +363,15 @@ def write(results: dict, out: Path) -> Path:
     path = out / f"report-{scale}.md"
     path.write_text("\n".join(lines))
     return path
+
+
+if __name__ == "__main__":
+    # Re-render a report from its JSON: `python -m bench.report docs/benchmarks/results-small.json`
+    import json
+    import sys
+
+    source = Path(sys.argv[1])
+    data = json.loads(source.read_text())
+    data["targets"] = targets(data)
+    source.write_text(json.dumps(data, indent=2))
+    write(data, source.parent)
