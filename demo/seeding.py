@@ -239,7 +239,9 @@ class _Seeder:
         """
         rng = self.rng
         status: dict[tuple[int, int], str] = {pair: Shelf.READ for pair in real}
-        synthetic = max(0, self.o.shelves - len(status))
+        # Real reads count towards --shelves, but a quarter stays synthetic so that
+        # "Lendo", "Quero ler" and "Favoritos" are never empty.
+        synthetic = max(self.o.shelves - len(status), self.o.shelves // 4)
         favorites = round(synthetic * FAVORITE_SHARE)
         kinds = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=synthetic - favorites)
         for kind in kinds:
