@@ -128,6 +128,16 @@ def saturate(stack, workdir, scale: Scale, env: dict, page: str, tag: str, meter
     return result
 
 
+def growth(scale: Scale, env: dict, workdir: Path) -> list[dict]:
+    levels = []
+    for name in ensure_growth_databases(f"cgb_bench_{scale.name}", scale.growth_base, env):
+        out = workdir / f"{name}.json"
+        level_env = {**env, "DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name}
+        probe(level_env, "growth", str(out), str(scale.sequential_requests))
+        levels.append(json.loads(out.read_text()))
+    return levels
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=SCALES, default="full")
@@ -226,12 +236,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     if not args.skip_growth:
         log("database growth check")
-        results["growth"] = []
-        for name in ensure_growth_databases(f"cgb_bench_{scale.name}", scale.growth_base, env):
-            out = workdir / f"{name}.json"
-            level_env = {**env, "DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name}
-            probe(level_env, "growth", str(out), str(scale.sequential_requests))
-            results["growth"].append(json.loads(out.read_text()))
+        try:
+            results["growth"] = growth(scale, env, workdir)
+        except subprocess.CalledProcessError as exc:  # keep the figures measured so far
+            log(f"growth check failed: {exc}")
+            results["growth_error"] = str(exc)
     flush_redis(redis_db)
 
     results["targets"] = report.targets(results)

@@ -119,17 +119,28 @@ def seed_args(data: Data, *, users_from: int = 0) -> list[str]:
 
 
 def schema_fingerprint() -> str:
-    """Changes when a migration is added or a requirement changes: the seeded data is then rebuilt."""
+    """Changes when a migration is added or a requirement changes: the bench databases are then migrated."""
     digest = hashlib.sha1((ROOT / "requirements.txt").read_bytes())
     for path in sorted(ROOT.glob("*/migrations/*.py")):
         digest.update(str(path.relative_to(ROOT)).encode())
     return digest.hexdigest()[:12]
 
 
+def _reuse(database: str, spec: dict, env: dict) -> bool:
+    """True if `database` holds the data of `spec`; it is migrated first if the schema moved on."""
+    marker = _marker(database)
+    if marker is None or {**marker, "schema": None} != {**spec, "schema": None}:
+        return False
+    if marker["schema"] != spec["schema"]:
+        manage(env, "migrate", "--noinput", "-v0")
+        _set_marker(database, spec)
+    return True
+
+
 def ensure_database(database: str, data: Data, env: dict) -> bool:
     """Create, migrate and seed unless the database already holds this exact data; True if reused."""
     spec = {**data.spec(), "schema": schema_fingerprint()}
-    reused = _marker(database) == spec
+    reused = _reuse(database, spec, env)
     if not reused:
         log(f"creating {database} ({spec})")
         _recreate(database)
@@ -152,7 +163,7 @@ def ensure_growth_databases(prefix: str, base: tuple[int, int], env: dict) -> li
         name = f"{prefix}_g{factor}"
         spec = {"factor": factor, "topics": topics * factor, "posts": posts * factor, "schema": schema_fingerprint()}
         level_env = {**env, "DATABASE_URL": f"{PG}/{name}"}
-        if _marker(name) != spec:
+        if not _reuse(name, spec, level_env):
             log(f"creating {name} ({spec})")
             _recreate(name, template=previous)
             if previous is None:  # a copy of the level before is migrated already
