@@ -28,6 +28,13 @@ logger = logging.getLogger(__name__)
 
 QUEUES = ("default", "maintenance", "recommendations")
 
+
+def queue_names() -> list[str]:
+    """The named queues plus any queue a task route sends work to."""
+    routed = {route["queue"] for route in getattr(settings, "CELERY_TASK_ROUTES", {}).values() if "queue" in route}
+    return sorted(set(QUEUES) | routed)
+
+
 ratelimit_rejections = Counter(
     "cgbookstore_ratelimit_rejections_total", "Requests refused with 429, by view.", ["view"]
 )
@@ -70,10 +77,11 @@ class QueueLengthCollector:
         )
         if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             try:
+                queues = queue_names()
                 pipe = self._redis().pipeline(transaction=False)
-                for queue in QUEUES:
+                for queue in queues:
                     pipe.llen(queue)
-                for queue, length in zip(QUEUES, pipe.execute(), strict=True):
+                for queue, length in zip(queues, pipe.execute(), strict=True):
                     gauge.add_metric([queue], length)
             except Exception:  # an unreachable broker must not break the scrape; /readyz reports it
                 logger.warning("queue length unavailable", exc_info=True)
