@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "accounts",
     "debates",
     "recommendations",
+    "library",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
