@@ -184,6 +184,8 @@ CELERY_TIMEZONE = "America/Sao_Paulo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Library imports wait behind each other on their own queue, never in front of page work.
+CELERY_TASK_ROUTES = {"library.tasks.*": {"queue": "imports"}}
 # Keep the LOGGING below (JSON, request ids) in the worker instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Synced into django-celery-beat's tables when beat starts; edit the times in the admin.
