@@ -57,6 +57,10 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "django_prometheus",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "core",
@@ -64,6 +68,8 @@ LOCAL_APPS = [
     "accounts",
     "debates",
     "recommendations",
+    "api",
+    "notifications",
     "library",
     "demo",
 ]
@@ -195,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debates.tasks.debates_counters_reconcile",
         "schedule": crontab(minute=30, hour=3),
     },
+    "reconcile-book-ratings": {"task": "accounts.tasks.book_ratings_reconcile", "schedule": crontab(minute=0, hour=4)},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
 }
@@ -318,3 +325,34 @@ if DEBUG and env.bool("DEBUG_TOOLBAR", default=False):
     INSTALLED_APPS += ["debug_toolbar"]
     MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
     INTERNAL_IPS = ["127.0.0.1"]
+
+# --- JSON API (Django REST framework, drf-spectacular) -----------------------------------------
+REST_FRAMEWORK = {
+    # Tokens for apps first, so an anonymous call gets 401 with WWW-Authenticate: Token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 24,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CGBookStore API",
+    "DESCRIPTION": "API JSON do CGBookStore: catálogo, estantes, leituras, resenhas, debates e recomendações.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc come from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ShelfTypeEnum": "accounts.models.BookShelf.ShelfType",
+        "StatusShelfTypeEnum": "api.serializers.STATUS_SHELF_CHOICES",
+    },
+}
