@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notificações"
+
+    def ready(self):
+        from core.panels import register_panel
+        from notifications import panels, signals  # noqa: F401  (connects the receivers)
+
+        register_panel("topic", name="notifications_follow", order=10, render=panels.topic_panel)
