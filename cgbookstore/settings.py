@@ -202,6 +202,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=3),
     },
     "reconcile-book-ratings": {"task": "accounts.tasks.book_ratings_reconcile", "schedule": crontab(minute=0, hour=4)},
+    "remind-reading-deadlines": {
+        "task": "notifications.tasks.notifications_deadline_reminders",
+        "schedule": crontab(minute=15),
+    },
+    "prune-read-notifications": {
+        "task": "notifications.tasks.notifications_prune",
+        "schedule": crontab(minute=45, hour=4),
+    },
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
 }
