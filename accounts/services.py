@@ -240,10 +240,36 @@ def book_rating_refresh(*, book_id: int) -> None:
     their recomputations and leave a stale aggregate.
     """
     stats = BookReview.objects.filter(book_id=book_id).aggregate(avg=Avg("rating"), count=Count("id"))
-    average = (stats["avg"] or Decimal("0")).quantize(Decimal("0.01"))
-    Book.objects.filter(pk=book_id).update(average_rating=average, ratings_count=stats["count"])
+    Book.objects.filter(pk=book_id).update(average_rating=_average(stats["avg"]), ratings_count=stats["count"])
     # update() sends no post_save: drop the cached book page and lists that show the rating.
     flush_book(Book.objects.filter(pk=book_id).values_list("slug", flat=True).first())
+
+
+def _average(value) -> Decimal:
+    return (value or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def book_ratings_reconcile(*, batch_size: int = 1000) -> int:
+    """Recompute every book's rating aggregates from the reviews; returns how many were wrong.
+
+    The periodic safety net behind `book_rating_refresh` (bulk imports, admin deletes,
+    manual SQL): one grouped query, then writes only the rows that drifted.
+    """
+    actual = {
+        row["book_id"]: (_average(row["avg"]), row["count"])
+        for row in BookReview.objects.values("book_id").annotate(avg=Avg("rating"), count=Count("id"))
+    }
+    drifted = []
+    for book in Book.objects.only("pk", "slug", "average_rating", "ratings_count").iterator(chunk_size=batch_size):
+        average, count = actual.get(book.pk, (Decimal("0.00"), 0))
+        if (book.average_rating, book.ratings_count) != (average, count):
+            book.average_rating, book.ratings_count = average, count
+            drifted.append(book)
+    with transaction.atomic():
+        Book.objects.bulk_update(drifted, ["average_rating", "ratings_count"], batch_size=batch_size)
+        if drifted:
+            flush_book(*(book.slug for book in drifted))
+    return len(drifted)
 
 
 def _lock_book(book_id: int) -> None:

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote
+from accounts.tasks import book_ratings_reconcile
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
+from catalog.models import Book
 from catalog.tests.factories import BookFactory
 from core.tests.factories import UserFactory
 
@@ -237,3 +239,22 @@ def test_profile_update_sets_bio_visibility_and_categories(user):
 def test_profile_update_refuses_overlong_bio(user):
     with pytest.raises(ValidationError):
         services.profile_update(profile=user.profile, bio="x" * 2001, shelves_public=True)
+
+
+def test_ratings_reconcile_repairs_only_drifted_books():
+    good, drifted, unreviewed = BookFactory(), BookFactory(), BookFactory()
+    BookReviewFactory(book=good, rating=Decimal("4.0"))
+    BookReviewFactory(book=drifted, rating=Decimal("3.5"))
+    BookReviewFactory(book=drifted, rating=Decimal("5.0"))
+    # Factories write reviews without the services: set the aggregates by hand.
+    Book.objects.filter(pk=good.pk).update(average_rating=Decimal("4.00"), ratings_count=1)
+    Book.objects.filter(pk=drifted.pk).update(average_rating=Decimal("1.00"), ratings_count=7)
+    Book.objects.filter(pk=unreviewed.pk).update(average_rating=Decimal("2.00"), ratings_count=1)
+
+    assert book_ratings_reconcile.delay().get() == 2
+
+    drifted.refresh_from_db()
+    unreviewed.refresh_from_db()
+    assert (drifted.average_rating, drifted.ratings_count) == (Decimal("4.25"), 2)
+    assert (unreviewed.average_rating, unreviewed.ratings_count) == (Decimal("0.00"), 0)
+    assert book_ratings_reconcile.delay().get() == 0
