@@ -28,7 +28,9 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
+from catalog.cache import flush_catalog
 from catalog.models import Book
+from debates.cache import flush_topic_list
 from debates.models import DebatePost, DebateTopic, DebateVote
 
 from . import texts
@@ -196,6 +198,9 @@ class _Seeder:
             read_days = self.create_shelves(real)
             self.create_reviews(real, read_days)
             self.create_debates()
+            # Bulk writes send no signals: expire the cached lists and book pages (on commit).
+            flush_catalog()
+            flush_topic_list()
         return self.report
 
     def create_users(self) -> dict[int, int]:
