@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class LibraryConfig(AppConfig):
+    name = "library"
+    verbose_name = "Biblioteca"
+
+    def ready(self):
+        from core.panels import register_panel
+        from library import panels, signals  # noqa: F401  (connect receivers)
+
+        register_panel("profile", name="library_goal", order=40, render=panels.profile_goal_panel)

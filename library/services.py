@@ -1,0 +1,269 @@
+"""Writes of the library app: import jobs and their rows, reading goals.
+
+An import is stored whole (job + parsed rows, one transaction) before the task starts;
+the task then matches rows to the catalog and applies them in small transactions,
+keeping a state per row, so a retry resumes where it stopped and re-applies nothing.
+Rows are applied through the accounts services, so shelf, progress and rating
+invariants hold exactly as for a reader clicking on the site.
+"""
+
+from datetime import date, datetime, time
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services as accounts_services
+from accounts.models import BookReview, BookShelf, ReadingProgress
+from catalog.models import Book
+from library import formats
+from library.cache import flush_reader_stats
+from library.models import ImportJob, ImportRow, ReadingGoal
+from library.signals import import_finished
+
+ShelfType = BookShelf.ShelfType
+RowStatus = ImportRow.Status
+BATCH_SIZE = 100
+MATCH_BATCH_SIZE = 500
+REVIEW_MAX = 10_000
+
+# How far along a reading is: an imported status replaces the current one only if it is
+# further along, or if the row's date is newer than the current entry's (see docs).
+STATUS_RANK = {ShelfType.WANT_TO_READ: 0, ShelfType.READING: 1, ShelfType.ABANDONED: 2, ShelfType.READ: 3}
+
+
+# --- Creating a job -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_create(*, user: AbstractBaseUser, file_name: str, data: bytes, enqueue: bool = True) -> ImportJob:
+    """Parse the file and store the job with all its rows; the task starts after commit
+    (`enqueue=False` leaves the run to the caller, e.g. a management command).
+
+    Raises formats.FileRejected (nothing is written) for a file we cannot read.
+    """
+    layout, rows = formats.parse_file(data)
+    job = ImportJob(user=user, source=layout, file_name=(file_name or "biblioteca.csv")[:255], total_rows=len(rows))
+    job.full_clean(exclude=["user"])
+    job.save()
+    ImportRow.objects.bulk_create(
+        (ImportRow(job=job, row_number=number, raw=raw) for number, raw in enumerate(rows, start=1)),
+        batch_size=1000,
+    )
+    if enqueue:
+        from library.tasks import import_job_run_task  # tasks import this module
+
+        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return job
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+def _title_author_index() -> dict[str, int]:
+    """Normalised "title|first author" → book id over the catalog, built once per run.
+
+    The normalisation (accents, punctuation, series) cannot use a database index, and one
+    pass over id/title/authors of the catalog costs less than a query per row.
+    """
+    index: dict[str, int] = {}
+    for book_id, title, original, authors in (
+        Book.objects.order_by("id")
+        .values_list("id", "title", "original_title", "author_names")
+        .iterator(chunk_size=5000)
+    ):
+        for name in (title, original):
+            if name:
+                index.setdefault(formats.title_author_key(name, authors), book_id)
+    return index
+
+
+def _match_batch(rows: list[ImportRow], layout: str, index_holder: list) -> None:
+    parsed = {row.pk: formats.library_row(layout, row.raw) for row in rows}
+    isbn13s = {p.isbn13 for p in parsed.values() if p.isbn13}
+    isbns = {p.isbn for p in parsed.values() if p.isbn}
+    goodreads_ids = {p.goodreads_id for p in parsed.values() if p.goodreads_id}
+    by_isbn13, by_isbn, by_goodreads = {}, {}, {}
+    candidates = Book.objects.filter(
+        Q(isbn13__in=isbn13s) | Q(isbn__in=isbns) | Q(goodreads_id__in=goodreads_ids)
+    ).values_list("id", "isbn13", "isbn", "goodreads_id")
+    for book_id, isbn13, isbn, goodreads_id in candidates.order_by("id"):
+        for lookup, key in ((by_isbn13, isbn13), (by_isbn, isbn), (by_goodreads, goodreads_id)):
+            if key:
+                lookup.setdefault(key, book_id)
+    for row in rows:
+        p = parsed[row.pk]
+        book_id = by_isbn13.get(p.isbn13) or by_isbn.get(p.isbn) or by_goodreads.get(p.goodreads_id)
+        if book_id is None and p.title:
+            if not index_holder:
+                index_holder.append(_title_author_index())
+            book_id = index_holder[0].get(formats.title_author_key(p.title, p.author))
+        row.book_id = book_id
+        row.status = RowStatus.MATCHED if book_id else RowStatus.UNMATCHED
+        row.message = "" if book_id else _("Livro não encontrado no catálogo.")
+    ImportRow.objects.bulk_update(rows, ["book", "status", "message"])
+
+
+def _match_pending(job: ImportJob) -> None:
+    index_holder: list = []
+    while rows := list(job.rows.filter(status=RowStatus.PENDING).order_by("row_number")[:MATCH_BATCH_SIZE]):
+        with transaction.atomic():
+            _match_batch(rows, job.source, index_holder)
+            _refresh_counters(job)
+
+
+def _refresh_counters(job: ImportJob) -> None:
+    """Counters recomputed from the rows (one query), so a retry can never double-count."""
+    counts = job.rows.aggregate(
+        open=Count("id", filter=Q(status__in=[RowStatus.PENDING, RowStatus.MATCHED])),
+        matched=Count("id", filter=Q(status__in=[RowStatus.MATCHED, RowStatus.APPLIED])),
+        unmatched=Count("id", filter=Q(status=RowStatus.UNMATCHED)),
+    )
+    job.done_rows = job.total_rows - counts["open"]
+    job.matched = counts["matched"]
+    job.unmatched = counts["unmatched"]
+    ImportJob.objects.filter(pk=job.pk).update(done_rows=job.done_rows, matched=job.matched, unmatched=job.unmatched)
+
+
+# --- Applying a row -------------------------------------------------------------------------
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _apply_status(user, book: Book, row: formats.LibraryRow) -> bool:
+    if not row.status:
+        return False
+    current = BookShelf.objects.filter(user=user, book=book, shelf_type__in=BookShelf.STATUS_SHELVES).first()
+    if current is not None:
+        if current.shelf_type == row.status:
+            return False
+        row_date = row.date_read or row.date_added
+        current_date = current.finished_at or timezone.localtime(current.added_at).date()
+        further = STATUS_RANK[row.status] > STATUS_RANK[current.shelf_type]
+        if not (further or (row_date is not None and row_date > current_date)):
+            return False
+    entry = accounts_services.shelf_move(user=user, book=book, shelf_type=row.status)
+    # shelf_move dates everything today; keep the history the file tells instead.
+    fields = {"added_at": _aware(row.date_added) if row.date_added else entry.added_at}
+    kept_start = current.started_at if current is not None else None
+    if row.status == ShelfType.READ:
+        fields.update(started_at=kept_start, finished_at=row.date_read)
+        if row.date_read:
+            ReadingProgress.objects.filter(user=user, book=book).update(finished_at=row.date_read)
+    elif row.status == ShelfType.READING:
+        fields["started_at"] = kept_start or row.date_added or entry.started_at
+    BookShelf.objects.filter(pk=entry.pk).update(**fields)
+    return True
+
+
+def _apply_review(user, book: Book, row: formats.LibraryRow) -> str:
+    """A review written here always wins; an unrated review has nothing to store it in."""
+    if row.rating is None:
+        return _("Resenha sem nota não importada.") if row.review else ""
+    if not BookReview.objects.filter(user=user, book=book).exists():
+        accounts_services.review_create(user=user, book=book, rating=row.rating, text=row.review[:REVIEW_MAX])
+    return ""
+
+
+def _apply_row(row: ImportRow, *, user, layout: str) -> None:
+    parsed = formats.library_row(layout, row.raw)
+    try:
+        with transaction.atomic():
+            _apply_status(user, row.book, parsed)
+            if parsed.favorite:
+                accounts_services.shelf_add(user=user, book=row.book, shelf_type=ShelfType.FAVORITES)
+            for name in parsed.custom_shelves:
+                accounts_services.shelf_add(user=user, book=row.book, shelf_type=ShelfType.CUSTOM, custom_name=name)
+            row.message = _apply_review(user, row.book, parsed)
+    except ValidationError as exc:
+        row.status = RowStatus.FAILED
+        row.message = " ".join(exc.messages)[:500]
+    else:
+        row.status = RowStatus.APPLIED
+
+
+# --- Running, resolving ---------------------------------------------------------------------
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Match and apply every open row of a job; safe to call again after a crash."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    _match_pending(job)
+    while rows := list(
+        job.rows.filter(status=RowStatus.MATCHED).select_related("book").order_by("row_number")[:BATCH_SIZE]
+    ):
+        with transaction.atomic():
+            for row in rows:
+                _apply_row(row, user=job.user, layout=job.source)
+            ImportRow.objects.bulk_update(rows, ["status", "message"])
+            _refresh_counters(job)
+    with transaction.atomic():
+        job.status = ImportJob.Status.DONE
+        job.finished_at = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(status=job.status, finished_at=job.finished_at)
+        # Dates were written with update(), which sends no post_save.
+        flush_reader_stats(user_id=job.user_id)
+        transaction.on_commit(lambda: import_finished.send(sender=ImportJob, job=job))
+    return job
+
+
+@transaction.atomic
+def import_job_fail(*, job_id: int, error: str) -> None:
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _own_unmatched_row(row: ImportRow, user: AbstractBaseUser) -> ImportRow:
+    row = ImportRow.objects.select_for_update().select_related("job").get(pk=row.pk)
+    if row.job.user_id != user.pk:
+        raise PermissionDenied(_("Esta importação é de outro leitor."))
+    if row.status != RowStatus.UNMATCHED:
+        raise ValidationError(_("Esta linha já foi resolvida."))
+    return row
+
+
+@transaction.atomic
+def import_row_resolve(*, row: ImportRow, user: AbstractBaseUser, book: Book) -> ImportRow:
+    """The reader picked the catalog book for an unmatched row: apply it now."""
+    row = _own_unmatched_row(row, user)
+    row.book = book
+    _apply_row(row, user=user, layout=row.job.source)
+    row.save(update_fields=["book", "status", "message"])
+    _refresh_counters(row.job)
+    flush_reader_stats(user_id=user.pk)
+    return row
+
+
+@transaction.atomic
+def import_row_skip(*, row: ImportRow, user: AbstractBaseUser) -> ImportRow:
+    row = _own_unmatched_row(row, user)
+    row.status = RowStatus.SKIPPED
+    row.message = _("Ignorada pelo leitor.")
+    row.save(update_fields=["status", "message"])
+    _refresh_counters(row.job)
+    return row
+
+
+# --- Goals ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_set(
+    *, user: AbstractBaseUser, year: int, books: int, pages: int | None = None, is_public: bool = True
+) -> ReadingGoal:
+    goal = ReadingGoal.objects.select_for_update().filter(user=user, year=year).first() or ReadingGoal(
+        user=user, year=year
+    )
+    goal.books, goal.pages, goal.is_public = books, pages, is_public
+    goal.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    goal.save()
+    return goal
