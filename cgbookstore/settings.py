@@ -210,6 +210,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_prune",
         "schedule": crontab(minute=45, hour=4),
     },
+    "recommendations-train": {"task": "recommendations.train", "schedule": crontab(minute=0, hour=5)},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("livros/", include("catalog.urls")),
     path("leitores/", include("accounts.urls")),
     path("debates/", include("debates.urls")),
+    path("recomendacoes/", include("recommendations.urls")),
     path("notificacoes/", include("notifications.urls")),
     path("biblioteca/", include("library.urls")),
     path("api/", include("api.urls")),

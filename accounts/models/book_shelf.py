@@ -21,7 +21,10 @@ class BookShelf(models.Model):
 
     STATUS_SHELVES = (ShelfType.WANT_TO_READ, ShelfType.READING, ShelfType.READ, ShelfType.ABANDONED)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_entries")
+    # No index of its own: accounts_shelf_user_type_idx and the unique constraint start with user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_entries", db_index=False
+    )
     book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="shelf_entries")
     shelf_type = models.CharField(_("estante"), max_length=20, choices=ShelfType.choices)
     custom_name = models.CharField(_("nome da estante"), max_length=60, blank=True)

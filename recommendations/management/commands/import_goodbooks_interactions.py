@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interactions", type=Path, default=DATA_DIR / "u3k_b3k_interactions.csv")
-        parser.add_argument("--password", default="leitor-demo-123", help="password of created readers")
+        parser.add_argument("--password", default="demo12345", help="password of created readers (the demo password)")
 
     @transaction.atomic
     def handle(self, *args, interactions, password, **options):
