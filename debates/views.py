@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Book
+from core.panels import render_panels
 from core.ratelimit import rate_limit
 from debates import selectors, services
 from debates.forms import FlagForm, PostForm, TopicForm, VoteForm
@@ -65,6 +66,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "items": [(node, votes.get(node.id)) for node in page.nodes],
         "is_moderator": services.can_moderate(request.user),
         "form": PostForm(),
+        "topic_panels": render_panels("topic", request, topic),
     }
     return render(request, "debates/topic_detail.html", context)
 
