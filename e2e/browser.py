@@ -1,0 +1,43 @@
+"""A real Chromium (Debian's, never a downloaded build) driven by Playwright."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium_page() -> Iterator[tuple]:
+    """A fresh headless Chromium page; yields (page, console_errors).
+
+    Playwright runs an event loop in this thread while the page is open, so Django's ORM
+    refuses to run inside the block: read the database before or after it.
+    """
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run scripts/install_browser.sh"
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="pt-BR", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        # A failed load is reported at the resource's own URL, a script error at the page's.
+        page.on("console", lambda msg: msg.type == "error" and errors.append(f"{msg.location['url']}: {msg.text}"))
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        try:
+            yield page, errors
+        finally:
+            context.close()
+            browser.close()
