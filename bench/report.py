@@ -49,6 +49,21 @@ def read_capacity(saturation: dict) -> float:
     return 1 / sum(weight / total / max(saturation[page]["rps"], 0.1) for page, weight in READ_MIX.items())
 
 
+def server_cpu_ms(row: dict) -> float | None:
+    """gunicorn CPU per request: what a page costs, whatever else competed for the cores."""
+    cores, rps = row.get("cpu", {}).get("server_cores"), row.get("rps")
+    return round(1000 * cores / rps, 1) if cores and rps else None
+
+
+def cpu_capacity(saturation: dict, cores: int) -> float | None:
+    """req/s of the read mix if gunicorn had every core to itself (PostgreSQL and Locust not counted)."""
+    costs = {page: server_cpu_ms(saturation[page]) for page in READ_MIX}
+    if None in costs.values():
+        return None
+    mean_ms = sum(READ_MIX[page] * ms for page, ms in costs.items()) / sum(READ_MIX.values())
+    return round(1000 * cores / mean_ms, 1)
+
+
 def targets(results: dict) -> dict:
     sat = results["saturation"]
     hot = {
@@ -62,11 +77,14 @@ def targets(results: dict) -> dict:
     mixed = results["mixed"]
     overall = mixed["pages"].get("Aggregated", {})
     capacity = read_capacity(sat)
+    by_cpu = cpu_capacity(sat, results["machine"]["cores"])
     out = {
         "capacity_estimate": {
             "read_mix_rps": round(capacity, 1),
             "users_at_think_time": round(capacity * mixed["think_seconds"]),
             "think_seconds": mixed["think_seconds"],
+            "read_mix_rps_all_cores": by_cpu,
+            "users_all_cores": round(by_cpu * mixed["think_seconds"]) if by_cpu else None,
         },
         "hot_reads_at_half_ceiling": hot,
         "mixed": {
@@ -273,16 +291,18 @@ def write(results: dict, out: Path) -> Path:
         f"{results['saturation']['ceiling redis'].get('requests', 0):,} requests to the one-Redis-GET view "
         f"over the run; each page below is hit by the same number of concurrent clients with no think time.",
         "",
-        "| page | req/s | fraction of Redis-GET ceiling | p50 ms | p95 ms | p99 ms | bytes | box CPU (cores) "
+        "| page | req/s | fraction of Redis-GET ceiling | p50 ms | p95 ms | p99 ms | bytes | gunicorn CPU ms/req "
+        "| box CPU (cores) "
         "| server | locust | postgres | other |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page, row in sat.items():
         cpu = row.get("cpu", {})
         fraction = row.get("fraction_of_redis_ceiling")
         lines.append(
             f"| {page} | {row['rps']} | {f'{fraction:.0%}' if fraction is not None else '—'} | {row.get('p50_ms')} "
-            f"| {row.get('p95_ms')} | {row.get('p99_ms')} | {row.get('avg_bytes', 0):,} | {cpu.get('box_cores')} "
+            f"| {row.get('p95_ms')} | {row.get('p99_ms')} | {row.get('avg_bytes', 0):,} | {server_cpu_ms(row)} "
+            f"| {cpu.get('box_cores')} "
             f"| {cpu.get('server_cores')} | {cpu.get('locust_cores')} | {cpu.get('postgres_cores')} "
             f"| {cpu.get('other_cores')} |"
         )
@@ -318,7 +338,10 @@ def write(results: dict, out: Path) -> Path:
         "",
         f"Capacity estimate from the saturation runs: the read mix above sustains about "
         f"{estimate['read_mix_rps']} req/s, i.e. about {estimate['users_at_think_time']:,} readers at "
-        f"{estimate['think_seconds']} s think time (each reader sends one request per think time).",
+        f"{estimate['think_seconds']} s think time (each reader sends one request per think time). "
+        f"From gunicorn's CPU per request instead, with all {results['machine']['cores']} cores for gunicorn "
+        f"alone (an upper bound: PostgreSQL and the load generator need some): about "
+        f"{estimate['read_mix_rps_all_cores']} req/s, {estimate['users_all_cores']} readers.",
         "",
         f"CPU during the mixed run (cores): box {cpu.get('box_cores')}, gunicorn {cpu.get('server_cores')}, "
         f"Locust {cpu.get('locust_cores')}, PostgreSQL {cpu.get('postgres_cores')}, Redis {cpu.get('redis_cores')}, "

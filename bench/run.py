@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     slowest = min(HOT_READS, key=lambda page: results["saturation"][page]["rps"])
     log(f"profiling the slowest hot page: {slowest}")
-    probe(env, "profile", str(args.out / f"profile-{scale.name}.txt"), str(fixtures), slowest)
+    profile_out = str(args.out / f"profile-{scale.name}.txt")
+    probe(env, "profile", profile_out, str(fixtures), slowest, str(10 * scale.sequential_requests))
     results["profiled_page"] = slowest
 
     if not args.skip_growth:
