@@ -6,6 +6,9 @@ Two kinds of namespaces, bumped (after commit) instead of hunting keys:
 - "debates:topic:<id>": the post tree pages of one topic (viewer-independent: the viewer's
   own votes are read fresh). Changes to that topic's posts or votes bump it.
 
+The minimum interval between two posts of a reader is a short-lived "debates:flood:<user id>"
+key set with `cache.add` (atomic SET NX).
+
 View counts are buffered in plain integer keys ("debates:views:<id>") and moved to the
 database by `services.topic_views_flush`.
 """
@@ -28,8 +31,8 @@ def topic_namespace(topic_id: int) -> str:
     return f"debates:topic:{topic_id}"
 
 
-def topic_list_cache_key(page: int, book_slug: str | None = None) -> str:
-    return versioned_key(LIST_NAMESPACE, "page", book_slug or "-", page)
+def topic_list_cache_key(page: int, book_slug: str | None = None, sort: str = "ativos") -> str:
+    return versioned_key(LIST_NAMESPACE, "page", sort, book_slug or "-", page)
 
 
 def book_panel_cache_key(book_id: int) -> str:
@@ -40,8 +43,12 @@ def home_panel_cache_key() -> str:
     return versioned_key(LIST_NAMESPACE, "home-panel")
 
 
-def topic_posts_cache_key(topic_id: int, page: int) -> str:
-    return versioned_key(topic_namespace(topic_id), "posts", page)
+def topic_posts_cache_key(topic_id: int, page: int, sort: str = "cronologica") -> str:
+    return versioned_key(topic_namespace(topic_id), "posts", sort, page)
+
+
+def flood_key(user_id: int) -> str:
+    return f"debates:flood:{user_id}"
 
 
 def flush_topic_list() -> None:

@@ -19,6 +19,8 @@ class DebateTopic(models.Model):
     views_count = models.PositiveIntegerField(_("visualizações"), default=0)
     posts_count = models.PositiveIntegerField(_("mensagens"), default=0)
     last_activity_at = models.DateTimeField(_("última atividade"), default=timezone.now)
+    # "Em alta" rank (see debates.ranking.hot_score), moved with posts_count.
+    hot_score = models.FloatField(_("pontuação em alta"), default=0.0)
     created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
 
@@ -30,6 +32,10 @@ class DebateTopic(models.Model):
             models.Index(fields=["-is_pinned", "-last_activity_at"], name="debates_topic_list_idx"),
             # Debates about one book (book page).
             models.Index(fields=["book", "-last_activity_at"], name="debates_topic_book_idx"),
+            # Debates list sorted "Em alta": pinned first, then hot score.
+            models.Index(fields=["-is_pinned", "-hot_score"], name="debates_topic_hot_idx"),
+            # Debates list sorted "Novos": pinned first, then newest.
+            models.Index(fields=["-is_pinned", "-created_at"], name="debates_topic_new_idx"),
         ]
 
     def __str__(self):
@@ -58,6 +64,13 @@ class DebatePost(models.Model):
     deleted_at = models.DateTimeField(_("excluída em"), null=True, blank=True)
     # Sum of votes (+1/-1), updated with F() on each vote and reconciled periodically.
     votes_score = models.IntegerField(_("pontuação"), default=0)
+    upvotes = models.PositiveIntegerField(_("votos a favor"), default=0)
+    downvotes = models.PositiveIntegerField(_("votos contra"), default=0)
+    # Wilson lower bound of upvotes / (upvotes + downvotes), recomputed with each vote.
+    wilson_score = models.FloatField(_("pontuação Wilson"), default=0.0)
+    # Hidden by a moderator: the text leaves the page (and the cache), the reason shows instead.
+    is_hidden = models.BooleanField(_("oculta"), default=False)
+    hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -70,6 +83,12 @@ class DebatePost(models.Model):
             models.Index(fields=["author", "-created_at"], name="debates_post_author_idx"),
             # Topic page: the replies of one page of threads (root__in=..., in order).
             models.Index(fields=["root", "created_at"], name="debates_post_root_created_idx"),
+            # Topic page sorted "Mais votados": the topic's top-level posts by Wilson score.
+            models.Index(
+                fields=["topic", "-wilson_score", "created_at"],
+                condition=Q(parent__isnull=True),
+                name="debates_post_topic_top_idx",
+            ),
         ]
 
     def __str__(self):
@@ -104,3 +123,108 @@ class DebateVote(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.value:+d} {self.post_id}"
+
+
+class TopicRead(models.Model):
+    """When a reader last saw a topic: newer activity makes it unread (older than the cutoff is read)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    topic = models.ForeignKey(DebateTopic, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("lido em"))
+
+    class Meta:
+        verbose_name = _("leitura de debate")
+        verbose_name_plural = _("leituras de debates")
+        constraints = [
+            # Also the index of the list's "read_at of these topics for this reader" query.
+            models.UniqueConstraint(fields=["user", "topic"], name="debates_read_unique_user_topic"),
+        ]
+        indexes = [
+            # The prune task: rows older than the cutoff.
+            models.Index(fields=["read_at"], name="debates_read_read_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} leu {self.topic_id} em {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class PostReport(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam ou propaganda")
+        OFFENSIVE = "offensive", _("Ofensiva ou abusiva")
+        SPOILER = "spoiler", _("Spoiler sem aviso")
+        OFF_TOPIC = "off_topic", _("Fora do tema")
+        OTHER = "other", _("Outro motivo")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("aberta")
+        RESOLVED = "resolved", _("resolvida")
+        DISMISSED = "dismissed", _("descartada")
+
+    post = models.ForeignKey(DebatePost, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reason = models.CharField(_("motivo"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("detalhes"), max_length=1000, blank=True)
+    status = models.CharField(_("situação"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolvida em"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("denúncia")
+        verbose_name_plural = _("denúncias")
+        constraints = [
+            # One open report per reader and post (a closed one does not block a new report).
+            models.UniqueConstraint(
+                fields=["reporter", "post"], condition=Q(status="open"), name="debates_report_one_open_per_reporter"
+            ),
+        ]
+        indexes = [
+            # Moderation queue: open reports, oldest first.
+            models.Index(fields=["created_at"], condition=Q(status="open"), name="debates_report_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.post_id}"
+
+
+class PostEdit(models.Model):
+    """The text a post had before an edit (moderators read the history)."""
+
+    post = models.ForeignKey(DebatePost, on_delete=models.CASCADE, related_name="edits")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    old_content = models.TextField(_("texto anterior"), max_length=10000)
+    edited_at = models.DateTimeField(_("editada em"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+        verbose_name = _("edição de mensagem")
+        verbose_name_plural = _("edições de mensagens")
+        # The post FK index serves the history page (a handful of rows per post).
+
+    def __str__(self):
+        return f"{self.post_id} @ {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class DebateSuspension(models.Model):
+    """A reader who may read but not post, open topics or vote, until `until` (null: until lifted)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debate_suspension")
+    until = models.DateTimeField(_("até"), null=True, blank=True)
+    reason = models.CharField(_("motivo"), max_length=300)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suspensão nos debates")
+        verbose_name_plural = _("suspensões nos debates")
+
+    def __str__(self):
+        return f"{self.user} ({self.reason})"
+
+    def is_active(self, now=None) -> bool:
+        return self.until is None or self.until > (now or timezone.now())

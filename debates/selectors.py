@@ -5,18 +5,39 @@ so a warm page costs no query for them; the viewer's own votes are always read f
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.cache import cached
 from debates import cache as debates_cache
-from debates.models import DebatePost, DebateTopic, DebateVote
+from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, PostReport, TopicRead
 
 # Replies deeper than this render at this indent (the thread order still shows who answers whom).
 MAX_INDENT = 4
+
+# ?ordem= values → (label, ORDER BY). The first is the default; an unknown value falls back
+# to it. Each order has its index (see the models' Meta).
+TOPIC_SORTS = {
+    "ativos": (_("Ativos"), ("-is_pinned", "-last_activity_at")),  # debates_topic_list_idx
+    "em-alta": (_("Em alta"), ("-is_pinned", "-hot_score")),  # debates_topic_hot_idx
+    "novos": (_("Novos"), ("-is_pinned", "-created_at")),  # debates_topic_new_idx
+}
+# Threads (top-level posts); replies always stay under their parent, oldest first.
+POST_SORTS = {
+    "cronologica": (_("Em ordem"), ("created_at", "id")),  # debates_post_topic_created_idx
+    "votados": (_("Mais votados"), ("-wilson_score", "created_at", "id")),  # debates_post_topic_top_idx
+    "recentes": (_("Recentes"), ("-created_at", "-id")),  # debates_post_topic_created_idx, backwards
+}
+
+
+def clean_sort(value: str | None, sorts: dict) -> str:
+    return value if value in sorts else next(iter(sorts))
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,8 @@ class PostNode:
     edited_at: datetime | None
     is_deleted: bool
     votes_score: int
+    is_hidden: bool = False
+    hidden_reason: str = ""
     depth: int = 0
     children: list["PostNode"] = field(default_factory=list)
 
@@ -120,6 +143,8 @@ _POST_FIELDS = (
     "edited_at",
     "is_deleted",
     "votes_score",
+    "is_hidden",
+    "hidden_reason",
 )
 
 
@@ -139,16 +164,12 @@ def _topic_row(topic: DebateTopic) -> TopicRow:
     )
 
 
-def _topic_list_queryset():
-    return (
-        DebateTopic.objects.select_related("book", "creator")
-        .only(*_LIST_FIELDS)
-        .order_by("-is_pinned", "-last_activity_at")
-    )
+def _topic_list_queryset(sort: str = "ativos"):
+    return DebateTopic.objects.select_related("book", "creator").only(*_LIST_FIELDS).order_by(*TOPIC_SORTS[sort][1])
 
 
-def _build_topic_list_page(page_number: int, book_slug: str | None) -> TopicListPage | None:
-    queryset = _topic_list_queryset()
+def _build_topic_list_page(page_number: int, book_slug: str | None, sort: str) -> TopicListPage | None:
+    queryset = _topic_list_queryset(sort)
     if book_slug:
         queryset = queryset.filter(book__slug=book_slug)
     paginator = Paginator(queryset, settings.DEBATES_PAGE_SIZE)
@@ -164,13 +185,37 @@ def _build_topic_list_page(page_number: int, book_slug: str | None) -> TopicList
     )
 
 
-def topic_list_page(*, page_number: int = 1, book_slug: str | None = None) -> TopicListPage | None:
-    """One page of the debates list (pinned first, then most recently active); None past the end."""
+def topic_list_page(
+    *, page_number: int = 1, book_slug: str | None = None, sort: str = "ativos"
+) -> TopicListPage | None:
+    """One page of the debates list (pinned first, then by `sort`); None past the end."""
+    sort = clean_sort(sort, TOPIC_SORTS)
     return cached(
-        debates_cache.topic_list_cache_key(page_number, book_slug),
-        lambda: _build_topic_list_page(page_number, book_slug),
+        debates_cache.topic_list_cache_key(page_number, book_slug, sort),
+        lambda: _build_topic_list_page(page_number, book_slug, sort),
         timeout=debates_cache.LIST_TIMEOUT,
     )
+
+
+def unread_since(user, read_at: datetime | None = None) -> datetime | None:
+    """The time after which activity is new for this reader (None for visitors).
+
+    The later of their read mark, the cutoff (older counts as read) and when they joined.
+    """
+    if not user.is_authenticated:
+        return None
+    cutoff = timezone.now() - timedelta(days=getattr(settings, "DEBATES_READ_CUTOFF_DAYS", 30))
+    return max(filter(None, (read_at, cutoff, user.date_joined)))
+
+
+def unread_topic_ids(*, user, rows: list[TopicRow]) -> set[int]:
+    """Which of these (cached, shared) rows have news for the reader: one query, any page size."""
+    if not user.is_authenticated or not rows:
+        return set()
+    reads = dict(
+        TopicRead.objects.filter(user=user, topic_id__in=[row.id for row in rows]).values_list("topic_id", "read_at")
+    )
+    return {row.id for row in rows if row.last_activity_at > unread_since(user, reads.get(row.id))}
 
 
 def topic_rows_for_book(*, book_id: int, limit: int = 5) -> list[TopicRow]:
@@ -179,10 +224,26 @@ def topic_rows_for_book(*, book_id: int, limit: int = 5) -> list[TopicRow]:
     return [_topic_row(topic) for topic in queryset[:limit]]
 
 
-def topic_for_page(*, slug: str) -> DebateTopic:
-    """The topic with its book and creator, in one query; 404 for an unknown slug."""
+def topic_for_page(*, slug: str, reader=None) -> DebateTopic:
+    """The topic with its book and creator, in one query; 404 for an unknown slug.
+
+    With a logged-in `reader`, `reader_read_at` (their read mark or None) comes in the same query.
+    """
     topics = DebateTopic.objects.select_related("book", "creator").only(*_DETAIL_FIELDS)
+    if reader is not None and reader.is_authenticated:
+        read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=reader).values("read_at")[:1]
+        topics = topics.annotate(reader_read_at=Subquery(read_at))
     return get_object_or_404(topics, slug=slug)
+
+
+def first_unread_post(*, topic_id: int, since: datetime) -> DebatePost | None:
+    """The oldest visible post created after `since` (debates_post_topic_created_idx)."""
+    return (
+        DebatePost.objects.filter(topic_id=topic_id, created_at__gt=since, is_deleted=False)
+        .only("id", "topic_id", "root_id")
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
 def _post_node(post: DebatePost) -> PostNode:
@@ -191,11 +252,14 @@ def _post_node(post: DebatePost) -> PostNode:
         parent_id=post.parent_id,
         author_id=post.author_id,
         author_username=post.author.username,
-        content="" if post.is_deleted else post.content,
+        # The text of a deleted or hidden post never reaches the page nor the cache.
+        content="" if post.is_deleted or post.is_hidden else post.content,
         created_at=post.created_at,
         edited_at=post.edited_at,
         is_deleted=post.is_deleted,
         votes_score=post.votes_score,
+        is_hidden=post.is_hidden,
+        hidden_reason=post.hidden_reason,
     )
 
 
@@ -211,9 +275,10 @@ def _flatten(roots: list[PostNode]) -> list[PostNode]:
     return ordered
 
 
-def _build_post_page(topic_id: int, page_number: int) -> PostPage | None:
+def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage | None:
     posts = DebatePost.objects.select_related("author").only(*_POST_FIELDS).order_by("created_at", "id")
-    paginator = Paginator(posts.filter(topic_id=topic_id, parent__isnull=True), settings.POSTS_PAGE_SIZE)
+    roots = posts.filter(topic_id=topic_id, parent__isnull=True).order_by(*POST_SORTS[sort][1])
+    paginator = Paginator(roots, settings.POSTS_PAGE_SIZE)
     try:
         page = paginator.page(page_number)
     except InvalidPage:
@@ -228,11 +293,12 @@ def _build_post_page(topic_id: int, page_number: int) -> PostPage | None:
     return PostPage(nodes=_flatten(roots), number=page.number, num_pages=paginator.num_pages, count=paginator.count)
 
 
-def topic_post_page(*, topic_id: int, page_number: int = 1) -> PostPage | None:
-    """One page of threads of a topic (paginated by top-level posts); None past the end."""
+def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronologica") -> PostPage | None:
+    """One page of threads of a topic (paginated by top-level posts, in `sort` order); None past the end."""
+    sort = clean_sort(sort, POST_SORTS)
     return cached(
-        debates_cache.topic_posts_cache_key(topic_id, page_number),
-        lambda: _build_post_page(topic_id, page_number),
+        debates_cache.topic_posts_cache_key(topic_id, page_number, sort),
+        lambda: _build_post_page(topic_id, page_number, sort),
         timeout=debates_cache.TOPIC_TIMEOUT,
     )
 
@@ -254,3 +320,42 @@ def post_page_number(*, post: DebatePost) -> int:
     root_id = post.root_id or post.pk
     before = DebatePost.objects.filter(topic_id=post.topic_id, parent__isnull=True, id__lt=root_id).count()
     return before // settings.POSTS_PAGE_SIZE + 1
+
+
+# --- Moderation --------------------------------------------------------------------------
+
+
+def open_reports_page(*, page_number: int = 1):
+    """The moderation queue: open reports, oldest first, with post, topic and people (fixed queries)."""
+    reports = (
+        PostReport.objects.filter(status=PostReport.Status.OPEN)
+        .select_related("post__topic", "post__author", "reporter")
+        .only(
+            "reason",
+            "text",
+            "created_at",
+            "reporter__username",
+            "post__content",
+            "post__is_hidden",
+            "post__is_deleted",
+            "post__author__username",
+            "post__author__is_staff",
+            "post__topic__title",
+            "post__topic__slug",
+        )
+        .order_by("created_at", "id")
+    )
+    paginator = Paginator(reports, settings.DEBATES_PAGE_SIZE)
+    try:
+        return paginator.page(page_number)
+    except InvalidPage:
+        return None
+
+
+def post_edits(*, post_id: int) -> list[PostEdit]:
+    """The edit history of a post, newest first, with editors."""
+    return list(
+        PostEdit.objects.filter(post_id=post_id)
+        .select_related("editor")
+        .only("old_content", "edited_at", "editor__username")
+    )

@@ -6,17 +6,23 @@ signals (queryset `update()` of counters) bump the namespaces they touch here.
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, Greatest, Log
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog.models import Book
+from core.ratelimit import RateLimitExceeded
 from debates import cache as debates_cache
-from debates.models import DebatePost, DebateTopic, DebateVote
+from debates import ranking
+from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport, TopicRead
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +31,73 @@ TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5000
 CONTENT_MAX_LENGTH = 10000
 # First path segments of literal routes under /debates/ that a topic slug must not take.
-RESERVED_SLUGS = {"novo", "mensagens"}
+RESERVED_SLUGS = {"novo", "mensagens", "moderacao"}
+REASON_MAX_LENGTH = 300
+REPORT_TEXT_MAX_LENGTH = 1000
 
 
 def can_moderate(user) -> bool:
     """Moderators are staff accounts: deciding it costs no query on every topic page."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def read_cutoff_days() -> int:
+    return getattr(settings, "DEBATES_READ_CUTOFF_DAYS", 30)
+
+
+def post_min_interval() -> int:
+    return getattr(settings, "DEBATES_POST_MIN_INTERVAL_SECONDS", 15)
+
+
+def _moderator_only(user) -> None:
+    if not can_moderate(user):
+        raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
+
+
+def active_suspension(user) -> DebateSuspension | None:
+    now = timezone.now()
+    return DebateSuspension.objects.filter(Q(until__isnull=True) | Q(until__gt=now), user=user).first()
+
+
+def _check_not_suspended(user) -> None:
+    """Suspended readers keep reading; writing is refused with the reason (403)."""
+    suspension = active_suspension(user)
+    if suspension is None:
+        return
+    if suspension.until:
+        until = timezone.localtime(suspension.until).strftime("%d/%m/%Y %H:%M")
+        message = _("Você está suspenso dos debates até %(until)s: %(reason)s") % {
+            "until": until,
+            "reason": suspension.reason,
+        }
+    else:
+        message = _("Você está suspenso dos debates: %(reason)s") % {"reason": suspension.reason}
+    raise PermissionDenied(message)
+
+
+def post_flood_check(*, user) -> None:
+    """A minimum interval between two posts of one reader; moderators are exempt.
+
+    `cache.add` is atomic in Redis (SET NX), so two posts racing from two processes
+    cannot both pass. Raised as a rate limit: the middleware answers 429 + Retry-After.
+    Called by the entry points (pages, API) right before `post_create`, so scripts,
+    imports and tasks that write posts are not throttled.
+    """
+    interval = post_min_interval()
+    if interval <= 0 or can_moderate(user):
+        return
+    key = debates_cache.flood_key(user.pk)
+    if cache.add(key, 1, timeout=interval):
+        return
+    ttl = cache.ttl(key) if hasattr(cache, "ttl") else None
+    raise RateLimitExceeded(retry_after=max(1, ttl or interval))
+
+
+def _hot_score_expression(posts_count, when: datetime):
+    """hot = log10(max(posts, 1)) + time term (see debates.ranking), for an UPDATE."""
+    time_term = (when.timestamp() - ranking.HOT_EPOCH) / ranking.HOT_DECAY_SECONDS
+    posts = Cast(Greatest(posts_count, Value(1)), FloatField())
+    return ExpressionWrapper(Log(Value(10.0), posts) + Value(time_term), output_field=FloatField())
 
 
 def _locked_error() -> ValidationError:
@@ -77,6 +144,7 @@ def topic_create(
         )
     if first_post is not None:
         first_post = _clean_content(first_post, field="first_post")
+    _check_not_suspended(creator)
 
     topic = DebateTopic(
         book=book,
@@ -86,6 +154,7 @@ def topic_create(
         slug=_unique_slug(title),
         last_activity_at=timezone.now(),
     )
+    topic.hot_score = ranking.hot_score(0, topic.last_activity_at)
     topic.full_clean(exclude=["slug"])
     try:
         with transaction.atomic():
@@ -95,13 +164,12 @@ def topic_create(
         topic.save()
     if first_post:
         post_create(topic=topic, author=creator, content=first_post)
-        topic.refresh_from_db(fields=["posts_count", "last_activity_at"])
+        topic.refresh_from_db(fields=["posts_count", "last_activity_at", "hot_score"])
     return topic
 
 
 def _moderate(*, topic: DebateTopic, actor, **fields) -> DebateTopic:
-    if not can_moderate(actor):
-        raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
+    _moderator_only(actor)
     for name, value in fields.items():
         setattr(topic, name, value)
     topic.save(update_fields=[*fields, "updated_at"])
@@ -127,19 +195,24 @@ def post_create(*, topic: DebateTopic, author, content: str, parent: DebatePost 
     if parent is not None:
         if parent.topic_id != topic.pk:
             raise ValidationError({"parent": _("A mensagem respondida não pertence a este debate.")})
-        if parent.is_deleted:
+        if parent.is_deleted or parent.is_hidden:
             raise ValidationError({"parent": _("Não é possível responder a uma mensagem excluída.")})
+    _check_not_suspended(author)
     now = timezone.now()
     # The lock check and the counter move are one UPDATE: a topic locked a moment ago
-    # matches no row, and the whole write rolls back.
+    # matches no row, and the whole write rolls back. (SET reads the old posts_count.)
     moved = DebateTopic.objects.filter(pk=topic.pk, is_locked=False).update(
-        posts_count=F("posts_count") + 1, last_activity_at=now
+        posts_count=F("posts_count") + 1,
+        last_activity_at=now,
+        hot_score=_hot_score_expression(F("posts_count") + 1, now),
     )
     if not moved:
         raise _locked_error()
     post = DebatePost(topic=topic, author=author, parent=parent, content=content)
     post.full_clean(exclude=["topic", "author", "parent", "root"])
     post.save()
+    # The author has seen their own post: it does not make the topic unread for them.
+    topic_mark_read(user=author, topic_id=topic.pk, read_at=now)
     return post
 
 
@@ -150,9 +223,15 @@ def post_update(*, post: DebatePost, editor, content: str) -> DebatePost:
         raise PermissionDenied(_("Você só pode editar as suas próprias mensagens."))
     if post.is_deleted:
         raise ValidationError(_("Não é possível editar uma mensagem excluída."))
+    if post.is_hidden and not is_moderator:
+        raise ValidationError(_("Esta mensagem foi ocultada pela moderação e não pode ser editada."))
     if post.topic.is_locked and not is_moderator:
         raise ValidationError(_("Este debate está trancado; as mensagens não podem mais ser editadas."), code="locked")
-    post.content = _clean_content(content)
+    content = _clean_content(content)
+    if content == post.content:
+        return post
+    PostEdit.objects.create(post=post, editor=editor, old_content=post.content)
+    post.content = content
     post.edited_at = timezone.now()
     post.full_clean(exclude=["topic", "author", "parent", "root"])
     post.save(update_fields=["content", "edited_at"])
@@ -167,6 +246,7 @@ def post_soft_delete(*, post: DebatePost, actor) -> DebatePost:
     # Only the request that flips the flag moves the counter (a double submit is a no-op).
     flipped = DebatePost.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True, deleted_at=timezone.now())
     if flipped:
+        # hot_score keeps the deleted post until the reconcile: a slight, temporary lift.
         DebateTopic.objects.filter(pk=post.topic_id, posts_count__gt=0).update(posts_count=F("posts_count") - 1)
         # Queryset updates send no signals: invalidate like a save would.
         debates_cache.flush_topic_list()
@@ -183,14 +263,16 @@ def vote_toggle(*, post: DebatePost, user, value: int) -> int | None:
     """Vote +1/-1 on a post: the same value again removes the vote, the other flips it.
 
     Returns the user's vote after the change (None when removed) and refreshes
-    `post.votes_score`. Nobody votes on their own post.
+    `post.votes_score`, `upvotes`, `downvotes` and `wilson_score`. Nobody votes on their
+    own post.
     """
     if value not in (DebateVote.Value.UP, DebateVote.Value.DOWN):
         raise ValidationError(_("Voto inválido."))
-    if post.is_deleted:
+    if post.is_deleted or post.is_hidden:
         raise ValidationError(_("Não é possível votar em uma mensagem excluída."))
     if post.author_id == user.pk:
         raise ValidationError(_("Você não pode votar na sua própria mensagem."))
+    _check_not_suspended(user)
 
     existing = DebateVote.objects.select_for_update().filter(user=user, post=post).first()
     if existing is None:
@@ -200,22 +282,147 @@ def vote_toggle(*, post: DebatePost, user, value: int) -> int | None:
                 DebateVote.objects.create(user=user, post=post, value=value)
         except IntegrityError:  # the same vote, sent twice at once, won the race
             raise ValidationError(_("Seu voto já foi registrado. Atualize a página e tente de novo.")) from None
-        delta, current = value, value
+        added, removed, current = value, None, value
     elif existing.value == value:
         existing.post = post
         existing.delete()
-        delta, current = -value, None
+        added, removed, current = None, value, None
     else:
         existing.post = post
         existing.value = value
         existing.save(update_fields=["value"])
-        delta, current = 2 * value, value
+        added, removed, current = value, -value, value
 
-    moved = DebatePost.objects.filter(pk=post.pk, is_deleted=False).update(votes_score=F("votes_score") + delta)
-    if not moved:  # deleted while we voted
+    # Counts move with F(); the UPDATE locks the post row until commit, so the counts read
+    # back below are final for this transaction and the score computed from them is exact.
+    counts = {"votes_score": F("votes_score") + (added or 0) - (removed or 0)}
+    for vote, column in ((DebateVote.Value.UP, "upvotes"), (DebateVote.Value.DOWN, "downvotes")):
+        change = (added == vote) - (removed == vote)
+        if change:
+            counts[column] = F(column) + change
+    moved = DebatePost.objects.filter(pk=post.pk, is_deleted=False, is_hidden=False).update(**counts)
+    if not moved:  # deleted or hidden while we voted
         raise ValidationError(_("Não é possível votar em uma mensagem excluída."))
-    post.refresh_from_db(fields=["votes_score"])
+    post.refresh_from_db(fields=["votes_score", "upvotes", "downvotes"])
+    post.wilson_score = ranking.wilson_lower_bound(post.upvotes, post.downvotes)
+    DebatePost.objects.filter(pk=post.pk).update(wilson_score=post.wilson_score)
     return current
+
+
+# --- Read tracking -----------------------------------------------------------------------
+
+
+def topic_mark_read(*, user, topic_id: int, read_at: datetime) -> None:
+    """Remember that `user` has seen the topic up to `read_at`: one upsert."""
+    TopicRead.objects.bulk_create(
+        [TopicRead(user=user, topic_id=topic_id, read_at=read_at)],
+        update_conflicts=True,
+        unique_fields=["user", "topic"],
+        update_fields=["read_at"],
+    )
+
+
+def topic_reads_prune() -> int:
+    """Delete read marks older than the cutoff: past it every topic counts as read anyway."""
+    cutoff = timezone.now() - timedelta(days=read_cutoff_days())
+    deleted, _details = TopicRead.objects.filter(read_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- Moderation --------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Informe o motivo.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("O motivo pode ter no máximo %(max)d caracteres.") % {"max": REASON_MAX_LENGTH}}
+        )
+    return reason
+
+
+@transaction.atomic
+def report_create(*, post: DebatePost, reporter, reason: str, text: str = "") -> PostReport:
+    """A reader reports a post; one open report per reader and post."""
+    if reason not in PostReport.Reason.values:
+        raise ValidationError({"reason": _("Escolha um motivo da lista.")})
+    text = (text or "").strip()
+    if len(text) > REPORT_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {"text": _("Os detalhes podem ter no máximo %(max)d caracteres.") % {"max": REPORT_TEXT_MAX_LENGTH}}
+        )
+    if post.is_deleted:
+        raise ValidationError(_("Esta mensagem foi excluída."))
+    if post.author_id == reporter.pk:
+        raise ValidationError(_("Você não pode denunciar a sua própria mensagem."))
+    report = PostReport(post=post, reporter=reporter, reason=reason, text=text)
+    report.full_clean(exclude=["post", "reporter"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the partial unique constraint: already an open report
+        raise ValidationError(
+            _("Você já denunciou esta mensagem; a moderação vai analisá-la."), code="duplicate"
+        ) from None
+    return report
+
+
+def _close_reports(*, post: DebatePost, actor, status: str) -> int:
+    return PostReport.objects.filter(post=post, status=PostReport.Status.OPEN).update(
+        status=status, resolved_by=actor, resolved_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def report_dismiss(*, report: PostReport, actor) -> PostReport:
+    """Close every open report of the post without acting on it."""
+    _moderator_only(actor)
+    _close_reports(post=report.post, actor=actor, status=PostReport.Status.DISMISSED)
+    report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
+    return report
+
+
+@transaction.atomic
+def post_hide(*, post: DebatePost, actor, reason: str) -> DebatePost:
+    """Hide a post with a reason shown in its place; closes its open reports as resolved."""
+    _moderator_only(actor)
+    post.is_hidden = True
+    post.hidden_reason = _clean_reason(reason)
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    _close_reports(post=post, actor=actor, status=PostReport.Status.RESOLVED)
+    return post
+
+
+@transaction.atomic
+def post_restore(*, post: DebatePost, actor) -> DebatePost:
+    _moderator_only(actor)
+    post.is_hidden = False
+    post.hidden_reason = ""
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    return post
+
+
+@transaction.atomic
+def user_suspend(*, user, actor, reason: str, days: int | None = None) -> DebateSuspension:
+    """Suspend a reader from posting, opening topics and voting (`days` None: until lifted)."""
+    _moderator_only(actor)
+    if user.pk == actor.pk or can_moderate(user):
+        raise ValidationError(_("Moderadores não podem ser suspensos por aqui."))
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationError({"days": _("Escolha de 1 a 3650 dias.")})
+    until = timezone.now() + timedelta(days=days) if days else None
+    suspension, _created = DebateSuspension.objects.update_or_create(
+        user=user, defaults={"until": until, "reason": _clean_reason(reason), "suspended_by": actor}
+    )
+    return suspension
+
+
+@transaction.atomic
+def user_unsuspend(*, user, actor) -> None:
+    _moderator_only(actor)
+    DebateSuspension.objects.filter(user=user).delete()
 
 
 # --- Counters ----------------------------------------------------------------------------
@@ -273,25 +480,36 @@ WHERE (t.posts_count <> 0 OR t.last_activity_at <> t.created_at)
   AND NOT EXISTS (SELECT 1 FROM debates_debatepost AS p WHERE p.topic_id = t.id)
 RETURNING t.id
 """
-_RECONCILE_SCORES = """
+_RECONCILE_SCORES = f"""
 UPDATE debates_debatepost AS p
-SET votes_score = s.score
-FROM (SELECT post_id, SUM(value) AS score FROM debates_debatevote GROUP BY post_id) AS s
-WHERE p.id = s.post_id AND p.votes_score <> s.score
+SET votes_score = s.up - s.down, upvotes = s.up, downvotes = s.down,
+    wilson_score = {ranking.WILSON_SQL.format(up="s.up", down="s.down")}
+FROM (
+    SELECT post_id, COUNT(*) FILTER (WHERE value = 1) AS up, COUNT(*) FILTER (WHERE value = -1) AS down
+    FROM debates_debatevote GROUP BY post_id
+) AS s
+WHERE p.id = s.post_id AND (p.upvotes <> s.up OR p.downvotes <> s.down OR p.votes_score <> s.up - s.down)
 RETURNING p.topic_id
 """
 _RECONCILE_UNVOTED = """
 UPDATE debates_debatepost AS p
-SET votes_score = 0
-WHERE p.votes_score <> 0
+SET votes_score = 0, upvotes = 0, downvotes = 0, wilson_score = 0
+WHERE (p.votes_score <> 0 OR p.upvotes <> 0 OR p.downvotes <> 0)
   AND NOT EXISTS (SELECT 1 FROM debates_debatevote AS v WHERE v.post_id = p.id)
 RETURNING p.topic_id
+"""
+# After the counts above: hot scores that drifted (soft deletes, admin or SQL edits).
+_RECONCILE_HOT = f"""
+UPDATE debates_debatetopic AS t
+SET hot_score = {ranking.HOT_SQL.format(posts="t.posts_count", last="t.last_activity_at")}
+WHERE abs(t.hot_score - ({ranking.HOT_SQL.format(posts="t.posts_count", last="t.last_activity_at")})) > 1e-6
+RETURNING t.id
 """
 
 
 @transaction.atomic
 def topic_counters_reconcile() -> dict[str, int]:
-    """Recompute posts_count, last_activity_at and votes_score from the rows, set-based.
+    """Recompute posts_count, last_activity_at, vote counts and both ranking scores, set-based.
 
     Only rows whose counters drifted are written; returns how many of each were fixed.
     """
@@ -304,6 +522,8 @@ def topic_counters_reconcile() -> dict[str, int]:
         scored = [row[0] for row in cursor.fetchall()]
         cursor.execute(_RECONCILE_UNVOTED)
         scored += [row[0] for row in cursor.fetchall()]
+        cursor.execute(_RECONCILE_HOT)
+        topic_ids |= {row[0] for row in cursor.fetchall()}
     if topic_ids:
         debates_cache.flush_topic_list()
     for topic_id in set(scored):

@@ -1,4 +1,8 @@
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import slug_re
@@ -12,8 +16,8 @@ from catalog.models import Book
 from core.panels import render_panels
 from core.ratelimit import rate_limit
 from debates import selectors, services
-from debates.forms import FlagForm, PostForm, TopicForm, VoteForm
-from debates.models import DebatePost, DebateTopic
+from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
+from debates.models import DebatePost, DebateTopic, PostReport
 
 
 def _page_number(value) -> int:
@@ -42,33 +46,92 @@ def _message_page(request, *, title: str, message: str, back: str, status: int) 
     return render(request, "debates/message.html", context, status=status)
 
 
+def _refused(request, error: PermissionDenied, back: str) -> HttpResponse:
+    """A write refused by a service (suspension, not a moderator): 403 with its reason."""
+    message = str(error) or _("Você não tem permissão para fazer isso.")
+    return _message_page(request, title=_("Ação não permitida"), message=message, back=back, status=403)
+
+
+def _moderator_only(request) -> None:
+    if not services.can_moderate(request.user):
+        raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
+
+
+def _sort_links(sorts: dict, current: str, **params) -> tuple[list[tuple[str, str, bool]], str]:
+    """The sort menu (label, query, is current) and the query prefix pagination links keep."""
+    params = {key: value for key, value in params.items() if value}
+    default = next(iter(sorts))
+    links = [
+        (label, urlencode({**params, **({"ordem": key} if key != default else {})}), key == current)
+        for key, (label, _order) in sorts.items()
+    ]
+    keep = {**params, **({"ordem": current} if current != default else {})}
+    return links, urlencode(keep) + "&" if keep else ""
+
+
 @rate_limit("debates_list", key="ip", method="GET")
 def topic_list(request: HttpRequest) -> HttpResponse:
     book_slug = request.GET.get("livro") or None
     if book_slug and not slug_re.fullmatch(book_slug):
         raise Http404(_("Livro não encontrado."))
-    page = selectors.topic_list_page(page_number=_page_number(request.GET.get("page")), book_slug=book_slug)
+    sort = selectors.clean_sort(request.GET.get("ordem"), selectors.TOPIC_SORTS)
+    page = selectors.topic_list_page(page_number=_page_number(request.GET.get("page")), book_slug=book_slug, sort=sort)
     if page is None:
         raise Http404(_("Página inválida."))
-    return render(request, "debates/topic_list.html", {"page": page, "book_slug": book_slug})
+    sort_links, query = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
+    context = {
+        "page": page,
+        "book_slug": book_slug,
+        "unread_ids": selectors.unread_topic_ids(user=request.user, rows=page.rows),
+        "sort_links": sort_links,
+        "query": query,
+    }
+    return render(request, "debates/topic_list.html", context)
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = selectors.topic_for_page(slug=slug)
-    page = selectors.topic_post_page(topic_id=topic.pk, page_number=_page_number(request.GET.get("page")))
+    topic = selectors.topic_for_page(slug=slug, reader=request.user)
+    sort = selectors.clean_sort(request.GET.get("ordem"), selectors.POST_SORTS)
+    page = selectors.topic_post_page(topic_id=topic.pk, page_number=_page_number(request.GET.get("page")), sort=sort)
     if page is None:
         raise Http404(_("Página inválida."))
     votes = selectors.user_votes(user=request.user, post_ids=[node.id for node in page.nodes])
     services.topic_register_view(topic.pk)
+    # Posts newer than the reader's previous visit are marked; the visit then marks the
+    # topic read (one upsert, only when there is something new).
+    since = selectors.unread_since(request.user, getattr(topic, "reader_read_at", None))
+    has_unread = since is not None and topic.last_activity_at > since
+    if has_unread:
+        services.topic_mark_read(user=request.user, topic_id=topic.pk, read_at=topic.last_activity_at)
+    items = [(node, votes.get(node.id), has_unread and node.created_at > since) for node in page.nodes]
+    sort_links, query = _sort_links(selectors.POST_SORTS, sort)
     context = {
         "topic": topic,
         "page": page,
-        "items": [(node, votes.get(node.id)) for node in page.nodes],
+        "items": items,
+        "first_unread_id": next((node.id for node, _vote, is_new in items if is_new), None),
+        "unread_since": int(since.timestamp()) if has_unread else None,
+        "sort_links": sort_links,
+        "query": query,
         "is_moderator": services.can_moderate(request.user),
         "form": PostForm(),
         "topic_panels": render_panels("topic", request, topic),
     }
     return render(request, "debates/topic_detail.html", context)
+
+
+def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:
+    """Jump to the reader's first unread post: `?desde=<unix time>` or their read mark."""
+    topic = selectors.topic_for_page(slug=slug, reader=request.user)
+    try:
+        since = datetime.fromtimestamp(int(request.GET["desde"]), tz=UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        since = selectors.unread_since(request.user, getattr(topic, "reader_read_at", None))
+    post = selectors.first_unread_post(topic_id=topic.pk, since=since) if since else None
+    if post is None:
+        return redirect(topic)
+    post.topic = topic
+    return redirect(_post_url(post))
 
 
 @login_required
@@ -80,6 +143,8 @@ def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            if data["first_post"]:
+                services.post_flood_check(user=request.user)
             try:
                 topic = services.topic_create(
                     book=book,
@@ -90,6 +155,8 @@ def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            except PermissionDenied as error:
+                return _refused(request, error, back=reverse("catalog:book_detail", kwargs={"slug": book.slug}))
             else:
                 messages.success(request, _("Debate criado."))
                 return redirect(topic)
@@ -115,12 +182,15 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
             if parent_id and parent is None:
                 form.add_error("parent", _("A mensagem respondida não pertence a este debate."))
             else:
+                services.post_flood_check(user=request.user)
                 try:
                     post = services.post_create(
                         topic=topic, author=request.user, content=form.cleaned_data["content"], parent=parent
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
+                except PermissionDenied as error:
+                    return _refused(request, error, back=topic.get_absolute_url())
                 else:
                     messages.success(request, _("Mensagem publicada."))
                     return redirect(_post_url(post))
@@ -176,6 +246,8 @@ def post_vote(request: HttpRequest, pk: int) -> HttpResponse:
             my_vote = services.vote_toggle(post=post, user=request.user, value=form.cleaned_data["value"])
         except ValidationError as exc:
             error, status = exc.messages[0], 422
+        except PermissionDenied as exc:
+            error, status = str(exc), 403
     page = form.cleaned_data.get("page")
     if request.htmx:
         if error:
@@ -215,3 +287,106 @@ def topic_pin(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def topic_lock(request: HttpRequest, slug: str) -> HttpResponse:
     return _moderation(request, slug, services.topic_set_locked, "locked")
+
+
+# --- Reports and moderation --------------------------------------------------------------
+
+
+@login_required
+def post_report(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for_write(pk=pk)
+    if post.is_deleted:
+        raise Http404(_("Mensagem não encontrada."))
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.report_create(post=post, reporter=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 409 if error.code == "duplicate" else 400
+            else:
+                messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
+                return redirect(_post_url(post))
+        else:
+            status = 400
+    return render(request, "debates/post_report.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    _moderator_only(request)
+    page = selectors.open_reports_page(page_number=_page_number(request.GET.get("page")))
+    if page is None:
+        raise Http404(_("Página inválida."))
+    context = {"page": page, "hide_form": HideForm(), "suspend_form": SuspendForm()}
+    return render(request, "debates/moderation_queue.html", context)
+
+
+def _back(request, post: DebatePost) -> str:
+    """Back to the queue when the action came from it, else to the post."""
+    return reverse("debates:moderation_queue") if request.POST.get("next") == "fila" else _post_url(post)
+
+
+@login_required
+@require_POST
+def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    post = selectors.post_for_write(pk=pk)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        message = form.errors["reason"][0]
+        return _message_page(request, title=_("Ação inválida"), message=message, back=_back(request, post), status=400)
+    services.post_hide(post=post, actor=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Mensagem ocultada."))
+    return redirect(_back(request, post))
+
+
+@login_required
+@require_POST
+def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    post = selectors.post_for_write(pk=pk)
+    services.post_restore(post=post, actor=request.user)
+    messages.success(request, _("Mensagem restaurada."))
+    return redirect(_back(request, post))
+
+
+@login_required
+@require_POST
+def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    report = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
+    services.report_dismiss(report=report, actor=request.user)
+    messages.success(request, _("Denúncia descartada."))
+    return redirect("debates:moderation_queue")
+
+
+@login_required
+@require_POST
+def user_suspend(request: HttpRequest, user_id: int) -> HttpResponse:
+    _moderator_only(request)
+    member = get_object_or_404(get_user_model(), pk=user_id)
+    form = SuspendForm(request.POST)
+    back = reverse("debates:moderation_queue")
+    error = None
+    if form.is_valid():
+        try:
+            services.user_suspend(user=member, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    else:
+        error = next(iter(form.errors.values()))[0]
+    if error:
+        return _message_page(request, title=_("Suspensão não aplicada"), message=error, back=back, status=400)
+    messages.success(request, _("%(name)s está suspenso dos debates.") % {"name": member.get_username()})
+    return redirect(back)
+
+
+@login_required
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    post = selectors.post_for_write(pk=pk)
+    context = {"post": post, "edits": selectors.post_edits(post_id=post.pk)}
+    return render(request, "debates/post_history.html", context)

@@ -1,17 +1,21 @@
 """Query counts of the debates pages: the same exact number at 10 and at 200 rows.
 
 Cold = empty cache; warm = the same request again. Logged-in counts include the user row
-(the session is read from the cache) and, on the topic page, the two permission queries
-behind the moderator check plus the viewer's votes.
+(the session is read from the cache), the reader's read marks (the list: one query for the
+page's topics; the topic page: a subquery of the topic query, plus one upsert when there
+is something new), and on the topic page the viewer's votes and the follow panel.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.tests.factories import BookFactory
 from core.tests.factories import UserFactory
-from debates.models import DebatePost, DebateVote
+from debates.models import DebatePost, DebateTopic, DebateVote, TopicRead
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +70,30 @@ def test_topic_list_queries_anonymous(client, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_topic_list_queries_logged_in(auth_client, django_assert_num_queries, size):
     make_topics(size)
-    # + the user row (the session comes from the cache).
-    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=3, warm=1)
+    # + the user row (the session comes from the cache) + the reader's read marks of the
+    # page's topics (added on purpose for the unread flags; the page itself stays shared).
+    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=4, warm=2)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_list_unread_flags_cost_one_query_at_any_size(client, django_assert_num_queries, size):
+    reader = UserFactory(date_joined=timezone.now() - timedelta(days=1))
+    make_topics(size)
+    seen = list(DebateTopic.objects.order_by("-is_pinned", "-last_activity_at")[:20:2])
+    TopicRead.objects.bulk_create(TopicRead(user=reader, topic=topic, read_at=timezone.now()) for topic in seen)
+    client.force_login(reader)
+    with django_assert_num_queries(4):
+        html = client.get(reverse("debates:topic_list")).content.decode()
+    shown = min(size, 20)  # DEBATES_PAGE_SIZE
+    assert html.count("topic-row unread") + html.count("pinned unread") == shown - len(seen)
+
+
+@pytest.mark.parametrize("sort", ["em-alta", "novos"])
+@pytest.mark.parametrize("size", SIZES)
+def test_sorted_topic_list_queries(client, django_assert_num_queries, size, sort):
+    make_topics(size)
+    url = f"{reverse('debates:topic_list')}?ordem={sort}"
+    request_twice(client, url, django_assert_num_queries, cold=2, warm=0)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -91,9 +117,18 @@ def test_topic_page_queries_anonymous(client, django_assert_num_queries, size):
 def test_topic_page_queries_logged_in(auth_client, user, django_assert_num_queries, size):
     topic = make_topic_with_posts(size, user)
     url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
-    # + user, the viewer's votes (always fresh), two permission queries (moderator check).
-    request_twice(auth_client, url, django_assert_num_queries, cold=6, warm=3)
+    # + user, the viewer's votes (always fresh), the follow panel; the read mark rides in
+    # the topic query. Cold: + one upsert of the read mark (the topic is new to the
+    # reader, added on purpose); warm: nothing new since, so no write.
+    request_twice(auth_client, url, django_assert_num_queries, cold=8, warm=4)
     assert 'aria-pressed="true"' in auth_client.get(url).content.decode()  # the viewer's own votes
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_page_sorted_by_votes_queries(client, django_assert_num_queries, size):
+    topic = make_topic_with_posts(size, UserFactory())
+    url = f"{reverse('debates:topic_detail', kwargs={'slug': topic.slug})}?ordem=votados"
+    request_twice(client, url, django_assert_num_queries, cold=4, warm=1)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -327,7 +327,7 @@ def test_reconcile_is_set_based_a_fixed_number_of_queries(django_assert_num_quer
     for _ in range(5):
         topic = DebateTopicFactory(posts_count=3)
         DebatePostFactory.create_batch(2, topic=topic, votes_score=9)
-    with django_assert_num_queries(6):  # 4 UPDATEs + the savepoint pair of the atomic block
+    with django_assert_num_queries(7):  # 5 UPDATEs (counts, empties, votes, unvoted, hot) + savepoints
         services.topic_counters_reconcile()
 
 
