@@ -201,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debates.tasks.debates_counters_reconcile",
         "schedule": crontab(minute=30, hour=3),
     },
+    "prune-debate-reads": {"task": "debates.tasks.debates_reads_prune", "schedule": crontab(minute=50, hour=3)},
     "reconcile-book-ratings": {"task": "accounts.tasks.book_ratings_reconcile", "schedule": crontab(minute=0, hour=4)},
     "remind-reading-deadlines": {
         "task": "notifications.tasks.notifications_deadline_reminders",
