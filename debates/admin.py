@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from debates import services
-from debates.models import DebatePost, DebateTopic, DebateVote
+from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport
 
 
 @admin.register(DebateTopic)
@@ -47,14 +47,26 @@ class DebateTopicAdmin(admin.ModelAdmin):
         self._apply(request, queryset, services.topic_set_locked, locked=False)
 
 
+class PostEditInline(admin.TabularInline):
+    model = PostEdit
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "editor", "old_content")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DebatePost)
 class DebatePostAdmin(admin.ModelAdmin):
-    list_display = ("id", "topic", "author", "created_at", "edited_at", "is_deleted", "votes_score")
-    list_filter = ("is_deleted", "created_at")
+    list_display = ("id", "topic", "author", "created_at", "edited_at", "is_deleted", "is_hidden", "votes_score")
+    list_filter = ("is_deleted", "is_hidden", "created_at")
     list_select_related = ("topic", "author")
     search_fields = ("content", "author__username", "topic__title")
     raw_id_fields = ("topic", "author", "parent")
-    readonly_fields = ("votes_score", "created_at", "edited_at", "deleted_at")
+    readonly_fields = ("votes_score", "upvotes", "downvotes", "wilson_score", "created_at", "edited_at", "deleted_at")
+    inlines = (PostEditInline,)
     actions = ("soft_delete",)
 
     @admin.action(description=_("Excluir (mantendo a conversa)"), permissions=["change"])
@@ -70,3 +82,19 @@ class DebateVoteAdmin(admin.ModelAdmin):
     list_filter = ("value",)
     list_select_related = ("user", "post")
     raw_id_fields = ("user", "post")
+
+
+@admin.register(PostReport)
+class PostReportAdmin(admin.ModelAdmin):
+    list_display = ("post", "reporter", "reason", "status", "created_at", "resolved_by")
+    list_filter = ("status", "reason")
+    list_select_related = ("post__topic", "post__author", "reporter", "resolved_by")
+    raw_id_fields = ("post", "reporter", "resolved_by")
+
+
+@admin.register(DebateSuspension)
+class DebateSuspensionAdmin(admin.ModelAdmin):
+    list_display = ("user", "until", "reason", "suspended_by", "created_at")
+    list_select_related = ("user", "suspended_by")
+    search_fields = ("user__username", "reason")
+    raw_id_fields = ("user", "suspended_by")

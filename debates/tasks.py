@@ -22,5 +22,18 @@ def debates_views_flush() -> int:
     time_limit=11 * 60,
 )
 def debates_counters_reconcile() -> dict[str, int]:
-    """Recompute posts_count, last_activity_at and votes_score from the rows."""
+    """Recompute posts_count, last_activity_at, vote counts and both ranking scores from the rows."""
     return services.topic_counters_reconcile()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def debates_reads_prune() -> int:
+    """Delete read marks older than DEBATES_READ_CUTOFF_DAYS (past it everything reads as read)."""
+    return services.topic_reads_prune()
