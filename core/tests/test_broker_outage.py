@@ -1,7 +1,9 @@
 """A dead broker must not fail the reader's write that enqueues work."""
 
 import logging
+import os
 
+import kombu.pools
 import pytest
 from django.db import transaction
 
@@ -10,17 +12,30 @@ from core.tasks import enqueue_on_commit, ping
 from core.tests.processes import free_port
 
 
+def _reset_broker_connections():
+    """Drop pooled connections and producers so the next publish connects afresh."""
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
 @pytest.fixture
-def dead_broker(monkeypatch):
+def dead_broker():
     dead_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    monkeypatch.setenv("CELERY_BROKER_URL", dead_url)  # Celery reads it before its own config
+    previous_env = os.environ.get("CELERY_BROKER_URL")
     previous = app.conf.broker_url, app.conf.task_always_eager
+    os.environ["CELERY_BROKER_URL"] = dead_url  # Celery reads it before its own config
     app.conf.task_always_eager = False
     app.conf.broker_url = dead_url
-    app.pool.force_close_all()
+    _reset_broker_connections()
     yield
+    if previous_env is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = previous_env
     app.conf.broker_url, app.conf.task_always_eager = previous
-    app.pool.force_close_all()
+    _reset_broker_connections()
 
 
 @pytest.mark.django_db(transaction=True)
