@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -294,6 +295,10 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG or EMB
 CATALOG_PAGE_SIZE = 24
 DEBATES_PAGE_SIZE = 20
 POSTS_PAGE_SIZE = 50
+NOTIFICATIONS_PAGE_SIZE = 20
+# E-mail copies of direct notifications (replies, mentions, milestones, reminders): off by default.
+NOTIFICATIONS_EMAIL = env.bool("NOTIFICATIONS_EMAIL", default=False)
+NOTIFICATIONS_PRUNE_DAYS = env.int("NOTIFICATIONS_PRUNE_DAYS", default=90)
 
 # --- Logging, metrics, errors ----------------------------------------------------------------
 # JSON lines with the request id in production; one readable line in development.

@@ -41,7 +41,7 @@ def notification_page(*, user, page_number: int) -> Page | None:
         )
         .order_by("-created_at", "-pk")
     )
-    paginator = Paginator(rows, getattr(settings, "NOTIFICATIONS_PAGE_SIZE", 20))
+    paginator = Paginator(rows, settings.NOTIFICATIONS_PAGE_SIZE)
     try:
         return paginator.page(page_number)
     except InvalidPage:

@@ -36,7 +36,7 @@ DEDUPE_CONSTRAINT = "notifications_unique_recipient_dedupe"
 
 
 def email_enabled() -> bool:
-    return getattr(settings, "NOTIFICATIONS_EMAIL", False)
+    return settings.NOTIFICATIONS_EMAIL
 
 
 def _email_new(rows: list[Notification], since: datetime) -> None:
@@ -298,7 +298,7 @@ def deadline_reminders_send(*, now: datetime | None = None, chunk_size: int = FA
 
 def notifications_prune(*, days: int | None = None) -> int:
     """Delete read notifications older than `days` (NOTIFICATIONS_PRUNE_DAYS), in chunks."""
-    days = days if days is not None else getattr(settings, "NOTIFICATIONS_PRUNE_DAYS", 90)
+    days = days if days is not None else settings.NOTIFICATIONS_PRUNE_DAYS
     cutoff = timezone.now() - timedelta(days=days)
     deleted = 0
     while True:
