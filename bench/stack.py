@@ -131,7 +131,7 @@ def _reuse(database: str, spec: dict, env: dict) -> bool:
     marker = _marker(database)
     if marker is None or {**marker, "schema": None} != {**spec, "schema": None}:
         return False
-    if marker["schema"] != spec["schema"]:
+    if marker.get("schema") != spec["schema"]:
         manage(env, "migrate", "--noinput", "-v0")
         _set_marker(database, spec)
     return True
