@@ -96,7 +96,7 @@ class Command(BaseCommand):
         expected = {
             index.name
             for model in apps.get_models()
-            if model._meta.app_label in {"catalog", "accounts", "debates"}
+            if model._meta.app_config.name in settings.LOCAL_APPS
             for index in model._meta.indexes
         }
         if connection.vendor == "postgresql":
