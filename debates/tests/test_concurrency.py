@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from core.tests.factories import UserFactory
-from debates import services
+from debates import ranking, services
 from debates.models import DebatePost, DebateVote
 from debates.tests.factories import DebatePostFactory
 
@@ -93,3 +93,25 @@ def test_double_click_race_keeps_score_equal_to_the_stored_votes():
     votes = list(DebateVote.objects.filter(post=post).values_list("value", flat=True))
     assert len(votes) <= 1
     assert DebatePost.objects.get(pk=post.pk).votes_score == sum(votes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_up_and_down_votes_keep_counts_and_wilson_exact():
+    post = DebatePostFactory()
+    ups, downs = UserFactory.create_batch(6), UserFactory.create_batch(4)
+    start = threading.Barrier(len(ups) + len(downs))
+
+    def vote(voter, value):
+        def run():
+            start.wait(5)
+            services.vote_toggle(post=DebatePost.objects.get(pk=post.pk), user=voter, value=value)
+
+        return run
+
+    targets = [vote(voter, 1) for voter in ups] + [vote(voter, -1) for voter in downs]
+    assert run_in_threads(*targets) == []
+
+    post = DebatePost.objects.get(pk=post.pk)
+    assert (post.upvotes, post.downvotes, post.votes_score) == (6, 4, 2)
+    # The score was computed from the final counts, not from a count some racer read early.
+    assert post.wilson_score == pytest.approx(ranking.wilson_lower_bound(6, 4))

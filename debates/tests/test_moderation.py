@@ -1,0 +1,273 @@
+"""Reports, the moderation queue, hiding, edit history, suspensions and flood control."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from core.tests.factories import UserFactory
+from debates import services
+from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport
+from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def topic_url(topic) -> str:
+    return reverse("debates:topic_detail", kwargs={"slug": topic.slug})
+
+
+def report_url(post) -> str:
+    return reverse("debates:post_report", kwargs={"pk": post.pk})
+
+
+@pytest.fixture
+def moderator():
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def mod_client(moderator):
+    """A client of its own, so a test can hold a reader's and a moderator's session at once."""
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+# --- reports and the queue ----------------------------------------------------------------
+
+
+def test_report_then_queue_then_hide_with_reason_then_restore(
+    auth_client, user, mod_client, django_capture_on_commit_callbacks
+):
+    post = DebatePostFactory(content="Texto ofensivo aqui")
+    response = auth_client.post(report_url(post), {"reason": "offensive", "text": "Ataca outro leitor."})
+    assert response.status_code == 302
+    report = PostReport.objects.get()
+    assert (report.reporter, report.status) == (user, PostReport.Status.OPEN)
+
+    client = mod_client
+    queue = client.get(reverse("debates:moderation_queue")).content.decode()
+    assert "Ataca outro leitor." in queue and "Texto ofensivo aqui" in queue
+
+    hide = reverse("debates:post_hide", kwargs={"pk": post.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # the cache bump runs on commit
+        response = client.post(hide, {"reason": "Ofensa pessoal", "next": "fila"})
+    assert response["Location"] == reverse("debates:moderation_queue")
+    report.refresh_from_db()
+    assert report.status == PostReport.Status.RESOLVED and report.resolved_by.is_staff
+    assert "Nenhuma denúncia aberta." in client.get(reverse("debates:moderation_queue")).content.decode()
+    html = auth_client.get(topic_url(post.topic)).content.decode()
+    assert "Ocultada pela moderação: Ofensa pessoal" in html and "Texto ofensivo aqui" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("debates:post_restore", kwargs={"pk": post.pk}))
+    html = auth_client.get(topic_url(post.topic)).content.decode()
+    assert "Texto ofensivo aqui" in html and "Ocultada pela moderação" not in html
+
+
+def test_reporting_twice_keeps_one_open_report(auth_client):
+    post = DebatePostFactory()
+    assert auth_client.post(report_url(post), {"reason": "spam"}).status_code == 302
+    response = auth_client.post(report_url(post), {"reason": "spam"})
+    assert response.status_code == 409
+    assert "Você já denunciou esta mensagem" in response.content.decode()
+    assert PostReport.objects.count() == 1
+
+
+def test_a_dismissed_report_lets_the_reader_report_again(auth_client, moderator):
+    post = DebatePostFactory()
+    auth_client.post(report_url(post), {"reason": "spam"})
+    services.report_dismiss(report=PostReport.objects.get(), actor=moderator)
+    assert auth_client.post(report_url(post), {"reason": "spoiler"}).status_code == 302
+    assert PostReport.objects.filter(status=PostReport.Status.OPEN).count() == 1
+
+
+@pytest.mark.parametrize("data", [{"reason": "bobagem"}, {}, {"reason": "spam", "text": "x" * 1001}])
+def test_report_with_bad_input_is_400_and_writes_nothing(auth_client, data):
+    response = auth_client.post(report_url(DebatePostFactory()), data)
+    assert response.status_code == 400
+    assert not PostReport.objects.exists()
+
+
+def test_bad_reason_message_is_in_portuguese(auth_client):
+    response = auth_client.post(report_url(DebatePostFactory()), {"reason": "bobagem"})
+    assert "Escolha um motivo da lista." in response.content.decode()
+
+
+def test_nobody_reports_their_own_post(auth_client, user):
+    response = auth_client.post(report_url(DebatePostFactory(author=user)), {"reason": "spam"})
+    assert response.status_code == 400 and not PostReport.objects.exists()
+
+
+def test_anonymous_report_goes_to_login(client):
+    response = client.post(report_url(DebatePostFactory()), {"reason": "spam"})
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_report_form_renders_for_a_reader(auth_client):
+    assert auth_client.get(report_url(DebatePostFactory())).status_code == 200
+
+
+def test_queue_is_for_moderators_only(auth_client):
+    url = reverse("debates:moderation_queue")
+    assert "login" in Client().get(url)["Location"]
+    assert auth_client.get(url).status_code == 403
+
+
+def test_readers_cannot_hide_restore_or_dismiss(auth_client):
+    post = DebatePostFactory()
+    report = PostReport.objects.create(post=post, reporter=UserFactory(), reason="spam")
+    assert auth_client.post(reverse("debates:post_hide", kwargs={"pk": post.pk}), {"reason": "x"}).status_code == 403
+    assert auth_client.post(reverse("debates:post_restore", kwargs={"pk": post.pk})).status_code == 403
+    assert auth_client.post(reverse("debates:report_dismiss", kwargs={"pk": report.pk})).status_code == 403
+    post.refresh_from_db()
+    report.refresh_from_db()
+    assert not post.is_hidden and report.status == PostReport.Status.OPEN
+
+
+def test_hiding_needs_a_reason(mod_client):
+    post = DebatePostFactory()
+    response = mod_client.post(reverse("debates:post_hide", kwargs={"pk": post.pk}), {"reason": "  "})
+    assert response.status_code == 400 and "Informe o motivo." in response.content.decode()
+    assert not DebatePost.objects.get(pk=post.pk).is_hidden
+
+
+def test_hidden_post_takes_no_votes_nor_replies(user):
+    post = DebatePostFactory()
+    services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
+    with pytest.raises(Exception, match="excluída"):
+        services.vote_toggle(post=post, user=user, value=1)
+    with pytest.raises(Exception, match="excluída"):
+        services.post_create(topic=post.topic, author=user, content="oi", parent=post)
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_queue_queries_are_fixed_at_any_size(mod_client, django_assert_num_queries, size):
+    reporters = UserFactory.create_batch(5)
+    posts = DebatePostFactory.create_batch(max(1, size // 5))
+    PostReport.objects.bulk_create(
+        PostReport(post=posts[i % len(posts)], reporter=reporters[i // len(posts)], reason="spam") for i in range(size)
+    )
+    # the user, the notifications counter of the page header, the count, one page of
+    # reports with post, topic, author and reporter.
+    with django_assert_num_queries(4):
+        assert mod_client.get(reverse("debates:moderation_queue")).status_code == 200
+
+
+# --- edit history ---------------------------------------------------------------------------
+
+
+def test_edit_history_is_kept_and_shown_to_moderators_only(client, user, mod_client):
+    post = DebatePostFactory(author=user, content="Primeira versão")
+    services.post_update(post=post, editor=user, content="Segunda versão")
+    services.post_update(post=post, editor=user, content="Segunda versão")  # unchanged: no entry
+    assert list(PostEdit.objects.values_list("old_content", flat=True)) == ["Primeira versão"]
+    url = reverse("debates:post_history", kwargs={"pk": post.pk})
+
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    html = mod_client.get(url).content.decode()
+    assert "Primeira versão" in html and "Segunda versão" in html
+    assert url in mod_client.get(topic_url(post.topic)).content.decode()
+
+
+def test_history_escapes_old_text(mod_client, moderator):
+    post = DebatePostFactory(content="<script>alert(1)</script>")
+    services.post_update(post=post, editor=moderator, content="limpo")
+    html = mod_client.get(reverse("debates:post_history", kwargs={"pk": post.pk})).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+# --- suspensions -------------------------------------------------------------------------
+
+
+def test_suspended_reader_can_read_but_gets_403_on_post_topic_and_vote(auth_client, user, moderator):
+    topic = DebateTopicFactory()
+    post = DebatePostFactory(topic=topic)
+    services.user_suspend(user=user, actor=moderator, reason="Ofensas repetidas", days=7)
+
+    assert auth_client.get(topic_url(topic)).status_code == 200
+    response = auth_client.post(reverse("debates:post_create", kwargs={"slug": topic.slug}), {"content": "oi"})
+    assert response.status_code == 403
+    assert "Você está suspenso dos debates até" in response.content.decode()
+    assert "Ofensas repetidas" in response.content.decode()
+    create = reverse("debates:topic_create", kwargs={"book_slug": topic.book.slug})
+    assert auth_client.post(create, {"title": "Um novo debate"}).status_code == 403
+    vote = reverse("debates:post_vote", kwargs={"pk": post.pk})
+    assert auth_client.post(vote, {"value": "1"}).status_code == 403
+    assert auth_client.post(vote, {"value": "1"}, headers={"HX-Request": "true"}).status_code == 403
+    assert DebatePost.objects.count() == 1
+    assert DebateTopic.objects.count() == 1
+    assert not DebateVote.objects.exists()
+
+
+def test_expired_suspension_no_longer_blocks(user, moderator):
+    services.user_suspend(user=user, actor=moderator, reason="Spam", days=1)
+    DebateSuspension.objects.update(until=timezone.now() - timedelta(minutes=1))
+    services.post_create(topic=DebateTopicFactory(), author=user, content="voltei")
+
+
+def test_suspension_until_lifted_blocks_the_services(user, moderator):
+    services.user_suspend(user=user, actor=moderator, reason="Spam")
+    with pytest.raises(PermissionDenied, match="suspenso"):
+        services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
+    services.user_unsuspend(user=user, actor=moderator)
+    services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
+
+
+def test_moderator_suspends_from_the_queue(mod_client, user):
+    url = reverse("debates:user_suspend", kwargs={"user_id": user.pk})
+    assert mod_client.post(url, {"days": "3", "reason": "Spam"}).status_code == 302
+    suspension = DebateSuspension.objects.get(user=user)
+    assert suspension.until > timezone.now() + timedelta(days=2)
+
+
+@pytest.mark.parametrize("data", [{"days": "0", "reason": "Spam"}, {"days": "3"}, {"days": "abc", "reason": "x"}])
+def test_suspension_with_bad_input_is_400(mod_client, user, data):
+    response = mod_client.post(reverse("debates:user_suspend", kwargs={"user_id": user.pk}), data)
+    assert response.status_code == 400 and not DebateSuspension.objects.exists()
+
+
+def test_readers_cannot_suspend_and_moderators_are_not_suspended(auth_client, mod_client, moderator):
+    other = UserFactory()
+    assert (
+        auth_client.post(reverse("debates:user_suspend", kwargs={"user_id": other.pk}), {"reason": "x"}).status_code
+        == 403
+    )
+    staff = UserFactory(is_staff=True)
+    response = mod_client.post(reverse("debates:user_suspend", kwargs={"user_id": staff.pk}), {"reason": "x"})
+    assert response.status_code == 400 and not DebateSuspension.objects.exists()
+
+
+# --- flood control -----------------------------------------------------------------------
+
+
+def test_second_post_within_the_interval_is_429_with_retry_after(auth_client, settings):
+    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
+    topic = DebateTopicFactory()
+    url = reverse("debates:post_create", kwargs={"slug": topic.slug})
+    assert auth_client.post(url, {"content": "primeira"}).status_code == 302
+    response = auth_client.post(url, {"content": "segunda"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 15
+    assert DebatePost.objects.count() == 1
+
+
+def test_moderators_bypass_the_post_interval(mod_client, settings):
+    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
+    topic = DebateTopicFactory()
+    url = reverse("debates:post_create", kwargs={"slug": topic.slug})
+    assert mod_client.post(url, {"content": "primeira"}).status_code == 302
+    assert mod_client.post(url, {"content": "segunda"}).status_code == 302
+    assert DebatePost.objects.count() == 2
+
+
+def test_a_refused_post_does_not_start_the_interval(auth_client, settings):
+    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
+    url = reverse("debates:post_create", kwargs={"slug": DebateTopicFactory().slug})
+    assert auth_client.post(url, {"content": ""}).status_code == 400
+    assert auth_client.post(url, {"content": "agora sim"}).status_code == 302
