@@ -43,3 +43,5 @@ stack: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+include bench/bench.mk
