@@ -9,3 +9,5 @@ CELERY_IMPORTS = ["reliability.tasks"]
 # A message whose worker died unacknowledged goes back to the queue after this many seconds
 # (production keeps kombu's hour, longer than any task's time limit).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3, "unacked_restore_interval": 1}
+# Soak traffic posts far faster than a person; the flood interval is tested in the debates app.
+DEBATES_POST_MIN_INTERVAL_SECONDS = 0
