@@ -183,7 +183,7 @@ class PostReport(models.Model):
         ]
         indexes = [
             # Moderation queue: open reports, oldest first.
-            models.Index(fields=["created_at"], condition=Q(status="open"), name="debates_report_open_idx"),
+            models.Index(fields=["created_at", "id"], condition=Q(status="open"), name="debates_report_open_idx"),
         ]
 
     def __str__(self):

@@ -70,3 +70,27 @@ def test_page_queries_have_their_indexes():
     assert "debates_post_root_created_idx" in _plan(replies)
     assert "debates_topic_list_idx" in _plan(DebateTopic.objects.order_by("-is_pinned", "-last_activity_at")[:20])
     assert "debates_topic_book_idx" in _plan(DebateTopic.objects.filter(book_id=1).order_by("-last_activity_at")[:5])
+
+
+def test_sorted_pages_read_marks_and_queue_have_their_indexes():
+    from debates.models import DebatePost, DebateTopic, PostReport, TopicRead
+
+    hot = DebateTopic.objects.order_by(*selectors.TOPIC_SORTS["em-alta"][1])[:20]
+    assert "debates_topic_hot_idx" in _plan(hot)
+    new = DebateTopic.objects.order_by(*selectors.TOPIC_SORTS["novos"][1])[:20]
+    assert "debates_topic_new_idx" in _plan(new)
+    top = DebatePost.objects.filter(topic_id=1, parent__isnull=True).order_by(*selectors.POST_SORTS["votados"][1])
+    assert "debates_post_topic_top_idx" in _plan(top[:50])
+    reads = TopicRead.objects.filter(user_id=1, topic_id__in=[1, 2, 3])
+    assert "debates_read_unique_user_topic" in _plan(reads)
+    assert "debates_read_read_at_idx" in _plan(TopicRead.objects.filter(read_at__lt="2020-01-01"))
+    queue = PostReport.objects.filter(status="open").order_by("created_at", "id")[:20]
+    assert "debates_report_open_idx" in _plan(queue)
+
+
+def test_hidden_post_text_never_reaches_the_cache():
+    post = DebatePostFactory(content="texto oculto", is_hidden=True, hidden_reason="spam")
+    page = selectors.topic_post_page(topic_id=post.topic_id)
+    assert (page.nodes[0].content, page.nodes[0].hidden_reason) == ("", "spam")
+    cached = [cache.get(key) for key in cache.iter_keys(f"debates:topic:{post.topic_id}:*")]
+    assert cached and "texto oculto" not in repr(cached)
