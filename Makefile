@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EMBEDDED_ENV := CGB_EMBEDDED=1 DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint stack migrate clean
+.PHONY: install run test lint stack soak clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -30,7 +30,11 @@ run: install
 	$(EMBEDDED_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
+	scripts/install_browser.sh
 	eval "$$(scripts/services.sh)" && $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+soak: install
+	eval "$$(scripts/services.sh)" && SOAK_SECONDS=$${SOAK_SECONDS:-600} $(PY) -m reliability.soak
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,3 +6,15 @@ def test_home_page_renders_for_anonymous_reader(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "CGBookStore" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_carry_no_csrf_token_so_they_can_be_shared(client):
+    response = client.get("/")
+    assert "csrftoken" not in response.cookies
+    assert "X-CSRFToken" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logged_in_pages_give_htmx_the_csrf_token(auth_client):
+    assert "X-CSRFToken" in auth_client.get("/").content.decode()
