@@ -70,4 +70,3 @@ def connect_signals() -> None:
     signals.task_postrun.connect(metrics.task_finished, weak=False, dispatch_uid="core.metrics.postrun")
     signals.worker_ready.connect(metrics.start_worker_exporter, weak=False, dispatch_uid="core.metrics.exporter")
     signals.worker_process_shutdown.connect(metrics.mark_child_dead, weak=False, dispatch_uid="core.metrics.dead")
-
