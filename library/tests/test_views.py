@@ -206,11 +206,12 @@ def test_stats_page_query_count_is_fixed(client, user, size, django_assert_num_q
     seed_year(user, size)
     viewer = UserFactory()
     client.force_login(viewer)
-    # session, viewer, owner + profile + favourite categories, 7 stats, goal + its count
-    with django_assert_num_queries(12):
+    # session, viewer, header notification counter, owner + profile + favourite categories,
+    # 7 stats, goal + its count
+    with django_assert_num_queries(13):
         assert client.get(stats_url(user)).status_code == 200
     # warm: the stats and the goal come from the cache
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3):  # the header counter is cached too
         assert client.get(stats_url(user)).status_code == 200
 
 
@@ -220,8 +221,8 @@ def test_import_page_query_count_is_fixed(auth_client, user, size, django_assert
     ImportRow.objects.bulk_create(
         ImportRow(job=job, row_number=n, raw={"Title": f"T{n}"}, status="unmatched") for n in range(size)
     )
-    # user, job, unmatched count + page, problem rows
-    with django_assert_num_queries(5):
+    # user, header notification counter, job, unmatched count + page, problem rows
+    with django_assert_num_queries(6):
         assert auth_client.get(reverse("library:import_detail", args=[job.pk])).status_code == 200
 
 
@@ -231,8 +232,8 @@ def test_home_query_count_is_fixed(auth_client, user, size, django_assert_num_qu
     ImportJob.objects.bulk_create(
         ImportJob(user=user, source="goodreads", file_name=f"{n}.csv", status="done") for n in range(size)
     )
-    # user, goal + its count, recent jobs
-    with django_assert_num_queries(4):
+    # user, header notification counter, goal + its count, recent jobs
+    with django_assert_num_queries(5):
         assert auth_client.get(HOME).status_code == 200
-    with django_assert_num_queries(2):  # warm: the goal panel is cached
+    with django_assert_num_queries(2):  # warm: the goal panel (and header counter) are cached
         assert auth_client.get(HOME).status_code == 200
