@@ -5,9 +5,11 @@ They only record follows and enqueue tasks after commit; the fan-out itself runs
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from core.tasks import enqueue_on_commit
 from debates.models import DebatePost, DebateTopic, DebateVote
+from library.signals import import_finished
 from notifications import cache as notifications_cache
 from notifications import services, tasks
 from notifications.models import Notification
@@ -43,3 +45,14 @@ def check_milestone_on_unvote(sender, instance: DebateVote, **kwargs):
 @receiver([post_save, post_delete], sender=Notification, dispatch_uid="notifications_flush_unread")
 def flush_unread_on_change(sender, instance: Notification, **kwargs):
     notifications_cache.flush_unread(instance.recipient_id)
+
+
+@receiver(import_finished, dispatch_uid="notifications_import_finished")
+def notify_import_finished(sender, job, **kwargs):
+    services.notification_create(
+        recipient_id=job.user_id,
+        kind=Notification.Kind.IMPORT_FINISHED,
+        message=_("Importação concluída: %(matched)d livros importados, %(unmatched)d para revisar.")
+        % {"matched": job.matched, "unmatched": job.unmatched},
+        dedupe_key=f"import:{job.pk}",
+    )

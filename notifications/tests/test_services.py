@@ -266,3 +266,18 @@ def test_email_when_switched_on_goes_to_direct_notifications(settings, mailoutbo
         )
     assert [mail.to for mail in mailoutbox] == [[parent.author.email]]
     assert "bob respondeu" in mailoutbox[0].body
+
+
+def test_a_finished_import_notifies_its_reader_once():
+    from types import SimpleNamespace
+
+    from library.signals import import_finished
+    from notifications.models import Notification
+
+    reader = UserFactory()
+    job = SimpleNamespace(pk=7, user_id=reader.pk, matched=12, unmatched=3)
+    import_finished.send(sender=None, job=job)
+    import_finished.send(sender=None, job=job)  # a retried task sends it again
+    notification = Notification.objects.get(recipient=reader)
+    assert notification.kind == Notification.Kind.IMPORT_FINISHED
+    assert "12 livros importados, 3 para revisar" in notification.message
