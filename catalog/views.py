@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.models import Author, Category, Tag
+from core.microcache import anonymous_page_cache
 from core.panels import render_panels
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
@@ -27,6 +28,7 @@ def _by_slug(model, value: str | None):
     return get_object_or_404(model, slug=value)
 
 
+@anonymous_page_cache
 def book_list(request):
     q = selectors.clean_query(request.GET.get("q"))
     sort = selectors.clean_sort(request.GET.get("sort"))
@@ -48,6 +50,7 @@ def book_list(request):
     )
 
 
+@anonymous_page_cache
 def book_detail(request, slug):
     book = selectors.book_detail(slug=slug)
     if book is None:
@@ -55,6 +58,7 @@ def book_detail(request, slug):
     return render(request, "catalog/book_detail.html", {"book": book, "panels": render_panels("book", request, book)})
 
 
+@anonymous_page_cache
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return render(
@@ -64,6 +68,7 @@ def author_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     sort = selectors.clean_sort(request.GET.get("sort"))

@@ -163,6 +163,8 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+# Anonymous readers of the hot pages share rendered HTML for this long (0 turns it off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
 # Sessions live in the database and are cached: flushing or losing Redis loses none.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -2,9 +2,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from core.health import readiness
+from core.microcache import anonymous_page_cache
 from core.panels import render_panels
 
 
+@anonymous_page_cache
 def home(request):
     return render(request, "core/home.html", {"panels": render_panels("home", request)})
 

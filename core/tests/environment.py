@@ -8,3 +8,5 @@ os.environ.setdefault("CACHE_KEY_PREFIX", f"cgbtest-{os.environ.get('PYTEST_XDIS
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# Page logic is tested uncached; the micro-cache has its own tests (core/tests/test_microcache.py).
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")

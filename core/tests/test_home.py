@@ -18,3 +18,19 @@ def test_anonymous_pages_carry_no_csrf_token_so_they_can_be_shared(client):
 @pytest.mark.django_db
 def test_logged_in_pages_give_htmx_the_csrf_token(auth_client):
     assert "X-CSRFToken" in auth_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_home_is_served_whole_from_the_page_cache(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 10
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert response["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_logged_in_readers_always_get_a_fresh_home(auth_client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    auth_client.get("/")
+    assert "X-Page-Cache" not in auth_client.get("/")
