@@ -85,7 +85,7 @@ class DebatePost(models.Model):
             models.Index(fields=["root", "created_at"], name="debates_post_root_created_idx"),
             # Topic page sorted "Mais votados": the topic's top-level posts by Wilson score.
             models.Index(
-                fields=["topic", "-wilson_score", "created_at"],
+                fields=["topic", "-wilson_score", "created_at", "id"],
                 condition=Q(parent__isnull=True),
                 name="debates_post_topic_top_idx",
             ),

@@ -3,7 +3,8 @@
 Cold = empty cache; warm = the same request again. Logged-in counts include the user row
 (the session is read from the cache), the reader's read marks (the list: one query for the
 page's topics; the topic page: a subquery of the topic query, plus one upsert when there
-is something new), and on the topic page the viewer's votes and the follow panel.
+is something new), and on the topic page the viewer's votes and the follow panel. The
+page header's unread-notifications counter costs one query cold and none warm (cached).
 """
 
 from datetime import timedelta
@@ -71,8 +72,9 @@ def test_topic_list_queries_anonymous(client, django_assert_num_queries, size):
 def test_topic_list_queries_logged_in(auth_client, django_assert_num_queries, size):
     make_topics(size)
     # + the user row (the session comes from the cache) + the reader's read marks of the
-    # page's topics (added on purpose for the unread flags; the page itself stays shared).
-    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=4, warm=2)
+    # page's topics (added on purpose for the unread flags; the page itself stays shared)
+    # + the header's notifications counter when cold.
+    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=5, warm=2)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -82,7 +84,7 @@ def test_topic_list_unread_flags_cost_one_query_at_any_size(client, django_asser
     seen = list(DebateTopic.objects.order_by("-is_pinned", "-last_activity_at")[:20:2])
     TopicRead.objects.bulk_create(TopicRead(user=reader, topic=topic, read_at=timezone.now()) for topic in seen)
     client.force_login(reader)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # count, page, user, read marks, header counter
         html = client.get(reverse("debates:topic_list")).content.decode()
     shown = min(size, 20)  # DEBATES_PAGE_SIZE
     assert html.count("topic-row unread") + html.count("pinned unread") == shown - len(seen)
@@ -119,8 +121,8 @@ def test_topic_page_queries_logged_in(auth_client, user, django_assert_num_queri
     url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
     # + user, the viewer's votes (always fresh), the follow panel; the read mark rides in
     # the topic query. Cold: + one upsert of the read mark (the topic is new to the
-    # reader, added on purpose); warm: nothing new since, so no write.
-    request_twice(auth_client, url, django_assert_num_queries, cold=8, warm=4)
+    # reader, added on purpose) + the header counter; warm: nothing new since, so no write.
+    request_twice(auth_client, url, django_assert_num_queries, cold=9, warm=4)
     assert 'aria-pressed="true"' in auth_client.get(url).content.decode()  # the viewer's own votes
 
 
