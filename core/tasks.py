@@ -13,20 +13,23 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send `task` now; log (never raise) if the broker is down. True if it was sent."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:
+        logger.warning("broker unavailable: %s not enqueued", task.name, exc_info=True)
+        return False
+    return True
+
+
 def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Send `task` once the current transaction commits; log (never raise) if the broker is down.
+    """Send `task` once the current transaction commits, never failing the request.
 
-    Work lost this way is caught up by the periodic reconcile tasks, so the write that
-    triggered it still succeeds.
+    Work lost to a broker outage is caught up by the periodic reconcile tasks, so the
+    write that triggered it still succeeds.
     """
-
-    def send():
-        try:
-            task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-        except Exception:
-            logger.warning("broker unavailable: %s not enqueued", task.name, exc_info=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 
 @shared_task(name="core.ping", acks_late=True, soft_time_limit=20, time_limit=30)

@@ -10,6 +10,8 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.core.cache import cache
+
 from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
 
 T = TypeVar("T")
@@ -46,3 +48,22 @@ def flush_all() -> None:
     """A new model was trained: every list and neighbour list is stale."""
     bump_namespace(USER_NAMESPACE)
     bump_namespace(SIMILAR_NAMESPACE)
+
+
+# A refresh already queued for a reader makes further changes wait for it: a burst of
+# shelf writes (a library import) queues one refresh at a time, not one per row.
+REFRESH_QUEUED_TIMEOUT = 10 * 60
+
+
+def _refresh_queued_key(user_id: int) -> str:
+    return f"recommendations:refresh-queued:{user_id}"
+
+
+def claim_refresh(*, user_id: int) -> bool:
+    """True if no refresh is queued for this reader yet (the caller then queues one)."""
+    return bool(cache.add(_refresh_queued_key(user_id), 1, REFRESH_QUEUED_TIMEOUT))
+
+
+def release_refresh(*, user_id: int) -> None:
+    """Called when the refresh starts, so a change made from now on queues another."""
+    cache.delete(_refresh_queued_key(user_id))

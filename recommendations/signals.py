@@ -1,8 +1,9 @@
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import BookReview, BookShelf
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue
 from recommendations import cache as recs_cache
 from recommendations.tasks import refresh_user_recommendations
 
@@ -16,4 +17,11 @@ def reader_books_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     recs_cache.flush_user(user_id=instance.user_id)
-    enqueue_on_commit(refresh_user_recommendations, instance.user_id)
+    user_id = instance.user_id
+    transaction.on_commit(lambda: queue_refresh(user_id=user_id))
+
+
+def queue_refresh(*, user_id: int) -> None:
+    """One queued refresh per reader at a time: a burst of writes (an import) queues one."""
+    if recs_cache.claim_refresh(user_id=user_id) and not enqueue(refresh_user_recommendations, user_id):
+        recs_cache.release_refresh(user_id=user_id)  # not sent: let the next change try again

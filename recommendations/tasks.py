@@ -42,5 +42,6 @@ def train_recommendations() -> dict:
 )
 def refresh_user_recommendations(user_id: int) -> int:
     """Recompute one reader's list after they shelved or reviewed a book."""
+    recs_cache.release_refresh(user_id=user_id)
     row = services.user_recommendations_update(user_id=user_id)
     return len(row.items) if row else 0
