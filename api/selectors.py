@@ -10,7 +10,17 @@ from accounts.models import ReadingProgress
 from catalog.models import Author
 from debates.models import DebatePost, DebateTopic
 
-_POST_FIELDS = ("parent", "author__username", "content", "created_at", "edited_at", "is_deleted", "votes_score")
+_POST_FIELDS = (
+    "parent",
+    "author__username",
+    "content",
+    "created_at",
+    "edited_at",
+    "is_deleted",
+    "is_hidden",
+    "hidden_reason",
+    "votes_score",
+)
 
 
 def author_list(*, q: str = "") -> QuerySet[Author]:
@@ -36,11 +46,13 @@ def post_row(post: DebatePost, depth: int = 0) -> dict:
         "id": post.pk,
         "parent_id": post.parent_id,
         "author_username": post.author.username,
-        # A deleted post keeps its place in the thread, never its text.
-        "content": "" if post.is_deleted else post.content,
+        # A deleted or hidden post keeps its place in the thread, never its text.
+        "content": "" if post.is_deleted or post.is_hidden else post.content,
         "created_at": post.created_at,
         "edited_at": post.edited_at,
         "is_deleted": post.is_deleted,
+        "is_hidden": post.is_hidden,
+        "hidden_reason": post.hidden_reason if post.is_hidden else "",
         "votes_score": post.votes_score,
         "depth": depth,
     }

@@ -244,10 +244,12 @@ class PostSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     parent_id = serializers.IntegerField(allow_null=True)
     author = serializers.CharField(source="author_username")
-    content = serializers.CharField(help_text=_("Vazio para uma mensagem excluída."))
+    content = serializers.CharField(help_text=_("Vazio para uma mensagem excluída ou ocultada."))
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     is_deleted = serializers.BooleanField()
+    is_hidden = serializers.BooleanField(help_text=_("Ocultada pela moderação."))
+    hidden_reason = serializers.CharField(help_text=_("O motivo, quando ocultada."))
     votes_score = serializers.IntegerField()
     my_vote = serializers.IntegerField(allow_null=True, help_text=_("Seu voto: 1, -1 ou null."))
 

@@ -423,6 +423,7 @@ class TopicPostsView(GenericAPIView):
             parent = DebatePost.objects.filter(pk=data["parent"], topic=topic).first()
             if parent is None:
                 raise ValidationError({"parent": [_("A mensagem respondida não pertence a este debate.")]})
+        debate_services.post_flood_check(user=request.user)
         post = debate_services.post_create(topic=topic, author=request.user, content=data["content"], parent=parent)
         return post_response(post, request.user, status_code=status.HTTP_201_CREATED)
 
@@ -454,6 +455,7 @@ class PostRepliesView(GenericAPIView):
         """Reply to a post."""
         parent = debate_selectors.post_for_write(pk=pk)
         content = body(serializers.PostWriteSerializer, request)["content"]
+        debate_services.post_flood_check(user=request.user)
         post = debate_services.post_create(topic=parent.topic, author=request.user, content=content, parent=parent)
         return post_response(post, request.user, status_code=status.HTTP_201_CREATED)
 

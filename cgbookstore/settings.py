@@ -296,6 +296,10 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG or EMB
 # --- Product limits -----------------------------------------------------------------------
 CATALOG_PAGE_SIZE = 24
 DEBATES_PAGE_SIZE = 20
+# Topics untouched for longer than this count as read (and their read marks are pruned).
+DEBATES_READ_CUTOFF_DAYS = env.int("DEBATES_READ_CUTOFF_DAYS", default=30)
+# Minimum seconds between two posts of one reader (moderators exempt), besides the hourly limit.
+DEBATES_POST_MIN_INTERVAL_SECONDS = env.int("DEBATES_POST_MIN_INTERVAL_SECONDS", default=15)
 POSTS_PAGE_SIZE = 50
 NOTIFICATIONS_PAGE_SIZE = 20
 # E-mail copies of direct notifications (replies, mentions, milestones, reminders): off by default.

@@ -204,7 +204,7 @@ def unread_since(user, read_at: datetime | None = None) -> datetime | None:
     """
     if not user.is_authenticated:
         return None
-    cutoff = timezone.now() - timedelta(days=getattr(settings, "DEBATES_READ_CUTOFF_DAYS", 30))
+    cutoff = timezone.now() - timedelta(days=settings.DEBATES_READ_CUTOFF_DAYS)
     return max(filter(None, (read_at, cutoff, user.date_joined)))
 
 

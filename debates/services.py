@@ -42,11 +42,11 @@ def can_moderate(user) -> bool:
 
 
 def read_cutoff_days() -> int:
-    return getattr(settings, "DEBATES_READ_CUTOFF_DAYS", 30)
+    return settings.DEBATES_READ_CUTOFF_DAYS
 
 
 def post_min_interval() -> int:
-    return getattr(settings, "DEBATES_POST_MIN_INTERVAL_SECONDS", 15)
+    return settings.DEBATES_POST_MIN_INTERVAL_SECONDS
 
 
 def _moderator_only(user) -> None:
@@ -87,9 +87,13 @@ def post_flood_check(*, user) -> None:
     if interval <= 0 or can_moderate(user):
         return
     key = debates_cache.flood_key(user.pk)
-    if cache.add(key, 1, timeout=interval):
+    added = cache.add(key, 1, timeout=interval)
+    if added or added is None:  # None: Redis unreachable; fail open like the rate limits
         return
-    ttl = cache.ttl(key) if hasattr(cache, "ttl") else None
+    try:
+        ttl = cache.ttl(key) if hasattr(cache, "ttl") else None
+    except Exception:  # django-redis lets connection errors through ttl()
+        ttl = None
     raise RateLimitExceeded(retry_after=max(1, ttl or interval))
 
 

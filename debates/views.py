@@ -170,6 +170,8 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
     """The form for a new post or a reply (?resposta=<id>); the topic page posts here too."""
     topic = selectors.topic_for_page(slug=slug)
     parent_id = request.POST.get("parent") if request.method == "POST" else request.GET.get("resposta")
+    if not str(parent_id or "").isdigit():  # a hostile or empty id answers like an unknown post
+        parent_id = None if not parent_id else "0"
     form = PostForm(request.POST or None, initial={"parent": parent_id})
     parent = None
     if parent_id:

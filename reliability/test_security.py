@@ -112,7 +112,6 @@ def test_hostile_values_in_every_field_get_a_4xx_or_are_stored_as_plain_text(cli
         assert "<script>alert" not in html and "<img src=x" not in html
 
 
-@pytest.mark.xfail(strict=True, reason="debates.views.post_create filters by the raw `parent` value: a 500")
 def test_a_hostile_parent_id_in_a_reply_gets_a_4xx(client, world):
     client.force_login(world["attacker"])
     url, body = writes(world)["post_create"]
