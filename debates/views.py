@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Book
+from core.microcache import anonymous_page_cache
 from core.panels import render_panels
 from core.ratelimit import rate_limit
 from debates import selectors, services
@@ -70,6 +71,7 @@ def _sort_links(sorts: dict, current: str, **params) -> tuple[list[tuple[str, st
 
 
 @rate_limit("debates_list", key="ip", method="GET")
+@anonymous_page_cache
 def topic_list(request: HttpRequest) -> HttpResponse:
     book_slug = request.GET.get("livro") or None
     if book_slug and not slug_re.fullmatch(book_slug):
@@ -89,6 +91,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     return render(request, "debates/topic_list.html", context)
 
 
+@anonymous_page_cache
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = selectors.topic_for_page(slug=slug, reader=request.user)
     sort = selectors.clean_sort(request.GET.get("ordem"), selectors.POST_SORTS)
@@ -117,7 +120,10 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": PostForm(),
         "topic_panels": render_panels("topic", request, topic),
     }
-    return render(request, "debates/topic_detail.html", context)
+    response = render(request, "debates/topic_detail.html", context)
+    # Anonymous visits served whole from the page cache still count as views.
+    response.page_cache_hook = ("debates.services.topic_register_view", (topic.pk,))
+    return response
 
 
 def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:

@@ -335,3 +335,13 @@ def test_staff_pins_and_locks_from_the_topic_page(client):
     topic.refresh_from_db()
     assert topic.is_pinned and topic.is_locked
     assert client.post(reverse("debates:topic_lock", kwargs={"slug": topic.slug}), {"value": "x"}).status_code == 400
+
+
+def test_anonymous_topic_views_served_from_the_page_cache_still_count(client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    topic = DebateTopicFactory()
+    responses = [client.get(topic.get_absolute_url()) for _ in range(3)]
+    assert [r["X-Page-Cache"] for r in responses] == ["miss", "hit", "hit"]
+    services.topic_views_flush()
+    topic.refresh_from_db()
+    assert topic.views_count == 3
