@@ -145,7 +145,7 @@ def test_taking_back_a_down_vote_can_reach_a_milestone(django_capture_on_commit_
     post = DebatePostFactory()
     DebateVoteFactory.create_batch(5, post=post)
     down = DebateVoteFactory(post=post, value=-1)
-    DebatePost.objects.filter(pk=post.pk).update(votes_score=4)
+    DebatePost.objects.filter(pk=post.pk).update(votes_score=4, upvotes=5, downvotes=1)
     with django_capture_on_commit_callbacks(execute=True):
         debates_services.vote_toggle(post=post, user=down.user, value=-1)  # removes it: 5
     assert Notification.objects.get(recipient=post.author).milestone == 5
