@@ -1,6 +1,27 @@
 """Test-wide setup: real PostgreSQL and Redis (see `scripts/services.sh`), isolated caches."""
 
+import os
+
 import pytest
+
+
+def pytest_configure(config):
+    """Give each xdist worker its own cache key space (and its child processes too).
+
+    xdist names the worker only after Django has read its settings, so the prefix is set
+    here, before any cache connection exists.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+    from django.core.cache import caches
+
+    prefix = f"cgbtest-{worker}"
+    os.environ["CACHE_KEY_PREFIX"] = prefix
+    for alias in settings.CACHES.values():
+        alias["KEY_PREFIX"] = prefix
+    caches.__dict__.pop("settings", None)  # rebuilt from the updated CACHES on first use
 
 
 def clear_test_cache():

@@ -58,16 +58,14 @@ def _moderator_only(request) -> None:
         raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
 
 
-def _sort_links(sorts: dict, current: str, **params) -> tuple[list[tuple[str, str, bool]], str]:
-    """The sort menu (label, query, is current) and the query prefix pagination links keep."""
+def _sort_links(sorts: dict, current: str, **params) -> list[tuple[str, str, bool]]:
+    """The sort menu: (label, query string, is current) for each sort."""
     params = {key: value for key, value in params.items() if value}
     default = next(iter(sorts))
-    links = [
+    return [
         (label, urlencode({**params, **({"ordem": key} if key != default else {})}), key == current)
         for key, (label, _order) in sorts.items()
     ]
-    keep = {**params, **({"ordem": current} if current != default else {})}
-    return links, urlencode(keep) + "&" if keep else ""
 
 
 @rate_limit("debates_list", key="ip", method="GET")
@@ -80,13 +78,12 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     page = selectors.topic_list_page(page_number=_page_number(request.GET.get("page")), book_slug=book_slug, sort=sort)
     if page is None:
         raise Http404(_("Página inválida."))
-    sort_links, query = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
+    sort_links = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
     context = {
         "page": page,
         "book_slug": book_slug,
         "unread_ids": selectors.unread_topic_ids(user=request.user, rows=page.rows),
         "sort_links": sort_links,
-        "query": query,
     }
     return render(request, "debates/topic_list.html", context)
 
@@ -107,7 +104,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if has_unread:
         services.topic_mark_read(user=request.user, topic_id=topic.pk, read_at=topic.last_activity_at)
     items = [(node, votes.get(node.id), has_unread and node.created_at > since) for node in page.nodes]
-    sort_links, query = _sort_links(selectors.POST_SORTS, sort)
+    sort_links = _sort_links(selectors.POST_SORTS, sort)
     context = {
         "topic": topic,
         "page": page,
@@ -115,7 +112,6 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "first_unread_id": next((node.id for node, _vote, is_new in items if is_new), None),
         "unread_since": int(since.timestamp()) if has_unread else None,
         "sort_links": sort_links,
-        "query": query,
         "is_moderator": services.can_moderate(request.user),
         "form": PostForm(),
         "topic_panels": render_panels("topic", request, topic),

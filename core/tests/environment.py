@@ -2,8 +2,8 @@
 
 import os
 
-# Each xdist worker gets its own cache key space in the shared Redis.
-os.environ.setdefault("CACHE_KEY_PREFIX", f"cgbtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+# A cache key space of the test run's own (each xdist worker refines it: see conftest.py).
+os.environ.setdefault("CACHE_KEY_PREFIX", "cgbtest-main")
 # Tasks run in-process unless a test starts a real worker.
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
