@@ -58,3 +58,13 @@ def auth_client(client, user):
 def _fast_password_hasher(settings):
     """Factories create many users; the production hasher costs ~1 s each on this hardware."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_may_join_results():
+    """Eager tasks run from many threads at once (concurrency tests, live servers) can leave
+    Celery's process-wide "inside a task" flag set; a later test that waits on a real
+    worker's result would then be refused."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
