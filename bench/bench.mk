@@ -6,10 +6,5 @@ SCALE ?= full
 
 .PHONY: bench
 
-$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-bench.txt
-	$(PY) -m pip check
-	touch $@
-
-bench: install $(VENV)/.bench-installed
+bench: install
 	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE)
