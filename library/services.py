@@ -1,32 +1,35 @@
 """Writes of the library app: import jobs and their rows, reading goals.
 
 An import is stored whole (job + parsed rows, one transaction) before the task starts;
-the task then matches rows to the catalog and applies them in small transactions,
-keeping a state per row, so a retry resumes where it stopped and re-applies nothing.
-Rows are applied through the accounts services, so shelf, progress and rating
-invariants hold exactly as for a reader clicking on the site.
+the task then matches rows to the catalog and applies them in batches of BATCH_SIZE rows,
+one transaction each, keeping a state per row, so a retry resumes where it stopped and
+re-applies nothing. A batch reads the reader's state for its books once, applies the rows
+in memory with the rules of the accounts services (library/bulk.py) and writes back with
+bulk inserts and updates: a fixed number of queries per batch, not per row.
 """
 
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import services as accounts_services
-from accounts.models import BookReview, BookShelf, ReadingProgress
+from accounts.models import BookShelf
 from catalog.models import Book
-from library import formats
+from library import bulk, formats
+from library.bulk import ReaderLibrary
 from library.cache import flush_reader_stats
 from library.models import ImportJob, ImportRow, ReadingGoal
 from library.signals import import_finished
 
 ShelfType = BookShelf.ShelfType
 RowStatus = ImportRow.Status
-BATCH_SIZE = 100
+# Rows applied per transaction: one read of the reader's state and one write-back each.
+BATCH_SIZE = 250
+BATCH_ATTEMPTS = 3
 MATCH_BATCH_SIZE = 500
 REVIEW_MAX = 10_000
 
@@ -128,63 +131,90 @@ def _refresh_counters(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(done_rows=job.done_rows, matched=job.matched, unmatched=job.unmatched)
 
 
-# --- Applying a row -------------------------------------------------------------------------
+# --- Applying rows --------------------------------------------------------------------------
 
 
 def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
-def _apply_status(user, book: Book, row: formats.LibraryRow) -> bool:
+def _apply_status(library: ReaderLibrary, book: Book, row: formats.LibraryRow) -> None:
     if not row.status:
-        return False
-    current = BookShelf.objects.filter(user=user, book=book, shelf_type__in=BookShelf.STATUS_SHELVES).first()
+        return
+    current = library.status_of(book.pk)
     if current is not None:
         if current.shelf_type == row.status:
-            return False
+            return
         row_date = row.date_read or row.date_added
         current_date = current.finished_at or timezone.localtime(current.added_at).date()
         further = STATUS_RANK[row.status] > STATUS_RANK[current.shelf_type]
         if not (further or (row_date is not None and row_date > current_date)):
-            return False
-    entry = accounts_services.shelf_move(user=user, book=book, shelf_type=row.status)
-    # shelf_move dates everything today; keep the history the file tells instead.
-    fields = {"added_at": _aware(row.date_added) if row.date_added else entry.added_at}
+            return
     kept_start = current.started_at if current is not None else None
+    entry = library.move(book=book, shelf_type=row.status)
+    # A move dates everything today; keep the history the file tells instead.
+    if row.date_added:
+        entry.added_at = _aware(row.date_added)
     if row.status == ShelfType.READ:
-        fields.update(started_at=kept_start, finished_at=row.date_read)
-        if row.date_read:
-            ReadingProgress.objects.filter(user=user, book=book).update(finished_at=row.date_read)
+        entry.started_at, entry.finished_at = kept_start, row.date_read
+        if row.date_read and book.pk in library.progress:
+            library.set_progress(library.progress[book.pk], finished_at=row.date_read)
     elif row.status == ShelfType.READING:
-        fields["started_at"] = kept_start or row.date_added or entry.started_at
-    BookShelf.objects.filter(pk=entry.pk).update(**fields)
-    return True
+        entry.started_at = kept_start or row.date_added or entry.started_at
 
 
-def _apply_review(user, book: Book, row: formats.LibraryRow) -> str:
-    """A review written here always wins; an unrated review has nothing to store it in."""
-    if row.rating is None:
-        return _("Resenha sem nota não importada.") if row.review else ""
-    if not BookReview.objects.filter(user=user, book=book).exists():
-        accounts_services.review_create(user=user, book=book, rating=row.rating, text=row.review[:REVIEW_MAX])
-    return ""
+def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> None:
+    """Apply one matched row to the reader's library in memory (written by library.save()).
 
-
-def _apply_row(row: ImportRow, *, user, layout: str) -> None:
+    Everything that can refuse the row is checked before anything changes, so a refused
+    row leaves no trace, as the savepoint of a per-row write would.
+    """
     parsed = formats.library_row(layout, row.raw)
     try:
-        with transaction.atomic():
-            _apply_status(user, row.book, parsed)
-            if parsed.favorite:
-                accounts_services.shelf_add(user=user, book=row.book, shelf_type=ShelfType.FAVORITES)
-            for name in parsed.custom_shelves:
-                accounts_services.shelf_add(user=user, book=row.book, shelf_type=ShelfType.CUSTOM, custom_name=name)
-            row.message = _apply_review(user, row.book, parsed)
+        names = [bulk.clean_custom_name(ShelfType.CUSTOM, name) for name in parsed.custom_shelves]
+        rating = bulk.clean_rating(parsed.rating) if parsed.rating is not None else None
     except ValidationError as exc:
         row.status = RowStatus.FAILED
         row.message = " ".join(exc.messages)[:500]
-    else:
-        row.status = RowStatus.APPLIED
+        return
+    _apply_status(library, row.book, parsed)
+    if parsed.favorite:
+        library.add(book=row.book, shelf_type=ShelfType.FAVORITES)
+    for name in names:
+        library.add(book=row.book, shelf_type=ShelfType.CUSTOM, custom_name=name)
+    # A review written here always wins; an unrated review has nothing to store it in.
+    row.message = ""
+    if rating is not None:
+        library.review(book=row.book, rating=rating, text=parsed.review[:REVIEW_MAX])
+    elif parsed.review:
+        row.message = _("Resenha sem nota não importada.")
+    row.status = RowStatus.APPLIED
+
+
+@transaction.atomic
+def _apply_batch(job: ImportJob, rows: list[ImportRow]) -> None:
+    """One transaction: the reader's state for the batch's books, every row, one write-back."""
+    library = ReaderLibrary.load(user=job.user, book_ids={row.book_id for row in rows})
+    for row in rows:
+        _apply_row(row, user=job.user, layout=job.source, library=library)
+    library.save()
+    ImportRow.objects.bulk_update(rows, ["status", "message"])
+    _refresh_counters(job)
+
+
+def _apply_matched(job: ImportJob) -> None:
+    while rows := list(
+        job.rows.filter(status=RowStatus.MATCHED).select_related("book").order_by("row_number")[:BATCH_SIZE]
+    ):
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                _apply_batch(job, rows)
+                break
+            except IntegrityError:
+                # The reader shelved one of these books on the site meanwhile: read again.
+                if attempt == BATCH_ATTEMPTS:
+                    raise
+                rows = list(job.rows.filter(pk__in=[row.pk for row in rows]).select_related("book"))
 
 
 # --- Running, resolving ---------------------------------------------------------------------
@@ -197,19 +227,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     _match_pending(job)
-    while rows := list(
-        job.rows.filter(status=RowStatus.MATCHED).select_related("book").order_by("row_number")[:BATCH_SIZE]
-    ):
-        with transaction.atomic():
-            for row in rows:
-                _apply_row(row, user=job.user, layout=job.source)
-            ImportRow.objects.bulk_update(rows, ["status", "message"])
-            _refresh_counters(job)
+    _apply_matched(job)
     with transaction.atomic():
         job.status = ImportJob.Status.DONE
         job.finished_at = timezone.now()
         ImportJob.objects.filter(pk=job.pk).update(status=job.status, finished_at=job.finished_at)
-        # Dates were written with update(), which sends no post_save.
         flush_reader_stats(user_id=job.user_id)
         transaction.on_commit(lambda: import_finished.send(sender=ImportJob, job=job))
     return job
@@ -236,7 +258,9 @@ def import_row_resolve(*, row: ImportRow, user: AbstractBaseUser, book: Book) ->
     """The reader picked the catalog book for an unmatched row: apply it now."""
     row = _own_unmatched_row(row, user)
     row.book = book
-    _apply_row(row, user=user, layout=row.job.source)
+    library = ReaderLibrary.load(user=user, book_ids={book.pk})
+    _apply_row(row, user=user, layout=row.job.source, library=library)
+    library.save()
     row.save(update_fields=["book", "status", "message"])
     _refresh_counters(row.job)
     flush_reader_stats(user_id=user.pk)
