@@ -6,8 +6,7 @@ from accounts.services import book_rating_refresh
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "shelves_public", "created_at"]
-    list_filter = ["shelves_public"]
+    list_display = ["user", "created_at"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
     filter_horizontal = ["favorite_categories"]
@@ -35,8 +34,8 @@ class ReadingProgressAdmin(admin.ModelAdmin):
 class BookReviewAdmin(admin.ModelAdmin):
     """Edits here keep the book's rating aggregates in step, as the services do."""
 
-    list_display = ["user", "book", "rating", "is_public", "contains_spoilers", "helpful_count", "created_at"]
-    list_filter = ["is_public", "contains_spoilers", "rating"]
+    list_display = ["user", "book", "rating", "visibility", "contains_spoilers", "helpful_count", "created_at"]
+    list_filter = ["visibility", "contains_spoilers", "rating"]
     search_fields = ["user__username", "book__title", "title"]
     raw_id_fields = ["user", "book"]
     readonly_fields = ["helpful_count"]

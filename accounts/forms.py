@@ -7,6 +7,7 @@ from accounts.models import BookShelf, Profile
 from accounts.models.book_review import RATING_CHOICES
 from accounts.services import CUSTOM_NAME_MAX
 from catalog.models import Category
+from core.privacy import Visibility
 
 
 class ProfileForm(forms.ModelForm):
@@ -19,9 +20,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["bio", "shelves_public", "favorite_categories"]
+        fields = ["bio", "favorite_categories"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
-        help_texts = {"shelves_public": _("Outros leitores podem ver as suas estantes e estatísticas.")}
 
 
 class ShelfForm(forms.Form):
@@ -55,9 +55,18 @@ class ReviewForm(forms.Form):
     )
     contains_spoilers = forms.BooleanField(label=_("Contém spoilers"), required=False)
     would_recommend = forms.BooleanField(label=_("Eu recomendaria"), required=False, initial=True)
-    is_public = forms.BooleanField(
-        label=_("Resenha pública"),
-        required=False,
-        initial=True,
-        help_text=_("Resenhas privadas escondem o texto, mas a nota conta na média do livro."),
+    visibility = forms.ChoiceField(
+        label=_("Quem vê a resenha"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        help_text=_(
+            "Só com o link: fora das listas, aberta a quem tiver o link. Privada: só você. "
+            "A nota conta na média do livro em todos os casos, sem mostrar quem deu."
+        ),
     )
+
+
+class ShelfVisibilityForm(forms.Form):
+    shelf_type = forms.ChoiceField(choices=BookShelf.ShelfType.choices)
+    custom_name = forms.CharField(max_length=CUSTOM_NAME_MAX, required=False)
+    visibility = forms.ChoiceField(label=_("Quem vê esta estante"), choices=Visibility.choices)

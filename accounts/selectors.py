@@ -5,15 +5,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Floor, TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.cache import book_reviews_summary_key
-from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote
+from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
 from catalog.models import Book
 from core.cache import cached
+from core.privacy import Visibility, can_view, share_token
 
 ShelfType = BookShelf.ShelfType
 TOP_REVIEWS = 10
@@ -31,34 +34,90 @@ def profile_user_get(*, username: str) -> AbstractBaseUser:
     )
 
 
-def can_see_shelves(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> bool:
-    return viewer.pk == owner.pk or owner.profile.shelves_public
+# --- Shelf privacy ------------------------------------------------------------------------
 
 
-def shelf_counts(*, user: AbstractBaseUser) -> list[dict]:
-    """Books per shelf, status shelves first in their natural order, then custom ones by name."""
-    rows = BookShelf.objects.filter(user=user).values("shelf_type", "custom_name").annotate(count=Count("id"))
+def listed_entries(entries: QuerySet[BookShelf]) -> QuerySet[BookShelf]:
+    """Only entries on public shelves: what lists shown to others may contain (one NOT EXISTS)."""
+    hidden = ShelfVisibility.objects.filter(
+        user=OuterRef("user"), shelf_type=OuterRef("shelf_type"), custom_name=OuterRef("custom_name")
+    ).exclude(visibility=Visibility.PUBLIC)
+    return entries.exclude(Exists(hidden))
+
+
+def shelf_visibility(*, user: AbstractBaseUser, shelf_type: str, custom_name: str = "") -> str:
+    setting = ShelfVisibility.objects.filter(user=user, shelf_type=shelf_type, custom_name__iexact=custom_name)
+    return setting.values_list("visibility", flat=True).first() or Visibility.PUBLIC
+
+
+def shelf_share_token(*, user_id: int, shelf_type: str, custom_name: str = "") -> str:
+    return share_token("shelf", f"{user_id}:{shelf_type}:{custom_name.lower()}")
+
+
+def can_view_shelf(
+    *, viewer: AbstractBaseUser, owner: AbstractBaseUser, shelf_type: str, custom_name: str = "", token: str | None
+) -> bool:
+    if viewer.pk == owner.pk:
+        return True
+    return can_view(
+        visibility=shelf_visibility(user=owner, shelf_type=shelf_type, custom_name=custom_name),
+        is_owner=False,
+        kind="shelf",
+        item_id=f"{owner.pk}:{shelf_type}:{custom_name.lower()}",
+        token=token,
+    )
+
+
+def can_see_read_shelf(*, viewer: AbstractBaseUser, owner: AbstractBaseUser, token: str | None = None) -> bool:
+    """Reading stats are made of the Lidos shelf, so they are as visible as it is."""
+    return can_view_shelf(viewer=viewer, owner=owner, shelf_type=ShelfType.READ, token=token)
+
+
+def shelf_counts(*, user: AbstractBaseUser, listed_only: bool = False) -> list[dict]:
+    """Books per shelf, status shelves first in their natural order, then custom ones by name.
+
+    Each shelf carries its visibility (2 queries); `listed_only` keeps the public ones.
+    """
+    entries = BookShelf.objects.filter(user=user)
+    rows = entries.values("shelf_type", "custom_name").annotate(count=Count("id"))
+    settings = {
+        (row.shelf_type, row.custom_name.lower()): row.visibility
+        for row in ShelfVisibility.objects.filter(user=user).only("shelf_type", "custom_name", "visibility")
+    }
     order = {value: index for index, value in enumerate(ShelfType.values)}
     labels = dict(ShelfType.choices)
-    shelves = [
-        {
-            "shelf_type": row["shelf_type"],
-            "custom_name": row["custom_name"],
-            "label": row["custom_name"] or labels[row["shelf_type"]],
-            "count": row["count"],
-        }
-        for row in rows
-    ]
+    shelves = []
+    for row in rows:
+        visibility = settings.get((row["shelf_type"], row["custom_name"].lower()), Visibility.PUBLIC)
+        if listed_only and visibility != Visibility.PUBLIC:
+            continue
+        shelves.append(
+            {
+                "shelf_type": row["shelf_type"],
+                "custom_name": row["custom_name"],
+                "label": row["custom_name"] or labels[row["shelf_type"]],
+                "count": row["count"],
+                "visibility": visibility,
+                "visibility_label": Visibility(visibility).label,
+                "share_token": shelf_share_token(
+                    user_id=user.pk, shelf_type=row["shelf_type"], custom_name=row["custom_name"]
+                )
+                if visibility == Visibility.UNLISTED
+                else "",
+            }
+        )
     return sorted(shelves, key=lambda shelf: (order[shelf["shelf_type"]], shelf["custom_name"].lower()))
 
 
-def shelf_entries(*, user: AbstractBaseUser, shelf_type: str = "", custom_name: str = "") -> QuerySet[BookShelf]:
+def shelf_entries(
+    *, user: AbstractBaseUser, shelf_type: str = "", custom_name: str = "", listed_only: bool = False
+) -> QuerySet[BookShelf]:
     entries = BookShelf.objects.filter(user=user).select_related("book").order_by("-added_at", "-id")
     if shelf_type:
         entries = entries.filter(shelf_type=shelf_type)
         if shelf_type == ShelfType.CUSTOM and custom_name:
             entries = entries.filter(custom_name__iexact=custom_name)
-    return entries
+    return listed_entries(entries) if listed_only else entries
 
 
 def _month_starts(today: date, months: int) -> list[date]:
@@ -98,8 +157,8 @@ def reading_stats(*, user: AbstractBaseUser, today: date | None = None) -> list[
     ]
 
 
-def recent_shelf_entries(*, user: AbstractBaseUser, limit: int = 12) -> list[BookShelf]:
-    return list(shelf_entries(user=user)[:limit])
+def recent_shelf_entries(*, user: AbstractBaseUser, listed_only: bool = False, limit: int = 12) -> list[BookShelf]:
+    return list(shelf_entries(user=user, listed_only=listed_only)[:limit])
 
 
 # --- Book page ----------------------------------------------------------------------------
@@ -128,7 +187,7 @@ def viewer_book_state(*, user: AbstractBaseUser, book: Book) -> dict:
 def public_reviews(*, book: Book) -> QuerySet[BookReview]:
     """Public reviews of a book, most helpful first (served by accounts_review_book_idx)."""
     return (
-        BookReview.objects.filter(book=book, is_public=True)
+        BookReview.objects.filter(book=book, visibility=Visibility.PUBLIC)
         .select_related("user")
         .order_by("-helpful_count", "-created_at", "-id")
     )
@@ -140,7 +199,7 @@ def _build_reviews_summary(book_id: int) -> dict:
         BookReview.objects.filter(book_id=book_id)
         .annotate(star=Floor("rating"))
         .values("star")
-        .annotate(count=Count("id"), total=Sum("rating"), public=Count("id", filter=Q(is_public=True)))
+        .annotate(count=Count("id"), total=Sum("rating"), public=Count("id", filter=Q(visibility=Visibility.PUBLIC)))
     )
     counts = {star: 0 for star in range(1, 6)}
     total_count, total_sum, public_count = 0, Decimal("0"), 0
@@ -165,6 +224,21 @@ def _build_reviews_summary(book_id: int) -> dict:
 def book_reviews_summary(*, book: Book) -> dict:
     """Rating summary and top public reviews of a book, cached per book (2 queries on a miss)."""
     return cached(book_reviews_summary_key(book.pk), lambda: _build_reviews_summary(book.pk))
+
+
+def review_for_viewer(*, pk: int, viewer: AbstractBaseUser, token: str | None) -> BookReview:
+    """One review as its visibility allows: 404 for a private one, or an unlisted one without its link."""
+    review = get_object_or_404(BookReview.objects.select_related("book", "user"), pk=pk)
+    allowed = can_view(
+        visibility=review.visibility, is_owner=viewer.pk == review.user_id, kind="review", item_id=pk, token=token
+    )
+    if not allowed:
+        raise Http404(_("Resenha não encontrada."))
+    return review
+
+
+def review_share_token(review: BookReview) -> str:
+    return share_token("review", review.pk)
 
 
 def helpful_review_ids(*, user: AbstractBaseUser, reviews: list[BookReview]) -> set[int]:

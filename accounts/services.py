@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.cache import flush_book_reviews
-from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote
+from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
 from accounts.models.book_review import RATING_CHOICES
 from catalog.cache import flush_book
 from catalog.models import Book, Category
+from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
 CUSTOM_NAME_MAX = 60
@@ -63,6 +64,29 @@ def _canonical_custom_name(*, user: AbstractBaseUser, name: str) -> str:
 def _check_shelf_type(shelf_type: str) -> None:
     if shelf_type not in ShelfType.values:
         raise ValidationError(_("Estante desconhecida."))
+
+
+def check_visibility(visibility: str) -> None:
+    if visibility not in Visibility.values:
+        raise ValidationError(_("Escolha pública, só com o link ou privada."))
+
+
+@transaction.atomic
+def shelf_visibility_set(
+    *, user: AbstractBaseUser, shelf_type: str, custom_name: str = "", visibility: str
+) -> ShelfVisibility:
+    """Who sees one shelf; a custom shelf must exist (have a book) to be set."""
+    _check_shelf_type(shelf_type)
+    check_visibility(visibility)
+    name = _clean_custom_name(shelf_type, custom_name)
+    if name:
+        name = _canonical_custom_name(user=user, name=name)
+        if not BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM, custom_name=name).exists():
+            raise ValidationError(_("Estante não encontrada."))
+    setting, _created = ShelfVisibility.objects.update_or_create(
+        user=user, shelf_type=shelf_type, custom_name=name, defaults={"visibility": visibility}
+    )
+    return setting
 
 
 @transaction.atomic
@@ -276,7 +300,7 @@ def _lock_book(book_id: int) -> None:
     Book.objects.select_for_update().filter(pk=book_id).values_list("pk", flat=True).first()
 
 
-REVIEW_FIELDS = ("title", "text", "contains_spoilers", "would_recommend", "is_public")
+REVIEW_FIELDS = ("title", "text", "contains_spoilers", "would_recommend", "visibility")
 
 
 @transaction.atomic
@@ -346,11 +370,8 @@ def review_mark_helpful(*, review: BookReview, user: AbstractBaseUser) -> bool:
 
 
 @transaction.atomic
-def profile_update(
-    *, profile: Profile, bio: str, shelves_public: bool, favorite_categories: list[Category] | None = None
-) -> Profile:
+def profile_update(*, profile: Profile, bio: str, favorite_categories: list[Category] | None = None) -> Profile:
     profile.bio = bio.strip()
-    profile.shelves_public = shelves_public
     _check_text_lengths(profile, "bio")
     profile.full_clean(exclude=["user"])
     profile.save()

@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import panels, selectors, services
-from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm
+from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm, ShelfVisibilityForm
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from catalog.models import Book
 from core.panels import render_panels
+from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
 
 SHELF_PAGE_SIZE = 24
@@ -73,18 +75,20 @@ def _own_review(request, pk: int) -> BookReview:
 
 def profile(request, username: str):
     owner = selectors.profile_user_get(username=username)
-    shelves_visible = selectors.can_see_shelves(viewer=request.user, owner=owner)
+    is_owner = request.user.pk == owner.pk
+    shelves = selectors.shelf_counts(user=owner, listed_only=not is_owner)
     context = {
         "profile_user": owner,
         "profile": owner.profile,
-        "is_owner": request.user.pk == owner.pk,
-        "shelves_visible": shelves_visible,
+        "is_owner": is_owner,
+        "shelves": shelves,
+        "recent_entries": selectors.recent_shelf_entries(user=owner, listed_only=not is_owner),
+        # The stats are made of the Lidos shelf: shown when it is listed (no extra query).
+        "stats_visible": any(shelf["shelf_type"] == BookShelf.ShelfType.READ for shelf in shelves),
     }
-    if shelves_visible:
+    if context["stats_visible"]:
         stats = selectors.reading_stats(user=owner)
         context.update(
-            shelves=selectors.shelf_counts(user=owner),
-            recent_entries=selectors.recent_shelf_entries(user=owner),
             stats=stats,
             stats_chart={
                 "labels": [row["month"].strftime("%m/%Y") for row in stats],
@@ -108,7 +112,6 @@ def profile_settings(request):
                 services.profile_update(
                     profile=profile,
                     bio=form.cleaned_data["bio"],
-                    shelves_public=form.cleaned_data["shelves_public"],
                     favorite_categories=list(form.cleaned_data["favorite_categories"]),
                 )
             except ValidationError as exc:
@@ -121,24 +124,49 @@ def profile_settings(request):
 
 
 def shelves(request, username: str):
+    """A reader's shelves: others see the public ones, or one unlisted shelf through its link."""
     owner = selectors.profile_user_get(username=username)
-    if not selectors.can_see_shelves(viewer=request.user, owner=owner):
-        raise PermissionDenied(_("As estantes deste leitor são privadas."))
+    is_owner = request.user.pk == owner.pk
     shelf_type = request.GET.get("estante", "")
     if shelf_type not in BookShelf.ShelfType.values:
         shelf_type = ""
     custom_name = request.GET.get("nome", "")[:60] if shelf_type == BookShelf.ShelfType.CUSTOM else ""
-    entries = selectors.shelf_entries(user=owner, shelf_type=shelf_type, custom_name=custom_name)
+    token = request.GET.get(SHARE_PARAM)
+    if shelf_type and not selectors.can_view_shelf(
+        viewer=request.user, owner=owner, shelf_type=shelf_type, custom_name=custom_name, token=token
+    ):
+        raise Http404(_("Estante não encontrada."))
+    # An opened shelf is shown whole; the overview lists only what the viewer may see.
+    entries = selectors.shelf_entries(
+        user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or shelf_type)
+    )
     page = Paginator(entries, SHELF_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "profile_user": owner,
-        "is_owner": request.user.pk == owner.pk,
-        "shelves": selectors.shelf_counts(user=owner),
+        "is_owner": is_owner,
+        "shelves": selectors.shelf_counts(user=owner, listed_only=not is_owner),
         "current_type": shelf_type,
         "current_name": custom_name,
+        "share_token": token if shelf_type and token else "",
+        "visibility_choices": Visibility.choices,
         "page": page,
     }
     return render(request, "accounts/shelves.html", context)
+
+
+@login_required
+@require_POST
+@rate_limit("shelf_write")
+def shelf_visibility_update(request):
+    form = ShelfVisibilityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_error_messages(form.errors))
+        services.shelf_visibility_set(user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return render(request, "accounts/form_error.html", {"errors": _error_messages(exc)}, status=422)
+    messages.success(request, _("Visibilidade da estante salva."))
+    return _back(request, reverse("accounts:shelves", kwargs={"username": request.user.username}))
 
 
 # --- shelves and progress (POST endpoints of the book page) -------------------------------
@@ -290,7 +318,7 @@ def review_delete(request, pk: int):
 @require_POST
 @rate_limit("vote")
 def review_helpful(request, pk: int):
-    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk, is_public=True)
+    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk, visibility=Visibility.PUBLIC)
     try:
         voted = services.review_mark_helpful(review=review, user=request.user)
     except PermissionDenied as exc:
@@ -303,6 +331,21 @@ def review_helpful(request, pk: int):
         return render(request, "accounts/partials/helpful_button.html", context)
     messages.success(request, _("Obrigado pelo voto.") if voted else _("Voto removido."))
     return _back(request, review.book.get_absolute_url())
+
+
+def review_detail(request, pk: int):
+    """One review's own page: its link is how an unlisted review is shared."""
+    review = selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.GET.get(SHARE_PARAM))
+    is_owner = request.user.pk == review.user_id
+    context = {
+        "review": review,
+        "is_owner": is_owner,
+        "share_token": selectors.review_share_token(review)
+        if is_owner and review.visibility == Visibility.UNLISTED
+        else "",
+        "helpful_ids": selectors.helpful_review_ids(user=request.user, reviews=[review]),
+    }
+    return render(request, "accounts/review_detail.html", context)
 
 
 def book_reviews(request, slug: str):

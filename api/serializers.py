@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from accounts.models import BookShelf
 from catalog.selectors import SORTS
+from core.privacy import Visibility
 from debates import services as debate_services
 
 ShelfType = BookShelf.ShelfType
@@ -163,7 +164,7 @@ class ReviewSerializer(serializers.Serializer):
     text = serializers.CharField()
     contains_spoilers = serializers.BooleanField()
     would_recommend = serializers.BooleanField()
-    is_public = serializers.BooleanField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
     helpful_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -181,7 +182,11 @@ class ReviewWriteSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     contains_spoilers = serializers.BooleanField(required=False)
     would_recommend = serializers.BooleanField(required=False)
-    is_public = serializers.BooleanField(required=False)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        required=False,
+        help_text=_("public: nas listas; unlisted: só com o link da resenha; private: só você."),
+    )
 
 
 class HelpfulSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -31,6 +31,7 @@ from api.pagination import PostCursorPagination, TopicPagination
 from api.permissions import IsOwner
 from catalog import selectors as catalog_selectors
 from catalog.models import Author, Book, Category, Tag
+from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import check_rate_limit
 from debates import selectors as debate_selectors
 from debates import services as debate_services
@@ -321,6 +322,14 @@ class ReviewDetailView(GenericAPIView):
     serializer_class = serializers.ReviewSerializer
     queryset = BookReview.objects.select_related("user")
 
+    @extend_schema(
+        parameters=[OpenApiParameter(SHARE_PARAM, str, description=_("O token do link de uma resenha só com o link."))]
+    )
+    def get(self, request, pk: int):
+        """A review as its visibility allows: public to all, unlisted with its link's token, private to its author."""
+        review = account_selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.GET.get(SHARE_PARAM))
+        return Response(self.get_serializer(review).data)
+
     @extend_schema(request=serializers.ReviewWriteSerializer)
     @limited("review_write", method="PATCH")
     def patch(self, request, pk: int):
@@ -339,7 +348,7 @@ class ReviewDetailView(GenericAPIView):
 
 class ReviewHelpfulView(GenericAPIView):
     serializer_class = serializers.HelpfulSerializer
-    queryset = BookReview.objects.filter(is_public=True)
+    queryset = BookReview.objects.filter(visibility=Visibility.PUBLIC)
 
     @extend_schema(request=None)
     @limited("vote")

@@ -109,7 +109,7 @@ class Reader(FastHttpUser):
     def write_review(self):
         book = random.choice(FIXTURES["books"])
         data = {"rating": random.choice(["3", "3.5", "4", "4.5", "5"]), "title": "", "text": "Gostei."}
-        data |= {"would_recommend": "on", "is_public": "on"}
+        data |= {"would_recommend": "on", "visibility": "public"}
         self.post("review (POST)", f"/leitores/livro/{book}/resenha/", data, ok=(200, 302, 409))
 
     def write_post(self):

@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 from django_redis import get_redis_connection  # noqa: E402
 
-from accounts.models import Profile, ReadingProgress  # noqa: E402
+from accounts.models import ReadingProgress  # noqa: E402
 from catalog.models import Book  # noqa: E402
 from debates.models import DebatePost, DebateTopic  # noqa: E402
 
@@ -63,8 +63,7 @@ def fixtures(out: Path, sessions: int) -> None:
         DebateTopic.objects.filter(is_locked=False).order_by("-posts_count").values_list("slug", flat=True)[:1000]
     )
     posts = list(DebatePost.objects.order_by("?").values_list("pk", flat=True)[:5000])
-    public = Profile.objects.filter(shelves_public=True).values_list("user_id", flat=True)
-    profiles = list(_demo_users().filter(pk__in=public).values_list("username", flat=True)[:2000])
+    profiles = list(_demo_users().values_list("username", flat=True)[:2000])
     readers = []
     for user in _demo_users()[:sessions]:
         store = SessionStore()

@@ -19,5 +19,5 @@ class ImportRowAdmin(admin.ModelAdmin):
 
 @admin.register(ReadingGoal)
 class ReadingGoalAdmin(admin.ModelAdmin):
-    list_display = ["user", "year", "books", "pages", "is_public"]
+    list_display = ["user", "year", "books", "pages", "visibility"]
     raw_id_fields = ["user"]

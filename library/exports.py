@@ -110,7 +110,7 @@ SECTION_ROWS = {
         "text": r.text,
         "contains_spoilers": r.contains_spoilers,
         "would_recommend": r.would_recommend,
-        "is_public": r.is_public,
+        "visibility": r.visibility,
         "created_at": r.created_at,
         "updated_at": r.updated_at,
     },
@@ -121,7 +121,12 @@ SECTION_ROWS = {
         "created_at": p.created_at,
         "edited_at": p.edited_at,
     },
-    "goals": lambda g: {"year": g.year, "books": g.books, "pages": g.pages, "is_public": g.is_public},
+    "goals": lambda g: {"year": g.year, "books": g.books, "pages": g.pages, "visibility": g.visibility},
+    "shelf_visibility": lambda v: {
+        "shelf_type": v.shelf_type,
+        "custom_name": v.custom_name,
+        "visibility": v.visibility,
+    },
 }
 
 
@@ -131,12 +136,11 @@ def account_json(*, user: AbstractBaseUser) -> Iterator[str]:
     profile = user.profile
     head = {
         "format": "cgbookstore-account-export",
-        "version": 1,
+        "version": 2,
         "exported_at": timezone.now(),
         "user": {"username": user.username, "email": user.email, "date_joined": user.date_joined},
         "profile": {
             "bio": profile.bio,
-            "shelves_public": profile.shelves_public,
             "favorite_categories": list(profile.favorite_categories.values_list("name", flat=True)),
         },
     }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import Visibility
 from library.formats import MAX_FILE_BYTES
 
 
@@ -22,7 +23,12 @@ class GoalForm(forms.Form):
     year = forms.IntegerField(label=_("Ano"), min_value=1900, max_value=2100)
     books = forms.IntegerField(label=_("Livros"), min_value=1, max_value=1000)
     pages = forms.IntegerField(label=_("Páginas (opcional)"), min_value=1, max_value=1_000_000, required=False)
-    is_public = forms.BooleanField(label=_("Mostrar a meta no meu perfil"), required=False, initial=True)
+    visibility = forms.ChoiceField(
+        label=_("Quem vê a meta"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        help_text=_("Pública: no seu perfil. Só com o link: fora do perfil, aberta a quem tiver o link."),
+    )
 
 
 class ResolveForm(forms.Form):

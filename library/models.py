@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import Visibility
+
 
 class ImportJob(models.Model):
     """One uploaded library file; its rows are stored with it before any is applied."""
@@ -89,7 +91,9 @@ class ReadingGoal(models.Model):
     pages = models.PositiveIntegerField(
         _("páginas"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
     )
-    is_public = models.BooleanField(_("pública"), default=True)
+    visibility = models.CharField(
+        _("visibilidade"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

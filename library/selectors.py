@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.models import BookReview, BookShelf, ReadingProgress
-from accounts.selectors import can_see_shelves
+from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
+from accounts.selectors import can_see_read_shelf, shelf_share_token, shelf_visibility
 from catalog.models import Book
 from core.cache import cached
+from core.privacy import SHARE_PARAM, Visibility, can_view, share_token
 from debates.models import DebatePost
 from library import cache as library_cache
 from library.models import ImportJob, ImportRow, ReadingGoal
@@ -31,6 +32,8 @@ PAGE_BUCKETS = [
     ("600+", 600, None),
 ]
 EXPORT_CHUNK = 500
+# A year page's link carries the Lidos shelf's token in `k` and the goal's in `meta`.
+GOAL_SHARE_PARAM = "meta"
 
 
 # --- Goal pace ------------------------------------------------------------------------------
@@ -103,7 +106,7 @@ def _build_year_stats(user_id: int, year: int, public_only: bool) -> dict:
     book_ids = read.values("book_id")
     reviews = BookReview.objects.filter(user_id=user_id, book_id__in=book_ids)
     if public_only:
-        reviews = reviews.filter(is_public=True)
+        reviews = reviews.filter(visibility=Visibility.PUBLIC)
     ratings = dict(reviews.values_list("rating").annotate(count=Count("id")))
     categories = list(
         Book.categories.through.objects.filter(book_id__in=book_ids)
@@ -152,13 +155,14 @@ def _build_year_stats(user_id: int, year: int, public_only: bool) -> dict:
     }
 
 
-def year_stats(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int) -> dict:
+def year_stats(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, token: str | None = None) -> dict:
     """A reader's year in numbers (8 queries on a miss, cached per reader, year and audience).
 
-    Others see it only when the owner's shelves are public, and count public reviews only.
+    Stats are made of the Lidos shelf, so others see them when they may see that shelf
+    (public, or unlisted with its link), and count public reviews only.
     """
-    if not can_see_shelves(viewer=viewer, owner=owner):
-        raise PermissionDenied(_("As estantes deste leitor são privadas."))
+    if not can_see_read_shelf(viewer=viewer, owner=owner, token=token):
+        raise PermissionDenied(_("As estatísticas deste leitor são privadas."))
     owner_view = viewer.pk == owner.pk
     return cached(
         library_cache.year_stats_key(owner.pk, year, owner_view=owner_view),
@@ -174,13 +178,6 @@ def reading_pace(stats: dict, *, today: date) -> dict:
         "books_per_month": round(stats["books"] / months, 1) if months else 0,
         "days_per_book": stats["days_per_book"],
     }
-
-
-def visible_goal(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int) -> ReadingGoal | None:
-    goal = ReadingGoal.objects.filter(user=owner, year=year).first()
-    if goal and (goal.is_public or viewer.pk == owner.pk):
-        return goal
-    return None
 
 
 def goal_panel(*, owner: AbstractBaseUser, year: int, today: date) -> dict | None:
@@ -203,6 +200,30 @@ def goal_panel(*, owner: AbstractBaseUser, year: int, today: date) -> dict | Non
         "pages": data["pages"],
         "pages_percent": min(100, data["pages"] * 100 // goal.pages) if goal.pages else None,
     }
+
+
+def visible_goal_panel(
+    *, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, today: date, token: str | None = None
+) -> dict | None:
+    """The goal panel as the goal's visibility allows the viewer (None when hidden or unset)."""
+    panel = goal_panel(owner=owner, year=year, today=today)
+    if panel is None:
+        return None
+    goal = panel["goal"]
+    allowed = can_view(
+        visibility=goal.visibility, is_owner=viewer.pk == owner.pk, kind="goal", item_id=goal.pk, token=token
+    )
+    return panel if allowed else None
+
+
+def year_share_params(*, owner: AbstractBaseUser, goal: ReadingGoal | None) -> dict[str, str]:
+    """The link parameters that open a year page's unlisted parts (Lidos shelf, goal) to others."""
+    params = {}
+    if shelf_visibility(user=owner, shelf_type=ShelfType.READ) == Visibility.UNLISTED:
+        params[SHARE_PARAM] = shelf_share_token(user_id=owner.pk, shelf_type=ShelfType.READ)
+    if goal and goal.visibility == Visibility.UNLISTED:
+        params[GOAL_SHARE_PARAM] = share_token("goal", goal.pk)
+    return params
 
 
 # --- Import pages ---------------------------------------------------------------------------
@@ -271,4 +292,5 @@ def account_sections(*, user: AbstractBaseUser) -> dict[str, QuerySet]:
         "reviews": BookReview.objects.filter(user=user).select_related("book"),
         "debate_posts": DebatePost.objects.filter(author=user, is_deleted=False).select_related("topic__book"),
         "goals": ReadingGoal.objects.filter(user=user),
+        "shelf_visibility": ShelfVisibility.objects.filter(user=user),
     }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import BookShelf
 from catalog.models import Book
+from core.privacy import Visibility
 from library import bulk, formats
 from library.bulk import ReaderLibrary
 from library.cache import flush_reader_stats
@@ -282,12 +283,12 @@ def import_row_skip(*, row: ImportRow, user: AbstractBaseUser) -> ImportRow:
 
 @transaction.atomic
 def goal_set(
-    *, user: AbstractBaseUser, year: int, books: int, pages: int | None = None, is_public: bool = True
+    *, user: AbstractBaseUser, year: int, books: int, pages: int | None = None, visibility: str = Visibility.PUBLIC
 ) -> ReadingGoal:
     goal = ReadingGoal.objects.select_for_update().filter(user=user, year=year).first() or ReadingGoal(
         user=user, year=year
     )
-    goal.books, goal.pages, goal.is_public = books, pages, is_public
+    goal.books, goal.pages, goal.visibility = books, pages, visibility
     goal.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     goal.save()
     return goal

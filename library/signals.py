@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from accounts.models import BookReview, BookShelf, ReadingProgress
+from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from library.cache import flush_reader_stats
 from library.models import ReadingGoal
 
@@ -18,6 +18,7 @@ import_finished = Signal()
 @receiver(post_delete, sender=ReadingProgress, dispatch_uid="library_progress_deleted")
 @receiver(post_save, sender=BookReview, dispatch_uid="library_review_saved")
 @receiver(post_delete, sender=BookReview, dispatch_uid="library_review_deleted")
+@receiver(post_save, sender=ShelfVisibility, dispatch_uid="library_shelf_visibility_saved")
 @receiver(post_save, sender=ReadingGoal, dispatch_uid="library_goal_saved")
 @receiver(post_delete, sender=ReadingGoal, dispatch_uid="library_goal_deleted")
 def reader_data_changed(sender, instance, **kwargs):

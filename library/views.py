@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import profile_user_get
 from catalog.models import Book
 from catalog.selectors import book_list, clean_query
+from core.privacy import SHARE_PARAM
 from library import exports, selectors, services
 from library.formats import FileRejected
 from library.forms import GoalForm, ImportForm, ResolveForm
@@ -24,9 +27,9 @@ MONTH_LABELS = ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "
 def _home_context(request, **extra) -> dict:
     year = timezone.localdate().year
     goal = selectors.goal_panel(owner=request.user, year=year, today=timezone.localdate())
-    initial = {"year": year, "is_public": True}
+    initial = {"year": year}
     if goal:
-        initial.update(books=goal["goal"].books, pages=goal["goal"].pages, is_public=goal["goal"].is_public)
+        initial.update(books=goal["goal"].books, pages=goal["goal"].pages, visibility=goal["goal"].visibility)
     context = {
         "import_form": ImportForm(),
         "goal_form": GoalForm(initial=initial),
@@ -150,35 +153,53 @@ def _year_context(request, username: str, year: int) -> dict:
     if not 1900 <= year <= 2100:
         raise Http404(_("Ano fora do intervalo."))
     owner = profile_user_get(username=username)
-    stats = selectors.year_stats(owner=owner, viewer=request.user, year=year)
+    is_owner = request.user.pk == owner.pk
     today = timezone.localdate()
-    goal = selectors.goal_panel(owner=owner, year=year, today=today)
-    if goal and not (goal["goal"].is_public or request.user.pk == owner.pk):
-        goal = None
+    goal = selectors.visible_goal_panel(
+        owner=owner, viewer=request.user, year=year, today=today, token=request.GET.get(selectors.GOAL_SHARE_PARAM)
+    )
+    try:
+        stats = selectors.year_stats(owner=owner, viewer=request.user, year=year, token=request.GET.get(SHARE_PARAM))
+    except PermissionDenied:
+        if not goal:
+            raise
+        stats = None  # a goal shared by its link, with the Lidos shelf hidden
+    share = selectors.year_share_params(owner=owner, goal=goal and goal["goal"]) if is_owner else {}
     return {
         "profile_user": owner,
-        "is_owner": request.user.pk == owner.pk,
+        "is_owner": is_owner,
         "year": year,
         "stats": stats,
         "goal": goal,
-        "pace": selectors.reading_pace(stats, today=today),
+        # Others keep the link's tokens when moving between a year's two pages.
+        "share_query": urlencode(share if is_owner else _share_params(request)),
+        "pace": selectors.reading_pace(stats, today=today) if stats else None,
         "month_labels": MONTH_LABELS,
-        "chart": {
-            "months": {
-                "labels": MONTH_LABELS,
-                "books": [row["books"] for row in stats["months"]],
-                "pages": [row["pages"] for row in stats["months"]],
-            },
-            "ratings": {
-                "labels": [f"{row['rating']:g}".replace(".", ",") for row in stats["ratings"]],
-                "counts": [row["count"] for row in stats["ratings"]],
-            },
-            "buckets": {
-                "labels": [row["label"] for row in stats["page_buckets"]],
-                "counts": [row["count"] for row in stats["page_buckets"]],
-            },
+        "chart": _stats_chart(stats) if stats else None,
+    }
+
+
+def _stats_chart(stats: dict) -> dict:
+    return {
+        "months": {
+            "labels": MONTH_LABELS,
+            "books": [row["books"] for row in stats["months"]],
+            "pages": [row["pages"] for row in stats["months"]],
+        },
+        "ratings": {
+            "labels": [f"{row['rating']:g}".replace(".", ",") for row in stats["ratings"]],
+            "counts": [row["count"] for row in stats["ratings"]],
+        },
+        "buckets": {
+            "labels": [row["label"] for row in stats["page_buckets"]],
+            "counts": [row["count"] for row in stats["page_buckets"]],
         },
     }
+
+
+def _share_params(request) -> dict[str, str]:
+    names = (SHARE_PARAM, selectors.GOAL_SHARE_PARAM)
+    return {name: request.GET[name][:100] for name in names if request.GET.get(name)}
 
 
 @require_GET

@@ -2,5 +2,6 @@ from .book_review import BookReview, ReviewHelpfulVote
 from .book_shelf import BookShelf
 from .profile import Profile
 from .reading_progress import ReadingProgress
+from .shelf_visibility import ShelfVisibility
 
-__all__ = ["BookReview", "BookShelf", "Profile", "ReadingProgress", "ReviewHelpfulVote"]
+__all__ = ["BookReview", "BookShelf", "Profile", "ReadingProgress", "ReviewHelpfulVote", "ShelfVisibility"]

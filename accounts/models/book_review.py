@@ -3,7 +3,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.privacy import Visibility
 
 # Ratings go from 1 to 5 stars in half steps.
 RATING_CHOICES = [(Decimal(n) / 2, str(Decimal(n) / 2).replace(".", ",")) for n in range(2, 11)]
@@ -17,7 +20,9 @@ class BookReview(models.Model):
     text = models.TextField(_("resenha"), max_length=10000, blank=True)
     contains_spoilers = models.BooleanField(_("contém spoilers"), default=False)
     would_recommend = models.BooleanField(_("recomendaria"), default=True)
-    is_public = models.BooleanField(_("pública"), default=True)
+    visibility = models.CharField(
+        _("visibilidade"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     helpful_count = models.PositiveIntegerField(_("votos úteis"), default=0)
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
@@ -36,13 +41,16 @@ class BookReview(models.Model):
             # Public reviews on the book page, most helpful then newest.
             models.Index(
                 fields=["book", "-helpful_count", "-created_at"],
-                condition=Q(is_public=True),
+                condition=Q(visibility=Visibility.PUBLIC),
                 name="accounts_review_book_idx",
             ),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.book} · {self.rating}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:review_detail", kwargs={"pk": self.pk})
 
 
 class ReviewHelpfulVote(models.Model):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     bio = models.TextField(_("sobre mim"), max_length=2000, blank=True)
-    shelves_public = models.BooleanField(_("estantes públicas"), default=True)
     favorite_categories = models.ManyToManyField(
         "catalog.Category", blank=True, related_name="+", verbose_name=_("categorias favoritas")
     )

@@ -70,7 +70,7 @@ def seed_reviews(book, count: int) -> list:
             book=book,
             rating=ratings[index % 5],
             text=f"Resenha {index}",
-            is_public=index % 4 != 0,
+            visibility="public" if index % 4 != 0 else "private",
             helpful_count=index,
         )
         for index, user in enumerate(users)

@@ -30,7 +30,12 @@ def realistic_tables():
         for book in rng.sample(books, SHELVES_PER_USER)
     )
     BookReview.objects.bulk_create(
-        BookReview(user=user, book=book, rating=Decimal(rng.randint(2, 10)) / 2, is_public=rng.random() < 0.9)
+        BookReview(
+            user=user,
+            book=book,
+            rating=Decimal(rng.randint(2, 10)) / 2,
+            visibility="public" if rng.random() < 0.9 else "private",
+        )
         for user in users
         for book in rng.sample(books, SHELVES_PER_USER)
     )

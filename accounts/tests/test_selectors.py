@@ -46,7 +46,7 @@ def test_shelf_counts_list_status_shelves_first_then_custom_by_name(user):
 def test_reviews_summary_puts_half_stars_in_their_floor_bucket(book):
     for rating in ["4.5", "4", "1.5", "5"]:
         BookReviewFactory(book=book, rating=Decimal(rating))
-    BookReviewFactory(book=book, rating=Decimal("3"), is_public=False)
+    BookReviewFactory(book=book, rating=Decimal("3"), visibility="private")
     summary = selectors.book_reviews_summary(book=book)
     histogram = {row["star"]: row["count"] for row in summary["histogram"]}
     assert histogram == {5: 1, 4: 2, 3: 1, 2: 0, 1: 1}
@@ -62,7 +62,7 @@ def test_reviews_summary_lists_most_helpful_public_reviews_first(book):
     assert [review.helpful_count for review in reviews] == sorted(
         (review.helpful_count for review in reviews), reverse=True
     )
-    assert all(review.is_public for review in reviews)
+    assert all(review.visibility == "public" for review in reviews)
 
 
 def test_reviews_summary_is_rebuilt_after_a_review_is_written(book, django_capture_on_commit_callbacks):

@@ -159,7 +159,7 @@ def test_abandon_and_restore_move_the_book_and_flag_the_progress(user, book):
 
 def test_review_writes_keep_book_rating_aggregates_correct(book):
     first = services.review_create(user=UserFactory(), book=book, rating="4.5", text="Ótimo")
-    services.review_create(user=UserFactory(), book=book, rating=Decimal("3"), is_public=False)
+    services.review_create(user=UserFactory(), book=book, rating=Decimal("3"), visibility="private")
     book.refresh_from_db()
     assert (book.average_rating, book.ratings_count) == (Decimal("3.75"), 2)
 
@@ -228,17 +228,15 @@ def test_profile_update_sets_bio_visibility_and_categories(user):
     from catalog.tests.factories import CategoryFactory
 
     category = CategoryFactory()
-    profile = services.profile_update(
-        profile=user.profile, bio="  Leio ficção  ", shelves_public=False, favorite_categories=[category]
-    )
+    profile = services.profile_update(profile=user.profile, bio="  Leio ficção  ", favorite_categories=[category])
     profile.refresh_from_db()
-    assert (profile.bio, profile.shelves_public) == ("Leio ficção", False)
+    assert profile.bio == "Leio ficção"
     assert list(profile.favorite_categories.all()) == [category]
 
 
 def test_profile_update_refuses_overlong_bio(user):
     with pytest.raises(ValidationError):
-        services.profile_update(profile=user.profile, bio="x" * 2001, shelves_public=True)
+        services.profile_update(profile=user.profile, bio="x" * 2001)
 
 
 def test_ratings_reconcile_repairs_only_drifted_books():

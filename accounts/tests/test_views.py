@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import BookReview, BookShelf, ReadingProgress
+from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from core.tests.factories import UserFactory
 
@@ -50,12 +50,12 @@ def test_profile_passes_stats_as_json_script_with_a_table_fallback(client, user)
 
 def test_private_shelves_are_hidden_from_others_but_not_from_the_owner(client, user):
     BookShelfFactory(user=user, shelf_type=ShelfType.READING, book__title="Livro Secreto")
-    user.profile.shelves_public = False
-    user.profile.save()
+    ShelfVisibility.objects.create(user=user, shelf_type=ShelfType.READING, visibility="private")
     profile_url = reverse("accounts:profile", kwargs={"username": user.username})
     shelves_url = reverse("accounts:shelves", kwargs={"username": user.username})
     assert "Livro Secreto" not in client.get(profile_url).content.decode()
-    assert client.get(shelves_url).status_code == 403
+    assert "Livro Secreto" not in client.get(shelves_url).content.decode()
+    assert client.get(shelves_url, {"estante": ShelfType.READING}).status_code == 404
     client.force_login(user)
     assert "Livro Secreto" in client.get(profile_url).content.decode()
     assert client.get(shelves_url).status_code == 200
@@ -79,14 +79,14 @@ def test_settings_page_needs_login(client):
 def test_settings_page_updates_profile(auth_client, user):
     url = reverse("accounts:profile_settings")
     assert auth_client.get(url).status_code == 200
-    response = auth_client.post(url, {"bio": "Leitora de clássicos", "shelves_public": ""})
+    response = auth_client.post(url, {"bio": "Leitora de clássicos"})
     assert response.status_code == 302
     user.profile.refresh_from_db()
-    assert (user.profile.bio, user.profile.shelves_public) == ("Leitora de clássicos", False)
+    assert user.profile.bio == "Leitora de clássicos"
 
 
 def test_settings_page_refuses_overlong_bio(auth_client, user):
-    response = auth_client.post(reverse("accounts:profile_settings"), {"bio": "x" * 2001, "shelves_public": "on"})
+    response = auth_client.post(reverse("accounts:profile_settings"), {"bio": "x" * 2001})
     assert response.status_code == 422
     user.profile.refresh_from_db()
     assert user.profile.bio == ""
@@ -202,7 +202,14 @@ def test_progress_notes_are_shown_to_the_owner_only(client, user, book, rf_reque
 
 
 def review_data(**overrides):
-    return {"rating": "4.5", "title": "Bom", "text": "Gostei", "would_recommend": "on", "is_public": "on", **overrides}
+    return {
+        "rating": "4.5",
+        "title": "Bom",
+        "text": "Gostei",
+        "would_recommend": "on",
+        "visibility": "public",
+        **overrides,
+    }
 
 
 def test_anonymous_review_write_redirects_to_login(client, book):
@@ -281,7 +288,7 @@ def test_review_text_is_escaped_and_spoilers_hidden(client, book):
 
 def test_book_reviews_page_shows_only_public_reviews(client, auth_client, book):
     BookReviewFactory(book=book, text="publica")
-    BookReviewFactory(book=book, text="privada", is_public=False)
+    BookReviewFactory(book=book, text="privada", visibility="private")
     url = reverse("accounts:book_reviews", kwargs={"slug": book.slug})
     html = client.get(url).content.decode()
     assert "publica" in html and "privada" not in html

@@ -177,8 +177,8 @@ def test_a_failing_job_is_marked_failed_and_keeps_applied_rows(user, catalog, mo
 
 
 def test_goal_set_creates_then_updates_and_validates(user):
-    goal = services.goal_set(user=user, year=2025, books=20, pages=6000, is_public=False)
+    goal = services.goal_set(user=user, year=2025, books=20, pages=6000, visibility="private")
     again = services.goal_set(user=user, year=2025, books=30)
-    assert again.pk == goal.pk and (again.books, again.pages, again.is_public) == (30, None, True)
+    assert again.pk == goal.pk and (again.books, again.pages, again.visibility) == (30, None, "public")
     with pytest.raises(ValidationError):
         services.goal_set(user=user, year=2025, books=0)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import BookShelf
+from accounts.models import BookShelf, ShelfVisibility
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from catalog.tests.factories import AuthorFactory, BookFactory, CategoryFactory
 from core.tests.factories import UserFactory
@@ -37,8 +37,8 @@ def reader_2024():
     shelf(BookFactory(pages=999), date(2023, 12, 31))
     shelf(BookFactory(pages=999), None, kind=BookShelf.ShelfType.READING)
     ReadingProgressFactory(user=reader, book=b, total_pages=350, current_page=350)  # their edition
-    BookReviewFactory(user=reader, book=a, rating=Decimal("4.0"), is_public=True)
-    BookReviewFactory(user=reader, book=b, rating=Decimal("2.5"), is_public=False)
+    BookReviewFactory(user=reader, book=a, rating=Decimal("4.0"), visibility="public")
+    BookReviewFactory(user=reader, book=b, rating=Decimal("2.5"), visibility="private")
     return reader
 
 
@@ -65,8 +65,7 @@ def test_others_see_public_reviews_only(reader_2024):
 
 
 def test_private_shelves_hide_the_stats_from_others(reader_2024):
-    reader_2024.profile.shelves_public = False
-    reader_2024.profile.save()
+    ShelfVisibility.objects.create(user=reader_2024, shelf_type=READ, visibility="private")
     with pytest.raises(PermissionDenied):
         selectors.year_stats(owner=reader_2024, viewer=UserFactory(), year=2024)
     assert selectors.year_stats(owner=reader_2024, viewer=reader_2024, year=2024)["books"] == 4

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from accounts.models import BookReview, BookShelf
+from accounts.models import BookReview, BookShelf, ShelfVisibility
 from catalog.models import Book
 from core.tests.factories import UserFactory
 from library import formats
@@ -139,12 +139,12 @@ def test_account_export_is_one_json_document_with_every_section(auth_client, use
     assert data["user"]["username"] == user.username
     assert {"profile", "shelves", "progress", "reviews", "debate_posts", "goals"} <= set(data)
     assert len(data["reviews"]) == 2 and data["goals"] == [
-        {"year": 2025, "books": 12, "pages": None, "is_public": True}
+        {"year": 2025, "books": 12, "pages": None, "visibility": "public"}
     ]
 
 
 def test_goal_form_saves_and_rejects_bad_input(auth_client, user):
-    response = auth_client.post(reverse("library:goal_update"), {"year": 2025, "books": 24, "is_public": "on"})
+    response = auth_client.post(reverse("library:goal_update"), {"year": 2025, "books": 24, "visibility": "public"})
     assert response.status_code == 302 and ReadingGoal.objects.get(user=user).books == 24
     response = auth_client.post(reverse("library:goal_update"), {"year": 2025, "books": 0})
     assert response.status_code == 422 and ReadingGoal.objects.get(user=user).books == 24
@@ -160,7 +160,8 @@ def seed_year(user, count: int, year: int = 2024) -> None:
         for index, book in enumerate(books)
     )
     BookReview.objects.bulk_create(
-        BookReview(user=user, book=book, rating="4.0", is_public=index % 2 == 0) for index, book in enumerate(books)
+        BookReview(user=user, book=book, rating="4.0", visibility="public" if index % 2 == 0 else "private")
+        for index, book in enumerate(books)
     )
     ReadingGoal.objects.get_or_create(user=user, year=year, defaults={"books": 50})
 
@@ -181,8 +182,7 @@ def test_stats_pages_for_anonymous_and_logged_in_readers(client, user):
 
 
 def test_stats_of_private_shelves_are_forbidden_to_others(client, user):
-    user.profile.shelves_public = False
-    user.profile.save()
+    ShelfVisibility.objects.create(user=user, shelf_type="read", visibility="private")
     assert client.get(stats_url(user)).status_code == 403
     client.force_login(user)
     assert client.get(stats_url(user)).status_code == 200
@@ -194,7 +194,7 @@ def test_stats_of_unknown_reader_or_year_is_404(client, user):
 
 
 def test_a_private_goal_shows_to_its_owner_only(client, user):
-    ReadingGoal.objects.create(user=user, year=date.today().year, books=7, is_public=False)
+    ReadingGoal.objects.create(user=user, year=date.today().year, books=7, visibility="private")
     profile = reverse("accounts:profile", kwargs={"username": user.username})
     assert "de 7 livros" not in client.get(profile).content.decode()
     client.force_login(user)
@@ -207,11 +207,11 @@ def test_stats_page_query_count_is_fixed(client, user, size, django_assert_num_q
     viewer = UserFactory()
     client.force_login(viewer)
     # session, viewer, header notification counter, owner + profile + favourite categories,
-    # 7 stats, goal + its count
-    with django_assert_num_queries(13):
+    # the Lidos shelf's visibility, 7 stats, goal + its count
+    with django_assert_num_queries(14):
         assert client.get(stats_url(user)).status_code == 200
-    # warm: the stats and the goal come from the cache
-    with django_assert_num_queries(3):  # the header counter is cached too
+    # warm: the stats and the goal come from the cache; the visibility is read each time
+    with django_assert_num_queries(4):  # the header counter is cached too
         assert client.get(stats_url(user)).status_code == 200
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from accounts.models import BookReview, BookShelf, Profile
 from accounts.services import book_rating_refresh
 from catalog.models import Book
+from core.privacy import Visibility
 
 DATA_DIR = settings.BASE_DIR.parent / "shared" / "data" / "goodbooks"
 BATCH = 5000
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             ignore_conflicts=True,
         )
         reviews = [
-            BookReview(user_id=users[names[u]], book_id=b, rating=r, is_public=False)
+            BookReview(user_id=users[names[u]], book_id=b, rating=r, visibility=Visibility.PRIVATE)
             for u, b, r in rows
             if r is not None
         ]
