@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Avg, Count, Min
+from django.db import connection
+from django.db.models import Avg, Count, Min, Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -169,11 +170,9 @@ class ReaderLibrary:
         BookShelf.objects.bulk_create(self.new_entries)
         for entry, value in added_at:
             entry.added_at = value
-        BookShelf.objects.bulk_update(
-            [entry for entry, _value in added_at] + list(self.moved.values()), SHELF_MOVE_FIELDS
-        )
+        bulk_set([entry for entry, _value in added_at] + list(self.moved.values()), SHELF_MOVE_FIELDS)
         ReadingProgress.objects.bulk_create(self.new_progress)
-        ReadingProgress.objects.bulk_update(list(self.changed_progress.values()), PROGRESS_FIELDS)
+        bulk_set(list(self.changed_progress.values()), PROGRESS_FIELDS)
         BookReview.objects.bulk_create(self.new_reviews)
         book_ratings_refresh(book_ids={review.book_id for review in self.new_reviews})
         self._announce()
@@ -212,7 +211,30 @@ def book_ratings_refresh(*, book_ids: set[int]) -> None:
         )
         for book_id in slugs
     ]
-    Book.objects.bulk_update(books, ["average_rating", "ratings_count"])
+    bulk_set(books, ["average_rating", "ratings_count"])
     flush_book(*slugs.values())
     for book_id in slugs:
         flush_book_reviews(book_id=book_id)
+
+
+def bulk_set(objs: list[Model], fields: list[str]) -> None:
+    """`bulk_update(objs, fields)` as one `UPDATE … FROM (VALUES …)`. Django's bulk_update
+    builds a CASE expression per object and field, which cost three quarters of an import's
+    time in Python (measured on 2,000 rows). Like bulk_update and update(), it sends no
+    signal and leaves auto_now fields alone."""
+    if not objs:
+        return
+    meta = type(objs[0])._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    quote = connection.ops.quote_name
+    casts = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
+    params = [column.get_db_prep_save(getattr(obj, column.attname), connection) for obj in objs for column in columns]
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
+    names = ", ".join(quote(column.column) for column in columns)
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([casts] * len(objs))}) AS v ({names}) "
+        f"WHERE {table}.{pk} = v.{pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

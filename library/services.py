@@ -108,7 +108,7 @@ def _match_batch(rows: list[ImportRow], layout: str, index_holder: list) -> None
         row.book_id = book_id
         row.status = RowStatus.MATCHED if book_id else RowStatus.UNMATCHED
         row.message = "" if book_id else _("Livro não encontrado no catálogo.")
-    ImportRow.objects.bulk_update(rows, ["book", "status", "message"])
+    bulk.bulk_set(rows, ["book", "status", "message"])
 
 
 def _match_pending(job: ImportJob) -> None:
@@ -199,7 +199,7 @@ def _apply_batch(job: ImportJob, rows: list[ImportRow]) -> None:
     for row in rows:
         _apply_row(row, user=job.user, layout=job.source, library=library)
     library.save()
-    ImportRow.objects.bulk_update(rows, ["status", "message"])
+    bulk.bulk_set(rows, ["status", "message"])
     _refresh_counters(job)
 
 
