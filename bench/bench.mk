@@ -8,3 +8,13 @@ SCALE ?= full
 
 bench: install
 	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE)
+
+# The import wave (docs/benchmarks.md): 200 readers upload a 2,000-row file at once while the
+# load mix runs; page p95 with and without it, import rows/s. About 15 minutes at SCALE=small.
+IMPORTS_SCALE ?= small
+IMPORTS_ARGS ?=
+
+.PHONY: bench-imports
+
+bench-imports: install
+	eval "$$(scripts/services.sh)" && $(PY) -m bench.imports --scale $(IMPORTS_SCALE) $(IMPORTS_ARGS)

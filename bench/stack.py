@@ -204,7 +204,7 @@ class ServerConfig:
 class Stack:
     """gunicorn (deploy/gunicorn.conf.py) and a Celery worker, started and always stopped."""
 
-    def __init__(self, env: dict, config: ServerConfig, workdir: Path):
+    def __init__(self, env: dict, config: ServerConfig, workdir: Path, *, imports_worker: bool = False):
         self.env = {
             **env,
             "GUNICORN_WORKERS": str(config.workers),
@@ -215,6 +215,7 @@ class Stack:
         self.workdir = workdir
         self.url = "http://" + env["GUNICORN_BIND"]
         self.procs: dict[str, subprocess.Popen] = {}
+        self.imports_worker = imports_worker
 
     def _start(self, name: str, args: list[str]) -> None:
         out = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's life)
@@ -232,6 +233,12 @@ class Stack:
                 [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q", "default,maintenance",
                  "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             )  # fmt: skip
+            if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time
+                self._start(
+                    "celery-imports",
+                    [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q", "imports",
+                     "-c", "1", "-n", "imports@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                )  # fmt: skip
             self.wait_ready()
         except BaseException:
             self.stop()
