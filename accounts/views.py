@@ -14,6 +14,7 @@ from accounts import panels, selectors, services
 from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm, ShelfVisibilityForm
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from catalog.models import Book
+from core.moderation import can_moderate
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
@@ -105,7 +106,7 @@ def profile(request, username: str):
 @login_required
 def profile_settings(request):
     profile = request.user.profile
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -284,7 +285,7 @@ def review_create(request, slug: str):
 def review_edit(request, pk: int):
     review = _own_review(request, pk)
     initial = {name: getattr(review, name) for name in ("rating", *services.REVIEW_FIELDS)}
-    form = ReviewForm(request.POST or None, initial=initial)
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {"form": form, "review": review, "next_url": request.POST.get("next") or request.GET.get("next", "")}
     if request.method == "POST":
         if form.is_valid():
@@ -340,9 +341,9 @@ def review_detail(request, pk: int):
     context = {
         "review": review,
         "is_owner": is_owner,
-        "share_token": selectors.review_share_token(review)
-        if is_owner and review.visibility == Visibility.UNLISTED
-        else "",
+        # Reaching an unlisted review means holding its link (or owning it): keep it in links.
+        "share_token": selectors.review_share_token(review) if review.visibility == Visibility.UNLISTED else "",
+        "can_moderate": can_moderate(request.user),
         "helpful_ids": selectors.helpful_review_ids(user=request.user, reviews=[review]),
     }
     return render(request, "accounts/review_detail.html", context)

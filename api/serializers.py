@@ -165,9 +165,17 @@ class ReviewSerializer(serializers.Serializer):
     contains_spoilers = serializers.BooleanField()
     would_recommend = serializers.BooleanField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
+    is_hidden = serializers.BooleanField(help_text=_("Ocultada pela moderação: título e texto vêm vazios."))
+    hidden_reason = serializers.CharField()
     helpful_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def to_representation(self, review):
+        data = super().to_representation(review)
+        if review.is_hidden:
+            data["title"] = data["text"] = ""
+        return data
 
 
 class ReviewListSerializer(ReviewSerializer):

@@ -190,6 +190,42 @@ class PostReport(models.Model):
         return f"{self.get_reason_display()}: {self.post_id}"
 
 
+class ReviewReport(models.Model):
+    """A reader's report of a book review; same reasons and life cycle as a post's."""
+
+    Reason = PostReport.Reason
+    Status = PostReport.Status
+
+    review = models.ForeignKey("accounts.BookReview", on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reason = models.CharField(_("motivo"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("detalhes"), max_length=1000, blank=True)
+    status = models.CharField(_("situação"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolvida em"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("denúncia de resenha")
+        verbose_name_plural = _("denúncias de resenhas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "review"],
+                condition=Q(status="open"),
+                name="debates_reviewreport_one_open_per_reporter",
+            ),
+        ]
+        indexes = [
+            # Moderation queue: open reports, oldest first.
+            models.Index(fields=["created_at", "id"], condition=Q(status="open"), name="debates_reviewreport_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.review_id}"
+
+
 class PostEdit(models.Model):
     """The text a post had before an edit (moderators read the history)."""
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cache import cached
 from debates import cache as debates_cache
-from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, PostReport, TopicRead
+from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, PostReport, ReviewReport, TopicRead
 
 # Replies deeper than this render at this indent (the thread order still shows who answers whom).
 MAX_INDENT = 4
@@ -359,3 +359,30 @@ def post_edits(*, post_id: int) -> list[PostEdit]:
         .select_related("editor")
         .only("old_content", "edited_at", "editor__username")
     )
+
+
+REVIEW_REPORTS_SHOWN = 50
+
+
+def open_review_reports(*, limit: int = REVIEW_REPORTS_SHOWN) -> tuple[list[ReviewReport], int]:
+    """The oldest open review reports with review, book and people, and how many are open (2 queries)."""
+    reports = ReviewReport.objects.filter(status=ReviewReport.Status.OPEN)
+    rows = list(
+        reports.select_related("review__book", "review__user", "reporter")
+        .only(
+            "reason",
+            "text",
+            "created_at",
+            "reporter__username",
+            "review__title",
+            "review__text",
+            "review__rating",
+            "review__is_hidden",
+            "review__user__username",
+            "review__user__is_staff",
+            "review__book__title",
+            "review__book__slug",
+        )
+        .order_by("created_at", "id")[:limit]
+    )
+    return rows, reports.count()

@@ -18,11 +18,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import BookReview
 from catalog.models import Book
+from core.moderation import can_moderate
 from core.ratelimit import RateLimitExceeded
 from debates import cache as debates_cache
 from debates import ranking
-from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport, TopicRead
+from debates.models import (
+    DebatePost,
+    DebateSuspension,
+    DebateTopic,
+    DebateVote,
+    PostEdit,
+    PostReport,
+    ReviewReport,
+    TopicRead,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +42,9 @@ TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5000
 CONTENT_MAX_LENGTH = 10000
 # First path segments of literal routes under /debates/ that a topic slug must not take.
-RESERVED_SLUGS = {"novo", "mensagens", "moderacao"}
+RESERVED_SLUGS = {"novo", "mensagens", "moderacao", "resenhas"}
 REASON_MAX_LENGTH = 300
 REPORT_TEXT_MAX_LENGTH = 1000
-
-
-def can_moderate(user) -> bool:
-    """Moderators are staff accounts: deciding it costs no query on every topic page."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def read_cutoff_days() -> int:
@@ -347,9 +353,7 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def report_create(*, post: DebatePost, reporter, reason: str, text: str = "") -> PostReport:
-    """A reader reports a post; one open report per reader and post."""
+def _clean_report(*, reason: str, text: str) -> str:
     if reason not in PostReport.Reason.values:
         raise ValidationError({"reason": _("Escolha um motivo da lista.")})
     text = (text or "").strip()
@@ -357,24 +361,33 @@ def report_create(*, post: DebatePost, reporter, reason: str, text: str = "") ->
         raise ValidationError(
             {"text": _("Os detalhes podem ter no máximo %(max)d caracteres.") % {"max": REPORT_TEXT_MAX_LENGTH}}
         )
+    return text
+
+
+def _save_report(report, *, duplicate_message: str):
+    report.full_clean(exclude=["post", "review", "reporter"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the partial unique constraint: already an open report
+        raise ValidationError(duplicate_message, code="duplicate") from None
+    return report
+
+
+@transaction.atomic
+def report_create(*, post: DebatePost, reporter, reason: str, text: str = "") -> PostReport:
+    """A reader reports a post; one open report per reader and post."""
+    text = _clean_report(reason=reason, text=text)
     if post.is_deleted:
         raise ValidationError(_("Esta mensagem foi excluída."))
     if post.author_id == reporter.pk:
         raise ValidationError(_("Você não pode denunciar a sua própria mensagem."))
     report = PostReport(post=post, reporter=reporter, reason=reason, text=text)
-    report.full_clean(exclude=["post", "reporter"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:  # the partial unique constraint: already an open report
-        raise ValidationError(
-            _("Você já denunciou esta mensagem; a moderação vai analisá-la."), code="duplicate"
-        ) from None
-    return report
+    return _save_report(report, duplicate_message=_("Você já denunciou esta mensagem; a moderação vai analisá-la."))
 
 
-def _close_reports(*, post: DebatePost, actor, status: str) -> int:
-    return PostReport.objects.filter(post=post, status=PostReport.Status.OPEN).update(
+def _close_reports(reports, *, actor, status: str) -> int:
+    return reports.filter(status=PostReport.Status.OPEN).update(
         status=status, resolved_by=actor, resolved_at=timezone.now()
     )
 
@@ -383,7 +396,7 @@ def _close_reports(*, post: DebatePost, actor, status: str) -> int:
 def report_dismiss(*, report: PostReport, actor) -> PostReport:
     """Close every open report of the post without acting on it."""
     _moderator_only(actor)
-    _close_reports(post=report.post, actor=actor, status=PostReport.Status.DISMISSED)
+    _close_reports(report.post.reports, actor=actor, status=PostReport.Status.DISMISSED)
     report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
     return report
 
@@ -395,7 +408,7 @@ def post_hide(*, post: DebatePost, actor, reason: str) -> DebatePost:
     post.is_hidden = True
     post.hidden_reason = _clean_reason(reason)
     post.save(update_fields=["is_hidden", "hidden_reason"])
-    _close_reports(post=post, actor=actor, status=PostReport.Status.RESOLVED)
+    _close_reports(post.reports, actor=actor, status=PostReport.Status.RESOLVED)
     return post
 
 
@@ -406,6 +419,47 @@ def post_restore(*, post: DebatePost, actor) -> DebatePost:
     post.hidden_reason = ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
     return post
+
+
+# --- Book reviews: reported here, moderated in the same queue ---------------------------------
+
+
+@transaction.atomic
+def review_report_create(*, review: BookReview, reporter, reason: str, text: str = "") -> ReviewReport:
+    """A reader reports a review they can see; one open report per reader and review."""
+    text = _clean_report(reason=reason, text=text)
+    if review.user_id == reporter.pk:
+        raise ValidationError(_("Você não pode denunciar a sua própria resenha."))
+    report = ReviewReport(review=review, reporter=reporter, reason=reason, text=text)
+    return _save_report(report, duplicate_message=_("Você já denunciou esta resenha; a moderação vai analisá-la."))
+
+
+@transaction.atomic
+def review_report_dismiss(*, report: ReviewReport, actor) -> ReviewReport:
+    _moderator_only(actor)
+    _close_reports(report.review.reports, actor=actor, status=ReviewReport.Status.DISMISSED)
+    report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
+    return report
+
+
+@transaction.atomic
+def review_hide(*, review: BookReview, actor, reason: str) -> BookReview:
+    """Hide a review's title and text behind a reason (its rating still counts); closes its reports."""
+    _moderator_only(actor)
+    review.is_hidden = True
+    review.hidden_reason = _clean_reason(reason)
+    review.save(update_fields=["is_hidden", "hidden_reason"])
+    _close_reports(review.reports, actor=actor, status=ReviewReport.Status.RESOLVED)
+    return review
+
+
+@transaction.atomic
+def review_restore(*, review: BookReview, actor) -> BookReview:
+    _moderator_only(actor)
+    review.is_hidden = False
+    review.hidden_reason = ""
+    review.save(update_fields=["is_hidden", "hidden_reason"])
+    return review
 
 
 @transaction.atomic

@@ -12,13 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import BookReview
+from accounts.selectors import review_for_viewer
 from catalog.models import Book
 from core.microcache import anonymous_page_cache
 from core.panels import render_panels
+from core.privacy import SHARE_PARAM
 from core.ratelimit import rate_limit
 from debates import selectors, services
 from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
-from debates.models import DebatePost, DebateTopic, PostReport
+from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
 
 
 def _page_number(value) -> int:
@@ -140,7 +143,7 @@ def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:
 @rate_limit("topic_create")
 def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
     book = get_object_or_404(Book.objects.only("title", "slug"), slug=book_slug)
-    form = TopicForm(request.POST or None)
+    form = TopicForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -174,7 +177,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
     parent_id = request.POST.get("parent") if request.method == "POST" else request.GET.get("resposta")
     if not str(parent_id or "").isdigit():  # a hostile or empty id answers like an unknown post
         parent_id = None if not parent_id else "0"
-    form = PostForm(request.POST or None, initial={"parent": parent_id})
+    form = PostForm(request.POST if request.method == "POST" else None, initial={"parent": parent_id})
     parent = None
     if parent_id:
         parent = DebatePost.objects.select_related("author").filter(pk=parent_id, topic=topic).first()
@@ -208,7 +211,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_write(pk=pk)
     if post.author_id != request.user.pk and not services.can_moderate(request.user):
         raise PermissionDenied(_("Você só pode editar as suas próprias mensagens."))
-    form = PostForm(request.POST or None, initial={"content": post.content})
+    form = PostForm(request.POST if request.method == "POST" else None, initial={"content": post.content})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -301,7 +304,7 @@ def post_report(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_write(pk=pk)
     if post.is_deleted:
         raise Http404(_("Mensagem não encontrada."))
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -324,7 +327,14 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     page = selectors.open_reports_page(page_number=_page_number(request.GET.get("page")))
     if page is None:
         raise Http404(_("Página inválida."))
-    context = {"page": page, "hide_form": HideForm(), "suspend_form": SuspendForm()}
+    review_reports, review_reports_open = selectors.open_review_reports()
+    context = {
+        "page": page,
+        "review_reports": review_reports,
+        "review_reports_open": review_reports_open,
+        "hide_form": HideForm(),
+        "suspend_form": SuspendForm(),
+    }
     return render(request, "debates/moderation_queue.html", context)
 
 
@@ -363,6 +373,71 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     _moderator_only(request)
     report = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
     services.report_dismiss(report=report, actor=request.user)
+    messages.success(request, _("Denúncia descartada."))
+    return redirect("debates:moderation_queue")
+
+
+# --- Book reviews -----------------------------------------------------------------------------
+
+
+@login_required
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a review the reader can see (an unlisted one through its link)."""
+    token = request.POST.get(SHARE_PARAM) or request.GET.get(SHARE_PARAM)
+    review = review_for_viewer(pk=pk, viewer=request.user, token=token)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_report_create(review=review, reporter=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 409 if error.code == "duplicate" else 400
+            else:
+                messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
+                return redirect(review.book.get_absolute_url())
+        else:
+            status = 400
+    context = {"form": form, "review": review, "token": token or ""}
+    return render(request, "debates/review_report.html", context, status=status)
+
+
+def _review_for_moderation(pk: int) -> BookReview:
+    return get_object_or_404(BookReview.objects.select_related("book"), pk=pk)
+
+
+@login_required
+@require_POST
+def review_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    review = _review_for_moderation(pk)
+    back = reverse("debates:moderation_queue")
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        message = form.errors["reason"][0]
+        return _message_page(request, title=_("Ação inválida"), message=message, back=back, status=400)
+    services.review_hide(review=review, actor=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Resenha ocultada."))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def review_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    review = _review_for_moderation(pk)
+    services.review_restore(review=review, actor=request.user)
+    messages.success(request, _("Resenha restaurada."))
+    return redirect(review.get_absolute_url())
+
+
+@login_required
+@require_POST
+def review_report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    report = get_object_or_404(ReviewReport.objects.select_related("review"), pk=pk)
+    services.review_report_dismiss(report=report, actor=request.user)
     messages.success(request, _("Denúncia descartada."))
     return redirect("debates:moderation_queue")
 

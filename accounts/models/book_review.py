@@ -24,6 +24,9 @@ class BookReview(models.Model):
         _("visibilidade"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     helpful_count = models.PositiveIntegerField(_("votos úteis"), default=0)
+    # Hidden by a moderator (debates' moderation queue): the reason is shown in its place.
+    is_hidden = models.BooleanField(_("oculta"), default=False)
+    hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
 

@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import BookReviewFactory
 from core.tests.factories import UserFactory
 from debates import services
-from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport
+from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport, ReviewReport
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,9 +153,15 @@ def test_queue_queries_are_fixed_at_any_size(mod_client, django_assert_num_queri
     PostReport.objects.bulk_create(
         PostReport(post=posts[i % len(posts)], reporter=reporters[i // len(posts)], reason="spam") for i in range(size)
     )
+    reviews = BookReviewFactory.create_batch(max(1, size // 5))
+    ReviewReport.objects.bulk_create(
+        ReviewReport(review=reviews[i % len(reviews)], reporter=reporters[i // len(reviews)], reason="spam")
+        for i in range(size)
+    )
     # the user, the notifications counter of the page header, the count, one page of
-    # reports with post, topic, author and reporter.
-    with django_assert_num_queries(4):
+    # reports with post, topic, author and reporter; the oldest review reports with review,
+    # book and people, and their count.
+    with django_assert_num_queries(6):
         assert mod_client.get(reverse("debates:moderation_queue")).status_code == 200
 
 
