@@ -475,3 +475,28 @@ def test_public_and_private_reviews_show_no_share_link(client, owner, book, visi
     review = review_of(owner, book, visibility)
     client.force_login(owner)
     assert 'class="share-link"' not in html_of(client.get(review_url(review)))
+
+
+def test_an_anonymous_book_page_shows_a_just_hidden_review_for_page_cache_seconds_at_most(
+    client, owner, other, book, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from core.microcache import page_cache_key
+
+    settings.PAGE_CACHE_SECONDS = 10  # the production default (the tests turn it off)
+    review = review_of(owner, book, Visibility.PUBLIC)
+    url = book.get_absolute_url()
+    assert SECRET_TEXT in html_of(client.get(url))  # stored for anonymous readers
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_update(review=review, user=owner, visibility=Visibility.PRIVATE)
+    stale = client.get(url)
+    assert stale["X-Page-Cache"] == "hit" and SECRET_TEXT in html_of(stale)
+    key = page_cache_key(RequestFactory().get(url))
+    assert 0 < cache.ttl(key) <= settings.PAGE_CACHE_SECONDS
+    client.force_login(other)  # signed-in readers never get the stored page
+    assert SECRET_TEXT not in html_of(client.get(url))
+    client.logout()
+    cache.delete(key)  # what the expiry does
+    assert SECRET_TEXT not in html_of(client.get(url))
