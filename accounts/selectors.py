@@ -40,7 +40,7 @@ def profile_user_get(*, username: str) -> AbstractBaseUser:
 def listed_entries(entries: QuerySet[BookShelf]) -> QuerySet[BookShelf]:
     """Only entries on public shelves: what lists shown to others may contain (one NOT EXISTS)."""
     hidden = ShelfVisibility.objects.filter(
-        user=OuterRef("user"), shelf_type=OuterRef("shelf_type"), custom_name=OuterRef("custom_name")
+        user=OuterRef("user"), shelf_type=OuterRef("shelf_type"), custom_name__iexact=OuterRef("custom_name")
     ).exclude(visibility=Visibility.PUBLIC)
     return entries.exclude(Exists(hidden))
 

@@ -52,13 +52,20 @@ def _clean_custom_name(shelf_type: str, custom_name: str) -> str:
 
 
 def _canonical_custom_name(*, user: AbstractBaseUser, name: str) -> str:
-    """Reuse the spelling of an existing shelf: "Clássicos" and "clássicos" are one shelf."""
-    existing = (
-        BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM, custom_name__iexact=name)
-        .values_list("custom_name", flat=True)
-        .first()
-    )
-    return existing or name
+    """Reuse the spelling of an existing shelf: "Clássicos" and "clássicos" are one shelf.
+
+    An emptied shelf keeps its spelling through its visibility setting, so refilling it
+    in another case finds that setting again.
+    """
+    for model in (BookShelf, ShelfVisibility):
+        existing = (
+            model.objects.filter(user=user, shelf_type=ShelfType.CUSTOM, custom_name__iexact=name)
+            .values_list("custom_name", flat=True)
+            .first()
+        )
+        if existing:
+            return existing
+    return name
 
 
 def _check_shelf_type(shelf_type: str) -> None:

@@ -65,7 +65,8 @@ def _own_progress(request, pk: int) -> ReadingProgress:
 
 
 def _own_review(request, pk: int) -> BookReview:
-    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk)
+    # Another reader's non-public review is a 404, as on its page: no probing for it.
+    review = selectors.review_for_viewer(pk=pk, viewer=request.user, token=None)
     if review.user_id != request.user.pk:
         raise PermissionDenied(_("Esta resenha é de outro leitor."))
     return review
@@ -133,13 +134,15 @@ def shelves(request, username: str):
         shelf_type = ""
     custom_name = request.GET.get("nome", "")[:60] if shelf_type == BookShelf.ShelfType.CUSTOM else ""
     token = request.GET.get(SHARE_PARAM)
-    if shelf_type and not selectors.can_view_shelf(
+    # One shelf is opened (custom ones by name); "custom" without a name is an overview.
+    opened = bool(shelf_type) and (shelf_type != BookShelf.ShelfType.CUSTOM or bool(custom_name))
+    if opened and not selectors.can_view_shelf(
         viewer=request.user, owner=owner, shelf_type=shelf_type, custom_name=custom_name, token=token
     ):
         raise Http404(_("Estante não encontrada."))
-    # An opened shelf is shown whole; the overview lists only what the viewer may see.
+    # An opened shelf is shown whole; an overview lists only what the viewer may see.
     entries = selectors.shelf_entries(
-        user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or shelf_type)
+        user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or opened)
     )
     page = Paginator(entries, SHELF_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -165,7 +168,11 @@ def shelf_visibility_update(request):
             raise ValidationError(_error_messages(form.errors))
         services.shelf_visibility_set(user=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return render(request, "accounts/form_error.html", {"errors": _error_messages(exc)}, status=422)
+        context = {
+            "errors": _error_messages(exc),
+            "back_url": reverse("accounts:shelves", args=[request.user.username]),
+        }
+        return render(request, "accounts/form_error.html", context, status=422)
     messages.success(request, _("Visibilidade da estante salva."))
     return _back(request, reverse("accounts:shelves", kwargs={"username": request.user.username}))
 

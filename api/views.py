@@ -330,6 +330,10 @@ class ReviewDetailView(GenericAPIView):
         review = account_selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.GET.get(SHARE_PARAM))
         return Response(self.get_serializer(review).data)
 
+    def get_object(self):
+        # Writes reach only reviews the caller can see: another reader's private one is a 404.
+        return account_selectors.review_for_viewer(pk=self.kwargs["pk"], viewer=self.request.user, token=None)
+
     @extend_schema(request=serializers.ReviewWriteSerializer)
     @limited("review_write", method="PATCH")
     def patch(self, request, pk: int):

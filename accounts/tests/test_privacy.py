@@ -500,3 +500,45 @@ def test_an_anonymous_book_page_shows_a_just_hidden_review_for_page_cache_second
     client.logout()
     cache.delete(key)  # what the expiry does
     assert SECRET_TEXT not in html_of(client.get(url))
+
+
+# --- custom shelves: spelled without a name, or in another case ---------------------------
+
+
+@pytest.mark.parametrize("visibility", [Visibility.UNLISTED, Visibility.PRIVATE])
+@pytest.mark.parametrize("who", ["anonymous", "other"])
+def test_custom_shelves_opened_without_a_name_hide_the_hidden_ones(client, owner, other, who, visibility):
+    shelf_with_control(owner, "lista", visibility)
+    shelve(owner, ShelfType.CUSTOM, "Livro Aberto Lista", "Lista Aberta")
+    response = as_viewer(client, who, owner, other).get(shelves_url(owner), {"estante": "custom"})
+    html = html_of(response)
+    assert "Livro Secreto Lista" not in html
+    assert "Lista Secreta" not in html
+
+
+def test_a_private_custom_shelf_refilled_in_another_case_stays_out_of_lists(client, owner):
+    from accounts import services
+    from catalog.tests.factories import BookFactory
+
+    first, secret = BookFactory(title="Primeiro Livro"), BookFactory(title="Livro Secreto Lista")
+    services.shelf_add(user=owner, book=first, shelf_type="custom", custom_name="Lista Secreta")
+    services.shelf_visibility_set(user=owner, shelf_type="custom", custom_name="Lista Secreta", visibility="private")
+    services.shelf_remove(user=owner, book=first, shelf_type="custom", custom_name="Lista Secreta")
+    # the emptied shelf keeps its setting; the reader fills it again, typing the name in lower case
+    services.shelf_add(user=owner, book=secret, shelf_type="custom", custom_name="lista secreta")
+    shelve(owner, ShelfType.WANT_TO_READ, CONTROL)
+    for url in (f"/leitores/{owner.username}/", shelves_url(owner)):
+        html = html_of(client.get(url))
+        assert CONTROL in html
+        assert "Livro Secreto Lista" not in html
+
+
+@pytest.mark.parametrize(
+    "visibility, status", [(Visibility.PUBLIC, 403), (Visibility.UNLISTED, 404), (Visibility.PRIVATE, 404)]
+)
+def test_editing_another_readers_review_never_reveals_a_hidden_one(client, owner, other, visibility, status):
+    review = BookReviewFactory(user=owner, visibility=visibility)
+    client.force_login(other)
+    assert client.get(reverse("accounts:review_edit", kwargs={"pk": review.pk})).status_code == status
+    assert client.post(reverse("accounts:review_delete", kwargs={"pk": review.pk})).status_code == status
+    assert BookReview.objects.filter(pk=review.pk).exists()
