@@ -17,7 +17,8 @@ def pytest_configure(config):
     from django.conf import settings
     from django.core.cache import caches
 
-    prefix = f"cgbtest-{worker}"
+    # Keep the run's own prefix too, so two test runs sharing a Redis never meet.
+    prefix = f"{os.environ.get('CACHE_KEY_PREFIX', 'cgbtest')}-{worker}"
     os.environ["CACHE_KEY_PREFIX"] = prefix
     for alias in settings.CACHES.values():
         alias["KEY_PREFIX"] = prefix

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
 from django.utils.text import slugify
 from tqdm import tqdm
@@ -22,6 +21,7 @@ from tqdm import tqdm
 from catalog import cache as catalog_cache
 from catalog.genres import CATEGORIES, categories_for_genre, category_slug
 from catalog.models import Author, Book, Category, Tag
+from catalog.search import book_search_vector
 
 BATCH_SIZE = 1000
 # Book fields the importer owns; anything else (description, pages, ratings) is left alone.
@@ -288,7 +288,7 @@ def goodbooks_import(*, directory: Path, progress: bool = False) -> ImportResult
     touched = [book.pk for book in to_update] + [book_ids[book.goodbooks_id] for book in to_create]
     if touched and connection.vendor == "postgresql":
         # One UPDATE for every new or changed row.
-        Book.objects.filter(pk__in=touched).update(search_vector=SearchVector("title", "author_names", config="simple"))
+        Book.objects.filter(pk__in=touched).update(search_vector=book_search_vector())
     result.changed = bool(
         touched or result.links_added or result.links_removed or result.authors_created or result.tags_created
     )

@@ -1,12 +1,13 @@
 """Catalog reads, shaped for their pages: templates never trigger a query."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog import cache as catalog_cache
 from catalog.models import Author, Book, Category, Tag
+from catalog.search import book_search_query
 
 MAX_QUERY_LENGTH = 200
 POPULAR_LIMIT = 12
@@ -43,7 +44,7 @@ def book_list(
         books = books.filter(tags=tag)
     if q and connection.vendor == "postgresql":
         # Served by the GIN index catalog_book_search_gin.
-        query = SearchQuery(q, search_type="websearch", config="simple")
+        query = book_search_query(q)
         books = books.filter(search_vector=query)
         if not sort:
             return books.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "title", "id")

@@ -1,10 +1,10 @@
 """Catalog writes that are not the bulk import (see catalog/importer.py)."""
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
 
 from catalog.models import Book
+from catalog.search import book_search_vector
 
 
 def ordered_author_names(*, current: str, names: list[str]) -> str:
@@ -24,5 +24,5 @@ def book_refresh_denormalised(*, book_id: int) -> None:
     values = {"author_names": ordered_author_names(current=book.author_names, names=names)}
     if connection.vendor == "postgresql":
         # SET expressions read the old row, so the new names go in as a value.
-        values["search_vector"] = SearchVector("title", Value(values["author_names"]), config="simple")
+        values["search_vector"] = book_search_vector(author_names=Value(values["author_names"]))
     Book.objects.filter(pk=book_id).update(**values)

@@ -1,9 +1,9 @@
 import itertools
 
 import pytest
-from django.contrib.postgres.search import SearchVector
 
 from catalog.models import Author, Book
+from catalog.search import book_search_vector
 from catalog.tests.factories import AuthorFactory
 
 _serial = itertools.count()
@@ -42,9 +42,7 @@ def make_books(db):
         )
         Book.authors.through.objects.bulk_create([Book.authors.through(book=b, author=author) for b in books])
         # What the importer does after its bulk writes (bulk_create fires no signals).
-        Book.objects.filter(pk__in=[b.pk for b in books]).update(
-            search_vector=SearchVector("title", "author_names", config="simple")
-        )
+        Book.objects.filter(pk__in=[b.pk for b in books]).update(search_vector=book_search_vector())
         for category in categories:
             Book.categories.through.objects.bulk_create(
                 [Book.categories.through(book=b, category=category) for b in books]

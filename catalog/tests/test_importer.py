@@ -2,7 +2,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.genres import CATEGORIES, categories_for_genre
 from catalog.importer import goodbooks_import, parse_isbns
 from catalog.models import Author, Book, Category, Tag
+from catalog.search import book_search_query
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 BOOK_COLUMNS = [
@@ -121,7 +121,7 @@ def test_import_reads_tricky_rows(tmp_path):
 def test_import_fills_search_vector_on_postgresql(tmp_path):
     goodbooks_import(directory=write_files(tmp_path))
     assert not Book.objects.filter(search_vector__isnull=True).exists()
-    assert Book.objects.filter(search_vector=SearchQuery("rowling", config="simple")).get().goodbooks_id == 2
+    assert Book.objects.filter(search_vector=book_search_query("rowling")).get().goodbooks_id == 2
 
 
 @pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_reimport_updates_changed_rows_and_links_but_keeps_slugs(tmp_path):
     assert book.title == "The Hunger Games: edição revista"
     assert book.slug == "the-hunger-games-the-hunger-games-1"  # URLs stay stable
     assert list(book.tags.values_list("name", flat=True)) == ["fantasy"]
-    assert Book.objects.filter(search_vector=SearchQuery("revista", config="simple")).get() == book
+    assert Book.objects.filter(search_vector=book_search_query("revista")).get() == book
 
 
 @pytest.mark.django_db

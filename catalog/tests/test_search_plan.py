@@ -1,9 +1,9 @@
 import pytest
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from catalog import selectors
 from catalog.models import Book
+from catalog.search import book_search_vector
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_full_text_search_uses_the_gin_index():
         ],
         batch_size=1000,
     )
-    Book.objects.update(search_vector=SearchVector("title", "author_names", config="simple"))
+    Book.objects.update(search_vector=book_search_vector())
     with connection.cursor() as cursor:
         cursor.execute("SELECT gin_clean_pending_list('catalog_book_search_gin')")
         cursor.execute("ANALYZE catalog_book")

@@ -1,9 +1,9 @@
 import pytest
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from catalog import selectors
 from catalog.models import Book
+from catalog.search import book_search_vector
 from catalog.tests.factories import AuthorFactory, BookFactory, CategoryFactory, TagFactory
 
 
@@ -27,7 +27,7 @@ def shelf(db):
     Book.objects.filter(pk=books["pride"].pk).update(average_rating="4.50", ratings_count=3)
     Book.objects.filter(pk=books["emma"].pk).update(average_rating="4.50", ratings_count=9)
     # As the importer does on PostgreSQL (the signals did it already; this keeps the test explicit).
-    Book.objects.update(search_vector=SearchVector("title", "author_names", config="simple"))
+    Book.objects.update(search_vector=book_search_vector())
     return books
 
 
@@ -42,6 +42,16 @@ def test_search_finds_books_by_a_title_word(shelf):
 def test_search_understands_web_syntax(shelf):
     assert titles(selectors.book_list(q="tolkien -ring")) == ["The Hobbit"]
     assert titles(selectors.book_list(q='"jane austen" emma')) == ["Emma"]
+
+
+def test_search_ignores_accents_both_ways(db):
+    BookFactory(title="Cem Anos de Solidão", authors=[AuthorFactory(name="Gabriel García Márquez")])
+    BookFactory(title="Ensaio sobre a cegueira", authors=[AuthorFactory(name="José Saramago")])
+    Book.objects.update(search_vector=book_search_vector())
+    assert titles(selectors.book_list(q="solidao")) == ["Cem Anos de Solidão"]
+    assert titles(selectors.book_list(q="garcia marquez")) == ["Cem Anos de Solidão"]
+    assert titles(selectors.book_list(q="jose saramago")) == ["Ensaio sobre a cegueira"]
+    assert titles(selectors.book_list(q="cegueíra")) == ["Ensaio sobre a cegueira"]
 
 
 def test_search_without_match_is_empty(shelf):

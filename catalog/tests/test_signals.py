@@ -1,15 +1,15 @@
 import pytest
-from django.contrib.postgres.search import SearchQuery
 
 from catalog import selectors
 from catalog.models import Book
+from catalog.search import book_search_query
 from catalog.tests.factories import AuthorFactory, BookFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # cache flushes run on commit
 
 
 def found(word):
-    return list(Book.objects.filter(search_vector=SearchQuery(word, config="simple")))
+    return list(Book.objects.filter(search_vector=book_search_query(word)))
 
 
 def test_adding_an_author_refreshes_author_names_and_search_vector():
