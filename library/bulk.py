@@ -4,7 +4,7 @@ written back in a fixed number of queries.
 The import applies a few hundred rows per transaction. Going through the accounts services
 row by row costs 5–15 queries per row plus the cache and recommendation work of every
 post_save; instead `ReaderLibrary.load` reads the reader's state for the batch's books in
-four queries, the import rules (library/services.py) change it in memory, and `save`
+five queries, the import rules (library/services.py) change it in memory, and `save`
 writes it with bulk inserts and updates, then refreshes what is derived from it once: one
 rating recomputation per distinct book, one stats invalidation, one post_save per batch
 for the receivers that follow a reader's books (recommendations).
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.cache import flush_book_reviews
-from accounts.models import BookReview, BookShelf, ReadingProgress
+from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from catalog.cache import flush_book
 from catalog.models import Book
 from library.cache import flush_reader_stats
@@ -59,7 +59,7 @@ class ReaderLibrary:
     @classmethod
     def load(cls, *, user: AbstractBaseUser, book_ids: set[int]) -> "ReaderLibrary":
         """The reader's entries for these books (status entries and readings locked, as
-        shelf_move locks them), their custom shelf names and reviews: four queries."""
+        shelf_move locks them), their custom shelf names and reviews: five queries."""
         library = cls(user=user)
         for entry in BookShelf.objects.select_for_update().filter(user=user, book_id__in=book_ids).order_by("pk"):
             if entry.shelf_type in BookShelf.STATUS_SHELVES:
@@ -74,7 +74,9 @@ class ReaderLibrary:
             .order_by("first")
             .values_list("custom_name", flat=True)
         )
-        for name in names:
+        # …then, as there, the spelling an emptied shelf keeps in its visibility setting.
+        kept = ShelfVisibility.objects.filter(user=user, shelf_type=ShelfType.CUSTOM).order_by("pk")
+        for name in [*names, *kept.values_list("custom_name", flat=True)]:
             library.custom_spelling.setdefault(name.upper(), name)
         progress = ReadingProgress.objects.select_for_update().filter(user=user, book_id__in=book_ids)
         library.progress = {reading.book_id: reading for reading in progress.order_by("pk")}

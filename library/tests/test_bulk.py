@@ -323,11 +323,11 @@ def queries_to_apply(job) -> int:
     return len(queries)
 
 
-# One batch: rows (1), savepoint (1), the reader's state (4), shelves insert + dates/moves update (2),
+# One batch: rows (1), savepoint (1), the reader's state (5), shelves insert + dates/moves update (2),
 # readings insert + update (2), reviews insert (1), ratings: lock, aggregate, update (3),
 # rows update (1), counters (2), release (1); then the empty read that ends the loop (1).
-QUERIES_ONE_BATCH = 19
-QUERIES_PER_BATCH = 18
+QUERIES_ONE_BATCH = 20
+QUERIES_PER_BATCH = 19
 
 
 @pytest.mark.parametrize("rows", [10, 40])
@@ -341,3 +341,17 @@ def test_queries_grow_with_the_batches_not_the_rows(monkeypatch, rows, batch_siz
     job, _reader = import_of_size(rows)
     monkeypatch.setattr(services, "BATCH_SIZE", batch_size)
     assert queries_to_apply(job) == batches * QUERIES_PER_BATCH + 1
+
+
+def test_an_emptied_custom_shelf_keeps_its_spelling_for_the_import(user, catalog):
+    """As shelf_add: a shelf emptied on the site keeps its spelling in its visibility setting."""
+    accounts_services.shelf_add(user=user, book=catalog["hunger"], shelf_type=ShelfType.CUSTOM, custom_name="Clássicos")
+    accounts_services.shelf_visibility_set(
+        user=user, shelf_type=ShelfType.CUSTOM, custom_name="Clássicos", visibility="private"
+    )
+    accounts_services.shelf_remove(
+        user=user, book=catalog["hunger"], shelf_type=ShelfType.CUSTOM, custom_name="Clássicos"
+    )
+    bulk_import(user, fixture_bytes("goodreads_sample.csv"))  # Dom Casmurro on "clássicos"
+    names = BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM).values_list("custom_name", flat=True)
+    assert sorted(names) == ["Clássicos", "para-reler"]
