@@ -55,9 +55,12 @@ class ReviewForm(forms.Form):
     )
     contains_spoilers = forms.BooleanField(label=_("Contém spoilers"), required=False)
     would_recommend = forms.BooleanField(label=_("Eu recomendaria"), required=False, initial=True)
-    visibility = forms.ChoiceField(
+    # Optional so a post without it (an older form, a script) keeps the review's visibility.
+    visibility = forms.TypedChoiceField(
         label=_("Quem vê a resenha"),
         choices=Visibility.choices,
+        required=False,
+        empty_value=None,
         initial=Visibility.PUBLIC,
         help_text=_(
             "Só com o link: fora das listas, aberta a quem tiver o link. Privada: só você. "

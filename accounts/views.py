@@ -265,7 +265,7 @@ def progress_restore(request, pk: int):
 
 
 def _review_fields(data: dict) -> dict:
-    return {name: data[name] for name in services.REVIEW_FIELDS}
+    return {name: data[name] for name in services.REVIEW_FIELDS if data[name] is not None}
 
 
 @login_required

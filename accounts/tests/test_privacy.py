@@ -542,3 +542,12 @@ def test_editing_another_readers_review_never_reveals_a_hidden_one(client, owner
     assert client.get(reverse("accounts:review_edit", kwargs={"pk": review.pk})).status_code == status
     assert client.post(reverse("accounts:review_delete", kwargs={"pk": review.pk})).status_code == status
     assert BookReview.objects.filter(pk=review.pk).exists()
+
+
+def test_a_review_form_without_the_visibility_field_keeps_the_reviews_visibility(client, owner):
+    review = BookReviewFactory(user=owner, visibility=Visibility.PRIVATE)
+    client.force_login(owner)
+    url = reverse("accounts:review_edit", kwargs={"pk": review.pk})
+    assert client.post(url, {"rating": "3", "text": "Revisto."}).status_code == 302
+    review.refresh_from_db()
+    assert (review.text, review.visibility) == ("Revisto.", Visibility.PRIVATE)
