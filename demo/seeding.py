@@ -30,6 +30,7 @@ from tqdm import tqdm
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
 from catalog.cache import flush_catalog
 from catalog.models import Book
+from debates import ranking
 from debates.cache import flush_topic_list
 from debates.models import DebatePost, DebateTopic, DebateVote
 
@@ -444,13 +445,14 @@ class _Seeder:
         return f"{rng.choice(texts.REPLY_OPENINGS)} {text[0].lower()}{text[1:]}" if reply else text
 
     def build_votes(self, posts: list[tuple[DebatePost, int]]) -> None:
-        """Votes (one per user and post, never on one's own post); sets each votes_score."""
+        """Votes (one per user and post, never on one's own post); sets each post's counters
+        (score, up, down, Wilson) as vote_toggle keeps them, so later toggles stay exact."""
         rng = self.rng
         self.votes = []
         if not posts:
             return
         for post, _depth in posts:
-            post.votes_score = 0
+            post.votes_score = post.upvotes = post.downvotes = 0
         targets = _Weighted(rng, list(range(len(posts))), (rng.paretovariate(1.0) for _ in posts))
         seen: set[tuple[int, int]] = set()
         for _ in range(self.o.votes):
@@ -461,10 +463,16 @@ class _Seeder:
                     seen.add((user, index))
                     value = 1 if rng.random() < UPVOTE_SHARE else -1
                     post.votes_score += value
+                    if value > 0:
+                        post.upvotes += 1
+                    else:
+                        post.downvotes += 1
                     self.votes.append(
                         DebateVote(user_id=user, post=post, value=value, created_at=self.past(after=post.created_at))
                     )
                     break
+        for post, _depth in posts:
+            post.wilson_score = ranking.wilson_lower_bound(post.upvotes, post.downvotes)
 
 
 def demo_seed(*, options: SeedOptions, progress: bool = False) -> SeedReport:

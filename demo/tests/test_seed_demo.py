@@ -4,12 +4,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Avg, Count, F, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
 from catalog.models import Book
 from catalog.tests.factories import BookFactory
 from debates.models import DebatePost, DebateTopic, DebateVote
+from debates.ranking import wilson_lower_bound
 from demo.seeding import SeedOptions, demo_seed
 
 User = get_user_model()
@@ -75,8 +76,14 @@ def test_topic_and_post_counters_equal_fresh_aggregates(seeded):
         assert topic.posts_count == topic.n
         last = topic.posts.order_by("-created_at").values_list("created_at", flat=True).first()
         assert topic.last_activity_at == (last or topic.created_at)
-    for post in DebatePost.objects.annotate(score=Sum("votes__value")):
-        assert post.votes_score == (post.score or 0)
+    counted = DebatePost.objects.annotate(
+        score=Sum("votes__value"),
+        up=Count("votes", filter=Q(votes__value=1)),
+        down=Count("votes", filter=Q(votes__value=-1)),
+    )
+    for post in counted:
+        assert (post.votes_score, post.upvotes, post.downvotes) == (post.score or 0, post.up, post.down)
+        assert post.wilson_score == pytest.approx(wilson_lower_bound(post.up, post.down))
     assert DebatePost.objects.exclude(votes_score=0).exists()
 
 
