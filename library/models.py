@@ -8,7 +8,7 @@ from core.privacy import Visibility
 
 
 class ImportJob(models.Model):
-    """One uploaded library file; its rows are stored with it before any is applied."""
+    """One uploaded library file; the task unpacks its rows before any is applied."""
 
     class Source(models.TextChoices):
         GOODREADS = "goodreads", "Goodreads"
@@ -31,6 +31,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     finished_at = models.DateTimeField(_("concluída em"), null=True, blank=True)
     error = models.TextField(_("erro"), max_length=2000, blank=True)
+    # The uploaded file until the task unpacks it into rows: the upload request only checks
+    # and stores it, so a wave of uploads never holds the web workers (docs/library.md).
+    data = models.BinaryField(editable=False, default=b"")
 
     class Meta:
         verbose_name = _("importação")

@@ -230,14 +230,14 @@ def year_share_params(*, owner: AbstractBaseUser, goal: ReadingGoal | None) -> d
 
 
 def own_job(*, user: AbstractBaseUser, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.defer("data"), pk=pk)
     if job.user_id != user.pk:
         raise PermissionDenied(_("Esta importação é de outro leitor."))
     return job
 
 
 def recent_jobs(*, user: AbstractBaseUser, limit: int = 10) -> list[ImportJob]:
-    return list(ImportJob.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+    return list(ImportJob.objects.defer("data").filter(user=user).order_by("-created_at", "-id")[:limit])
 
 
 def unmatched_rows(*, job: ImportJob) -> QuerySet[ImportRow]:

@@ -44,19 +44,23 @@ STATUS_RANK = {ShelfType.WANT_TO_READ: 0, ShelfType.READING: 1, ShelfType.ABANDO
 
 @transaction.atomic
 def import_job_create(*, user: AbstractBaseUser, file_name: str, data: bytes, enqueue: bool = True) -> ImportJob:
-    """Parse the file and store the job with all its rows; the task starts after commit
-    (`enqueue=False` leaves the run to the caller, e.g. a management command).
+    """Check the file and store it with the job; the task starts after commit and unpacks
+    the rows (`enqueue=False` leaves the run to the caller, e.g. a management command).
 
-    Raises formats.FileRejected (nothing is written) for a file we cannot read.
+    Parsing is cheap and answers a bad file at once; writing thousands of rows is not, so
+    the request stores one row and leaves them to the task. Raises formats.FileRejected
+    (nothing is written) for a file we cannot read.
     """
     layout, rows = formats.parse_file(data)
-    job = ImportJob(user=user, source=layout, file_name=(file_name or "biblioteca.csv")[:255], total_rows=len(rows))
-    job.full_clean(exclude=["user"])
-    job.save()
-    ImportRow.objects.bulk_create(
-        (ImportRow(job=job, row_number=number, raw=raw) for number, raw in enumerate(rows, start=1)),
-        batch_size=1000,
+    job = ImportJob(
+        user=user,
+        source=layout,
+        file_name=(file_name or "biblioteca.csv")[:255],
+        total_rows=len(rows),
+        data=data,
     )
+    job.full_clean(exclude=["user", "data"])
+    job.save()
     if enqueue:
         from library.tasks import import_job_run_task  # tasks import this module
 
@@ -221,12 +225,27 @@ def _apply_matched(job: ImportJob) -> None:
 # --- Running, resolving ---------------------------------------------------------------------
 
 
+@transaction.atomic
+def import_job_unpack(job: ImportJob) -> None:
+    """Parse the stored file into the job's rows, once: a rerun finds the rows and no file."""
+    data = bytes(ImportJob.objects.select_for_update().values_list("data", flat=True).get(pk=job.pk))
+    if not data:
+        return
+    _layout, rows = formats.parse_file(data)
+    ImportRow.objects.bulk_create(
+        (ImportRow(job=job, row_number=number, raw=raw) for number, raw in enumerate(rows, start=1)),
+        batch_size=1000,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(data=b"")
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Match and apply every open row of a job; safe to call again after a crash."""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    """Unpack, match and apply every open row of a job; safe to call again after a crash."""
+    job = ImportJob.objects.defer("data").select_related("user").get(pk=job_id)
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    import_job_unpack(job)
     _match_pending(job)
     _apply_matched(job)
     with transaction.atomic():

@@ -80,6 +80,7 @@ def _reference_row(row: ImportRow, *, user, layout: str) -> None:
 
 def reference_import(user, data: bytes) -> ImportJob:
     job = services.import_job_create(user=user, file_name="ref.csv", data=data, enqueue=False)
+    services.import_job_unpack(job)
     services._match_pending(job)
     for row in job.rows.filter(status=RowStatus.MATCHED).select_related("book"):
         _reference_row(row, user=user, layout=job.source)
@@ -312,6 +313,7 @@ def import_of_size(rows: int) -> tuple[ImportJob, object]:
             accounts_services.shelf_move(user=reader, book=book, shelf_type=ShelfType.READ)
         lines.append({"ISBN13": f'="{book.isbn13}"', "Title": book.title, "Date Added": "2023/03/03", **pattern})
     job = services.import_job_create(user=reader, file_name="q.csv", data=goodreads_csv(lines), enqueue=False)
+    services.import_job_unpack(job)
     services._match_pending(job)
     return job, reader
 
