@@ -13,11 +13,13 @@ from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import rules
 from accounts.cache import flush_book_reviews
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
 from accounts.models.book_review import RATING_CHOICES
 from catalog.cache import flush_book
 from catalog.models import Book, Category
+from core.db import bulk_set
 from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
@@ -40,7 +42,7 @@ class ReviewExists(ValidationError):
 # --- Shelves ------------------------------------------------------------------------------
 
 
-def _clean_custom_name(shelf_type: str, custom_name: str) -> str:
+def clean_custom_name(shelf_type: str, custom_name: str) -> str:
     if shelf_type != ShelfType.CUSTOM:
         return ""
     name = " ".join((custom_name or "").split())
@@ -85,7 +87,7 @@ def shelf_visibility_set(
     """Who sees one shelf; a custom shelf must exist (have a book) to be set."""
     _check_shelf_type(shelf_type)
     check_visibility(visibility)
-    name = _clean_custom_name(shelf_type, custom_name)
+    name = clean_custom_name(shelf_type, custom_name)
     if name:
         name = _canonical_custom_name(user=user, name=name)
         if not BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM, custom_name=name).exists():
@@ -111,16 +113,7 @@ def shelf_move(*, user: AbstractBaseUser, book: Book, shelf_type: str) -> BookSh
         entry = BookShelf(user=user, book=book)
     elif entry.shelf_type == shelf_type:
         return entry
-    entry.shelf_type = shelf_type
-    entry.added_at = timezone.now()
-    if shelf_type == ShelfType.WANT_TO_READ:
-        entry.started_at = entry.finished_at = None
-    elif shelf_type == ShelfType.READING:
-        entry.started_at = entry.started_at or today
-        entry.finished_at = None
-    elif shelf_type == ShelfType.READ:
-        entry.started_at = entry.started_at or today
-        entry.finished_at = today
+    rules.place_on_status_shelf(entry, shelf_type, today=today, now=timezone.now())
     entry.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -133,22 +126,13 @@ def shelf_move(*, user: AbstractBaseUser, book: Book, shelf_type: str) -> BookSh
 
 def _sync_progress_with_shelf(*, user, book: Book, shelf_type: str, today) -> None:
     progress = ReadingProgress.objects.select_for_update().filter(user=user, book=book).first()
-    if shelf_type == ShelfType.READING:
-        if progress is None:
-            if book.pages:
-                ReadingProgress.objects.create(user=user, book=book, total_pages=book.pages, started_at=today)
-        elif progress.is_abandoned or progress.finished_at:
-            ReadingProgress.objects.filter(pk=progress.pk).update(
-                is_abandoned=False, abandoned_at=None, finished_at=None
-            )
-    elif progress is None:
-        return
-    elif shelf_type == ShelfType.READ:
-        ReadingProgress.objects.filter(pk=progress.pk).update(
-            finished_at=today, current_page=F("total_pages"), is_abandoned=False, abandoned_at=None
-        )
-    elif shelf_type == ShelfType.ABANDONED and not progress.is_abandoned:
-        ReadingProgress.objects.filter(pk=progress.pk).update(is_abandoned=True, abandoned_at=timezone.now())
+    new, changes = rules.progress_after_move(
+        progress, user=user, book=book, shelf_type=shelf_type, today=today, now=timezone.now()
+    )
+    if new is not None:
+        new.save()
+    elif changes:
+        ReadingProgress.objects.filter(pk=progress.pk).update(**changes)
 
 
 @transaction.atomic
@@ -157,7 +141,7 @@ def shelf_add(*, user: AbstractBaseUser, book: Book, shelf_type: str, custom_nam
     _check_shelf_type(shelf_type)
     if shelf_type in BookShelf.STATUS_SHELVES:
         return shelf_move(user=user, book=book, shelf_type=shelf_type)
-    name = _clean_custom_name(shelf_type, custom_name)
+    name = clean_custom_name(shelf_type, custom_name)
     if name:
         name = _canonical_custom_name(user=user, name=name)
     entry = BookShelf.objects.filter(user=user, book=book, shelf_type=shelf_type, custom_name=name).first()
@@ -179,7 +163,7 @@ def shelf_remove(*, user: AbstractBaseUser, book: Book, shelf_type: str, custom_
     _check_shelf_type(shelf_type)
     entries = BookShelf.objects.filter(user=user, book=book, shelf_type=shelf_type)
     if shelf_type == ShelfType.CUSTOM:
-        entries = entries.filter(custom_name__iexact=_clean_custom_name(shelf_type, custom_name))
+        entries = entries.filter(custom_name__iexact=clean_custom_name(shelf_type, custom_name))
     deleted, _detail = entries.delete()
     return bool(deleted)
 
@@ -254,7 +238,7 @@ def progress_restore(*, progress: ReadingProgress) -> ReadingProgress:
 # --- Reviews ------------------------------------------------------------------------------
 
 
-def _clean_rating(rating) -> Decimal:
+def clean_rating(rating) -> Decimal:
     try:
         value = Decimal(str(rating).replace(",", "."))
     except (InvalidOperation, ValueError) as exc:
@@ -270,13 +254,36 @@ def book_rating_refresh(*, book_id: int) -> None:
     Callers hold the book row lock, so two concurrent review writes cannot interleave
     their recomputations and leave a stale aggregate.
     """
-    stats = BookReview.objects.filter(book_id=book_id).aggregate(avg=Avg("rating"), count=Count("id"))
-    Book.objects.filter(pk=book_id).update(average_rating=_average(stats["avg"]), ratings_count=stats["count"])
-    # update() sends no post_save: drop the cached book page and lists that show the rating.
-    flush_book(Book.objects.filter(pk=book_id).values_list("slug", flat=True).first())
+    book_ratings_refresh(book_ids={book_id})
 
 
-def _average(value) -> Decimal:
+def book_ratings_refresh(*, book_ids: set[int]) -> None:
+    """The same for many books (the library import): lock them in id order so two
+    batches cannot deadlock, one grouped aggregate, one update (3 queries), then drop
+    their cached pages and review panels (update() sends no post_save)."""
+    if not book_ids:
+        return
+    slugs = dict(
+        Book.objects.select_for_update(no_key=True).filter(pk__in=book_ids).order_by("pk").values_list("pk", "slug")
+    )
+    stats = {
+        row["book_id"]: row
+        for row in BookReview.objects.filter(book_id__in=book_ids)
+        .values("book_id")
+        .annotate(avg=Avg("rating"), count=Count("id"))
+    }
+    books = []
+    for book_id in slugs:
+        row = stats.get(book_id, {})
+        books.append(Book(pk=book_id, average_rating=rating_average(row.get("avg")), ratings_count=row.get("count", 0)))
+    bulk_set(books, ["average_rating", "ratings_count"])
+    flush_book(*slugs.values())
+    for book_id in slugs:
+        flush_book_reviews(book_id=book_id)
+
+
+def rating_average(value) -> Decimal:
+    """A rating average as stored: two decimals, 0 without ratings."""
     return (value or Decimal("0")).quantize(Decimal("0.01"))
 
 
@@ -287,7 +294,7 @@ def book_ratings_reconcile(*, batch_size: int = 1000) -> int:
     manual SQL): one grouped query, then writes only the rows that drifted.
     """
     actual = {
-        row["book_id"]: (_average(row["avg"]), row["count"])
+        row["book_id"]: (rating_average(row["avg"]), row["count"])
         for row in BookReview.objects.values("book_id").annotate(avg=Avg("rating"), count=Count("id"))
     }
     drifted = []
@@ -315,7 +322,7 @@ def review_create(*, user: AbstractBaseUser, book: Book, rating, **fields) -> Bo
     _lock_book(book.pk)
     if BookReview.objects.filter(user=user, book=book).exists():
         raise ReviewExists(_("Você já avaliou este livro."))
-    review = BookReview(user=user, book=book, rating=_clean_rating(rating))
+    review = BookReview(user=user, book=book, rating=clean_rating(rating))
     for name in REVIEW_FIELDS:
         if name in fields:
             setattr(review, name, fields[name])
@@ -333,7 +340,7 @@ def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **
     _lock_book(review.book_id)
     review = BookReview.objects.select_for_update().get(pk=review.pk)
     if rating is not None:
-        review.rating = _clean_rating(rating)
+        review.rating = clean_rating(rating)
     for name in REVIEW_FIELDS:
         if name in fields:
             setattr(review, name, fields[name])

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts.cache import flush_book_reviews
 from accounts.models import BookReview, Profile
+
+# A reader's shelves or reviews changed through bulk writes, which send no post_save
+# (the library import, once per batch): kwargs `user_id`. Recommendations listen.
+books_changed = Signal()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_create_profile")

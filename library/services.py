@@ -4,7 +4,7 @@ An import is stored whole (job + parsed rows, one transaction) before the task s
 the task then matches rows to the catalog and applies them in batches of BATCH_SIZE rows,
 one transaction each, keeping a state per row, so a retry resumes where it stopped and
 re-applies nothing. A batch reads the reader's state for its books once, applies the rows
-in memory with the rules of the accounts services (library/bulk.py) and writes back with
+in memory with the rules of the accounts services (accounts/rules.py, library/bulk.py) and writes back with
 bulk inserts and updates: a fixed number of queries per batch, not per row.
 """
 
@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import BookShelf
+from accounts.services import clean_custom_name, clean_rating
 from catalog.models import Book
+from core.db import bulk_set
 from core.privacy import Visibility
-from library import bulk, formats
+from library import formats
 from library.bulk import ReaderLibrary
 from library.cache import flush_reader_stats
 from library.models import ImportJob, ImportRow, ReadingGoal
@@ -112,7 +114,7 @@ def _match_batch(rows: list[ImportRow], layout: str, index_holder: list) -> None
         row.book_id = book_id
         row.status = RowStatus.MATCHED if book_id else RowStatus.UNMATCHED
         row.message = "" if book_id else _("Livro não encontrado no catálogo.")
-    bulk.bulk_set(rows, ["book", "status", "message"])
+    bulk_set(rows, ["book", "status", "message"])
 
 
 def _match_pending(job: ImportJob) -> None:
@@ -176,8 +178,8 @@ def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> 
     """
     parsed = formats.library_row(layout, row.raw)
     try:
-        names = [bulk.clean_custom_name(ShelfType.CUSTOM, name) for name in parsed.custom_shelves]
-        rating = bulk.clean_rating(parsed.rating) if parsed.rating is not None else None
+        names = [clean_custom_name(ShelfType.CUSTOM, name) for name in parsed.custom_shelves]
+        rating = clean_rating(parsed.rating) if parsed.rating is not None else None
     except ValidationError as exc:
         row.status = RowStatus.FAILED
         row.message = " ".join(exc.messages)[:500]
@@ -203,7 +205,7 @@ def _apply_batch(job: ImportJob, rows: list[ImportRow]) -> None:
     for row in rows:
         _apply_row(row, user=job.user, layout=job.source, library=library)
     library.save()
-    bulk.bulk_set(rows, ["status", "message"])
+    bulk_set(rows, ["status", "message"])
     _refresh_counters(job)
 
 

@@ -3,6 +3,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import BookReview, BookShelf
+from accounts.signals import books_changed
 from core.tasks import enqueue
 from recommendations import cache as recs_cache
 from recommendations.tasks import refresh_user_recommendations
@@ -14,10 +15,13 @@ from recommendations.tasks import refresh_user_recommendations
 @receiver(post_delete, sender=BookReview, dispatch_uid="recommendations_review_deleted")
 def reader_books_changed(sender, instance, raw=False, **kwargs):
     """The reader's books changed: drop their cached list now, recompute it in the background."""
-    if raw:
-        return
-    recs_cache.flush_user(user_id=instance.user_id)
-    user_id = instance.user_id
+    if not raw:
+        reader_changed(user_id=instance.user_id)
+
+
+@receiver(books_changed, dispatch_uid="recommendations_books_changed")
+def reader_changed(sender=None, *, user_id: int, **kwargs):
+    recs_cache.flush_user(user_id=user_id)
     transaction.on_commit(lambda: queue_refresh(user_id=user_id))
 
 

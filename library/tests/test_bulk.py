@@ -248,14 +248,14 @@ def test_an_invalid_custom_shelf_fails_its_row_only_and_writes_nothing_of_it(use
             {"ISBN13": '="9780439023480"', "Title": "Hunger", "Exclusive Shelf": "read", "Bookshelves": "ruim"},
         ]
     )
-    real = services.bulk.clean_custom_name
+    real = services.clean_custom_name
 
     def picky(shelf_type, name):
         if name == "ruim":
             raise ValidationError("Nome ruim.")
         return real(shelf_type, name)
 
-    monkeypatch.setattr(services.bulk, "clean_custom_name", picky)
+    monkeypatch.setattr(services, "clean_custom_name", picky)
     job = bulk_import(user, data)
     assert outcomes(job) == [(1, "applied", ""), (2, "failed", "Nome ruim.")]
     assert not BookShelf.objects.filter(user=user, book=catalog["hunger"]).exists()
