@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -233,11 +234,12 @@ class Stack:
                 [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q", "default,maintenance",
                  "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             )  # fmt: skip
-            if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time
+            if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time, niced
                 self._start(
                     "celery-imports",
-                    [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q", "imports",
-                     "-c", "1", "-n", "imports@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                    ["nice", "-n", "10", str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning",
+                     "-Q", "imports", "-c", "1", "-n", "imports@%h", "--without-gossip", "--without-mingle",
+                     "--without-heartbeat"],
                 )  # fmt: skip
             self.wait_ready()
         except BaseException:
@@ -298,15 +300,19 @@ class Stack:
 class CpuMeter:
     """CPU used during a phase (in cores: CPU seconds per second) by each group of processes.
 
-    The load generator is a finished child of the runner by the end of a phase, so it is
-    measured with RUSAGE_CHILDREN; the others are sampled by process id.
+    Processes are sampled every SAMPLE_SECONDS, so one that starts and ends within the
+    phase (a database backend opened for one task) still counts, to within a sample. The
+    load generator is a finished child of the runner by the end of a phase, so it is
+    measured with RUSAGE_CHILDREN; a group may count it by pid instead.
     """
+
+    SAMPLE_SECONDS = 0.5
 
     def __init__(self, groups: dict[str, Callable[[dict], list[int]]]):
         self.groups = groups
 
     @staticmethod
-    def _sample():
+    def _sample_pids() -> dict[int, tuple[str, float]]:
         per_pid = {}
         for proc in psutil.process_iter(["name"]):
             try:
@@ -314,14 +320,39 @@ class CpuMeter:
                 per_pid[proc.pid] = (proc.info["name"] or "", times.user + times.system)
             except psutil.Error:
                 continue
+        return per_pid
+
+    @staticmethod
+    def _children_seconds() -> float:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return time.monotonic(), psutil.cpu_times(), per_pid, children.ru_utime + children.ru_stime
+        return children.ru_utime + children.ru_stime
 
     @contextmanager
     def measure(self, into: dict):
-        t0, box0, pids0, kids0 = self._sample()
-        yield
-        t1, box1, pids1, kids1 = self._sample()
+        start = self._sample_pids()
+        seen: dict[int, tuple[str, float, float]] = {}  # pid → (name, CPU at start or birth, last CPU)
+        for pid, (name, cpu) in start.items():
+            seen[pid] = (name, cpu, cpu)
+        stop = threading.Event()
+
+        def sample():
+            while not stop.wait(self.SAMPLE_SECONDS):
+                for pid, (name, cpu) in self._sample_pids().items():
+                    first = seen[pid][1] if pid in seen and seen[pid][0] == name else 0.0
+                    seen[pid] = (name, first, cpu)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        t0, box0, kids0 = time.monotonic(), psutil.cpu_times(), self._children_seconds()
+        sampler.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            sampler.join()
+        for pid, (name, cpu) in self._sample_pids().items():
+            first = seen[pid][1] if pid in seen and seen[pid][0] == name else 0.0
+            seen[pid] = (name, first, cpu)
+        t1, box1, kids1 = time.monotonic(), psutil.cpu_times(), self._children_seconds()
         wall = t1 - t0
         busy = (box1.user + box1.system + box1.nice) - (box0.user + box0.system + box0.nice)
         result = {
@@ -329,8 +360,9 @@ class CpuMeter:
             "box_cores": round(busy / wall, 2),
             "locust_cores": round((kids1 - kids0) / wall, 2),
         }
+        names = {pid: (name, last) for pid, (name, _first, last) in seen.items()}
         for group, select in self.groups.items():
-            used = sum(pids1[p][1] - pids0.get(p, ("", 0.0))[1] for p in select(pids1) if p in pids1)
+            used = sum(seen[p][2] - seen[p][1] for p in select(names) if p in seen)
             result[f"{group}_cores"] = round(used / wall, 2)
         # Whatever else ran on the box meanwhile (other jobs compete for the same cores).
         ours = sum(value for key, value in result.items() if key.endswith("_cores") and key != "box_cores")
