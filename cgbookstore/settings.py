@@ -306,6 +306,11 @@ NOTIFICATIONS_PAGE_SIZE = 20
 NOTIFICATIONS_EMAIL = env.bool("NOTIFICATIONS_EMAIL", default=False)
 NOTIFICATIONS_PRUNE_DAYS = env.int("NOTIFICATIONS_PRUNE_DAYS", default=90)
 
+# Share of its time an import worker may work: after each batch it rests in proportion
+# (0.5: as long as the batch took), so a wave of imports leaves CPU to the pages on a
+# shared box. 1 runs flat out (imports on machines of their own). docs/library.md.
+LIBRARY_IMPORT_DUTY_CYCLE = min(1.0, max(0.05, env.float("LIBRARY_IMPORT_DUTY_CYCLE", default=0.5)))
+
 # --- Logging, metrics, errors ----------------------------------------------------------------
 # JSON lines with the request id in production; one readable line in development.
 LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")

@@ -9,7 +9,9 @@ bulk inserts and updates: a fixed number of queries per batch, not per row.
 """
 
 from datetime import date, datetime, time
+from time import monotonic, sleep
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -213,6 +215,7 @@ def _apply_matched(job: ImportJob) -> None:
     while rows := list(
         job.rows.filter(status=RowStatus.MATCHED).select_related("book").order_by("row_number")[:BATCH_SIZE]
     ):
+        started = monotonic()
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 _apply_batch(job, rows)
@@ -222,6 +225,15 @@ def _apply_matched(job: ImportJob) -> None:
                 if attempt == BATCH_ATTEMPTS:
                     raise
                 rows = list(job.rows.filter(pk__in=[row.pk for row in rows]).select_related("book"))
+        _rest_after(started)
+
+
+def _rest_after(started: float) -> None:
+    """Work at most LIBRARY_IMPORT_DUTY_CYCLE of the time: imports are bulk work and a
+    reader waits for them anyway, so a wave of them must not take the pages' CPU."""
+    duty = settings.LIBRARY_IMPORT_DUTY_CYCLE
+    if duty < 1:
+        sleep((monotonic() - started) * (1 - duty) / duty)
 
 
 # --- Running, resolving ---------------------------------------------------------------------

@@ -10,3 +10,5 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Page logic is tested uncached; the micro-cache has its own tests (core/tests/test_microcache.py).
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+# Imports run flat out in tests; the pause between batches has its own test (library/tests/test_bulk.py).
+os.environ.setdefault("LIBRARY_IMPORT_DUTY_CYCLE", "1")

@@ -357,3 +357,14 @@ def test_an_emptied_custom_shelf_keeps_its_spelling_for_the_import(user, catalog
     bulk_import(user, fixture_bytes("goodreads_sample.csv"))  # Dom Casmurro on "clássicos"
     names = BookShelf.objects.filter(user=user, shelf_type=ShelfType.CUSTOM).values_list("custom_name", flat=True)
     assert sorted(names) == ["Clássicos", "para-reler"]
+
+
+@pytest.mark.parametrize(("duty", "rest"), [(1.0, None), (0.5, 2.0), (0.25, 6.0)])
+def test_each_batch_is_followed_by_a_rest_in_proportion_to_its_work(monkeypatch, settings, duty, rest):
+    settings.LIBRARY_IMPORT_DUTY_CYCLE = duty
+    clock = iter([10.0, 12.0])  # the batch took 2 s
+    rests = []
+    monkeypatch.setattr(services, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(services, "sleep", rests.append)
+    services._rest_after(services.monotonic())
+    assert rests == ([] if rest is None else [pytest.approx(rest)])
