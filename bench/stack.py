@@ -300,8 +300,9 @@ class Stack:
 class CpuMeter:
     """CPU used during a phase (in cores: CPU seconds per second) by each group of processes.
 
-    Processes are sampled every SAMPLE_SECONDS, so one that starts and ends within the
-    phase (a database backend opened for one task) still counts, to within a sample. The
+    Processes are sampled every SAMPLE_SECONDS, and so is their group, so one that starts
+    and ends within the phase (a database backend opened for one task, a gunicorn worker
+    recycled after max_requests) still counts, to within a sample. The
     load generator is a finished child of the runner by the end of a phase, so it is
     measured with RUSAGE_CHILDREN; a group may count it by pid instead.
     """
@@ -334,12 +335,21 @@ class CpuMeter:
         for pid, (name, cpu) in start.items():
             seen[pid] = (name, cpu, cpu)
         stop = threading.Event()
+        member: dict[int, str] = {}  # pid → group, kept for processes that exit (recycled workers)
+
+        def note(pids: dict[int, tuple[str, float]]) -> None:
+            for pid, (name, cpu) in pids.items():
+                first = seen[pid][1] if pid in seen and seen[pid][0] == name else 0.0
+                seen[pid] = (name, first, cpu)
+            for group, select in self.groups.items():
+                for pid in select(pids):
+                    member.setdefault(pid, group)
 
         def sample():
             while not stop.wait(self.SAMPLE_SECONDS):
-                for pid, (name, cpu) in self._sample_pids().items():
-                    first = seen[pid][1] if pid in seen and seen[pid][0] == name else 0.0
-                    seen[pid] = (name, first, cpu)
+                note(self._sample_pids())
+
+        note(start)
 
         sampler = threading.Thread(target=sample, daemon=True)
         t0, box0, kids0 = time.monotonic(), psutil.cpu_times(), self._children_seconds()
@@ -349,9 +359,7 @@ class CpuMeter:
         finally:
             stop.set()
             sampler.join()
-        for pid, (name, cpu) in self._sample_pids().items():
-            first = seen[pid][1] if pid in seen and seen[pid][0] == name else 0.0
-            seen[pid] = (name, first, cpu)
+        note(self._sample_pids())
         t1, box1, kids1 = time.monotonic(), psutil.cpu_times(), self._children_seconds()
         wall = t1 - t0
         busy = (box1.user + box1.system + box1.nice) - (box0.user + box0.system + box0.nice)
@@ -360,9 +368,8 @@ class CpuMeter:
             "box_cores": round(busy / wall, 2),
             "locust_cores": round((kids1 - kids0) / wall, 2),
         }
-        names = {pid: (name, last) for pid, (name, _first, last) in seen.items()}
-        for group, select in self.groups.items():
-            used = sum(seen[p][2] - seen[p][1] for p in select(names) if p in seen)
+        for group in self.groups:
+            used = sum(seen[pid][2] - seen[pid][1] for pid, owner in member.items() if owner == group and pid in seen)
             result[f"{group}_cores"] = round(used / wall, 2)
         # Whatever else ran on the box meanwhile (other jobs compete for the same cores).
         ours = sum(value for key, value in result.items() if key.endswith("_cores") and key != "box_cores")
