@@ -148,7 +148,9 @@ class TopicRead(models.Model):
         return f"{self.user_id} leu {self.topic_id} em {self.read_at:%Y-%m-%d %H:%M}"
 
 
-class PostReport(models.Model):
+class Report(models.Model):
+    """What a reader's report of a post or a review holds: reason, details, life cycle."""
+
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam ou propaganda")
         OFFENSIVE = "offensive", _("Ofensiva ou abusiva")
@@ -161,7 +163,6 @@ class PostReport(models.Model):
         RESOLVED = "resolved", _("resolvida")
         DISMISSED = "dismissed", _("descartada")
 
-    post = models.ForeignKey(DebatePost, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     reason = models.CharField(_("motivo"), max_length=20, choices=Reason.choices)
     text = models.TextField(_("detalhes"), max_length=1000, blank=True)
@@ -171,6 +172,13 @@ class PostReport(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class PostReport(Report):
+    post = models.ForeignKey(DebatePost, on_delete=models.CASCADE, related_name="reports")
 
     class Meta:
         verbose_name = _("denúncia")
@@ -190,22 +198,10 @@ class PostReport(models.Model):
         return f"{self.get_reason_display()}: {self.post_id}"
 
 
-class ReviewReport(models.Model):
-    """A reader's report of a book review; same reasons and life cycle as a post's."""
-
-    Reason = PostReport.Reason
-    Status = PostReport.Status
+class ReviewReport(Report):
+    """A reader's report of a book review, worked in the same queue as the posts'."""
 
     review = models.ForeignKey("accounts.BookReview", on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
-    reason = models.CharField(_("motivo"), max_length=20, choices=Reason.choices)
-    text = models.TextField(_("detalhes"), max_length=1000, blank=True)
-    status = models.CharField(_("situação"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
-    resolved_at = models.DateTimeField(_("resolvida em"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("denúncia de resenha")

@@ -401,24 +401,26 @@ def report_dismiss(*, report: PostReport, actor) -> PostReport:
     return report
 
 
+def _set_hidden(item, *, actor, reason: str | None):
+    """Hide a post or review behind a reason shown in its place (resolving its open
+    reports), or restore it (`reason` None)."""
+    _moderator_only(actor)
+    item.is_hidden = reason is not None
+    item.hidden_reason = "" if reason is None else _clean_reason(reason)
+    item.save(update_fields=["is_hidden", "hidden_reason"])
+    if reason is not None:
+        _close_reports(item.reports, actor=actor, status=PostReport.Status.RESOLVED)
+    return item
+
+
 @transaction.atomic
 def post_hide(*, post: DebatePost, actor, reason: str) -> DebatePost:
-    """Hide a post with a reason shown in its place; closes its open reports as resolved."""
-    _moderator_only(actor)
-    post.is_hidden = True
-    post.hidden_reason = _clean_reason(reason)
-    post.save(update_fields=["is_hidden", "hidden_reason"])
-    _close_reports(post.reports, actor=actor, status=PostReport.Status.RESOLVED)
-    return post
+    return _set_hidden(post, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def post_restore(*, post: DebatePost, actor) -> DebatePost:
-    _moderator_only(actor)
-    post.is_hidden = False
-    post.hidden_reason = ""
-    post.save(update_fields=["is_hidden", "hidden_reason"])
-    return post
+    return _set_hidden(post, actor=actor, reason=None)
 
 
 # --- Book reviews: reported here, moderated in the same queue ---------------------------------
@@ -444,22 +446,13 @@ def review_report_dismiss(*, report: ReviewReport, actor) -> ReviewReport:
 
 @transaction.atomic
 def review_hide(*, review: BookReview, actor, reason: str) -> BookReview:
-    """Hide a review's title and text behind a reason (its rating still counts); closes its reports."""
-    _moderator_only(actor)
-    review.is_hidden = True
-    review.hidden_reason = _clean_reason(reason)
-    review.save(update_fields=["is_hidden", "hidden_reason"])
-    _close_reports(review.reports, actor=actor, status=ReviewReport.Status.RESOLVED)
-    return review
+    """Hide a review's title and text behind a reason (its rating still counts)."""
+    return _set_hidden(review, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def review_restore(*, review: BookReview, actor) -> BookReview:
-    _moderator_only(actor)
-    review.is_hidden = False
-    review.hidden_reason = ""
-    review.save(update_fields=["is_hidden", "hidden_reason"])
-    return review
+    return _set_hidden(review, actor=actor, reason=None)
 
 
 @transaction.atomic

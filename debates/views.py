@@ -299,26 +299,37 @@ def topic_lock(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Reports and moderation --------------------------------------------------------------
 
 
-@login_required
-def post_report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = selectors.post_for_write(pk=pk)
-    if post.is_deleted:
-        raise Http404(_("Mensagem não encontrada."))
+def _report_page(request, *, create, template: str, context: dict, done_url: str) -> HttpResponse:
+    """GET the report form; POST it to `create(reason=, text=)`: 409 for a second open report."""
     form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.report_create(post=post, reporter=request.user, **form.cleaned_data)
+                create(**form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 409 if error.code == "duplicate" else 400
             else:
                 messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
-                return redirect(_post_url(post))
+                return redirect(done_url)
         else:
             status = 400
-    return render(request, "debates/post_report.html", {"form": form, "post": post}, status=status)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+@login_required
+def post_report(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for_write(pk=pk)
+    if post.is_deleted:
+        raise Http404(_("Mensagem não encontrada."))
+    return _report_page(
+        request,
+        create=lambda **data: services.report_create(post=post, reporter=request.user, **data),
+        template="debates/post_report.html",
+        context={"post": post},
+        done_url=_post_url(post),
+    )
 
 
 @login_required
@@ -385,22 +396,13 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a review the reader can see (an unlisted one through its link)."""
     token = request.POST.get(SHARE_PARAM) or request.GET.get(SHARE_PARAM)
     review = review_for_viewer(pk=pk, viewer=request.user, token=token)
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.review_report_create(review=review, reporter=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 409 if error.code == "duplicate" else 400
-            else:
-                messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
-                return redirect(review.book.get_absolute_url())
-        else:
-            status = 400
-    context = {"form": form, "review": review, "token": token or ""}
-    return render(request, "debates/review_report.html", context, status=status)
+    return _report_page(
+        request,
+        create=lambda **data: services.review_report_create(review=review, reporter=request.user, **data),
+        template="debates/review_report.html",
+        context={"review": review, "token": token or ""},
+        done_url=review.book.get_absolute_url(),
+    )
 
 
 def _review_for_moderation(pk: int) -> BookReview:
