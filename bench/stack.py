@@ -20,7 +20,7 @@ import psutil
 import psycopg
 import redis
 
-from bench.scales import Data
+from bench.scales import SEED_VERSION, Data
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -162,7 +162,13 @@ def ensure_growth_databases(prefix: str, base: tuple[int, int], env: dict) -> li
     names, previous, users = [], None, 0
     for factor in (1, 10, 100):
         name = f"{prefix}_g{factor}"
-        spec = {"factor": factor, "topics": topics * factor, "posts": posts * factor, "schema": schema_fingerprint()}
+        spec = {
+            "factor": factor,
+            "topics": topics * factor,
+            "posts": posts * factor,
+            "seed_version": SEED_VERSION,
+            "schema": schema_fingerprint(),
+        }
         level_env = {**env, "DATABASE_URL": f"{PG}/{name}"}
         if not _reuse(name, spec, level_env):
             log(f"creating {name} ({spec})")

@@ -309,7 +309,9 @@ def vote_toggle(*, post: DebatePost, user, value: int) -> int | None:
     for vote, column in ((DebateVote.Value.UP, "upvotes"), (DebateVote.Value.DOWN, "downvotes")):
         change = (added == vote) - (removed == vote)
         if change:
-            counts[column] = F(column) + change
+            # Never below 0: a count that drifted (bulk loads) must not turn a vote into a 500;
+            # debates_counters_reconcile puts it right.
+            counts[column] = Greatest(F(column) + change, 0)
     moved = DebatePost.objects.filter(pk=post.pk, is_deleted=False, is_hidden=False).update(**counts)
     if not moved:  # deleted or hidden while we voted
         raise ValidationError(_("Não é possível votar em uma mensagem excluída."))

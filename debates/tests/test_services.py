@@ -254,6 +254,17 @@ def test_vote_up_then_down_flips_to_minus_one(user):
     assert DebateVote.objects.get().value == -1
 
 
+def test_a_vote_removed_from_a_drifted_count_keeps_it_at_zero_and_reconcile_fixes_the_rest(user):
+    """A bulk load left upvotes at 0 beside a real up vote: removing it is no 500."""
+    post = DebatePostFactory()
+    DebateVote.objects.create(user=user, post=post, value=1)
+    DebateVote.objects.create(user=UserFactory(), post=post, value=1)
+    assert services.vote_toggle(post=post, user=user, value=1) is None
+    assert DebatePost.objects.get(pk=post.pk).upvotes == 0
+    services.topic_counters_reconcile()
+    assert DebatePost.objects.get(pk=post.pk).upvotes == 1
+
+
 def test_votes_of_several_readers_add_up():
     post = DebatePostFactory()
     for value in (1, 1, 1, -1):
