@@ -12,7 +12,10 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.urls import reverse
+
 from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
+from core.microcache import purge_pages_on_commit
 
 T = TypeVar("T")
 
@@ -50,9 +53,17 @@ def cached_categories(build: Callable[[], T]) -> T:
 
 
 def flush_book(*slugs: str) -> None:
-    """A book changed (fields, authors, categories, tags, ratings): drop its page and the lists."""
+    """A book changed (fields, authors, categories, tags, ratings, reviews): drop its cached
+    data, the stored anonymous page and the lists."""
     delete_on_commit(*(book_cache_key(slug) for slug in slugs if slug))
+    purge_book_pages(*slugs)
     bump_namespace(POPULAR_NAMESPACE)
+
+
+def purge_book_pages(*slugs: str) -> None:
+    """Anonymous readers get the book page without waiting out the page cache (a review
+    made private or hidden must leave at once)."""
+    purge_pages_on_commit(*(reverse("catalog:book_detail", kwargs={"slug": slug}) for slug in slugs if slug))
 
 
 def flush_taxonomy() -> None:

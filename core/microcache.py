@@ -3,7 +3,8 @@
 Rendering, not SQL, is what a warm page costs (see docs/benchmarks.md), so an anonymous
 reader of a hot page gets the HTML another anonymous reader caused to be rendered at most
 `PAGE_CACHE_SECONDS` ago. Logged-in readers always get a fresh page, so everyone sees
-their own writes at once; anonymous readers see others' writes within those seconds.
+their own writes at once; anonymous readers see others' writes within those seconds, except
+where a write purges the page (`purge_pages_on_commit`: a book's reviews, a hidden post).
 
 Only requests that carry nothing personal are served or stored: GET/HEAD, no session or
 messages cookie, not htmx; only 200 HTML responses that set no cookie are stored. A view
@@ -19,11 +20,24 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
+from core.cache import delete_on_commit
+
 KEY_PREFIX = "page:anon:"
 
 
+def path_cache_key(path: str) -> str:
+    return KEY_PREFIX + hashlib.sha1(path.encode()).hexdigest()
+
+
 def page_cache_key(request) -> str:
-    return KEY_PREFIX + hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    return path_cache_key(request.get_full_path())
+
+
+def purge_pages_on_commit(*paths: str) -> None:
+    """Drop the stored page of each path (as linked, without a query string) once the
+    transaction commits: for writes that must not wait out PAGE_CACHE_SECONDS, such as an
+    item made private or hidden by a moderator."""
+    delete_on_commit(*(path_cache_key(path) for path in paths))
 
 
 def _cacheable_request(request) -> bool:

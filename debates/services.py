@@ -19,7 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import BookReview
+from catalog.cache import purge_book_pages
 from catalog.models import Book
+from core.microcache import purge_pages_on_commit
 from core.moderation import can_moderate
 from core.ratelimit import RateLimitExceeded
 from debates import cache as debates_cache
@@ -412,6 +414,11 @@ def _set_hidden(item, *, actor, reason: str | None):
     item.save(update_fields=["is_hidden", "hidden_reason"])
     if reason is not None:
         _close_reports(item.reports, actor=actor, status=PostReport.Status.RESOLVED)
+    # Anonymous readers must not keep seeing the text for the page cache's seconds.
+    if isinstance(item, BookReview):
+        purge_book_pages(item.book.slug)
+    else:
+        purge_pages_on_commit(item.topic.get_absolute_url())
     return item
 
 

@@ -278,3 +278,17 @@ def test_a_refused_post_does_not_start_the_interval(auth_client, settings):
     url = reverse("debates:post_create", kwargs={"slug": DebateTopicFactory().slug})
     assert auth_client.post(url, {"content": ""}).status_code == 400
     assert auth_client.post(url, {"content": "agora sim"}).status_code == 302
+
+
+def test_hiding_a_post_drops_the_stored_anonymous_topic_page(
+    client, moderator, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 10  # the production default (the tests turn it off)
+    post = DebatePostFactory(content="Texto que vai sumir")
+    url = topic_url(post.topic)
+    assert "Texto que vai sumir" in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(post=post, actor=moderator, reason="Spam")
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss" and "Texto que vai sumir" not in fresh.content.decode()
