@@ -197,6 +197,11 @@ class PostReport(Report):
     def __str__(self):
         return f"{self.get_reason_display()}: {self.post_id}"
 
+    @property
+    def subject(self) -> DebatePost:
+        """What was reported (services close its reports together)."""
+        return self.post
+
 
 class ReviewReport(Report):
     """A reader's report of a book review, worked in the same queue as the posts'."""
@@ -220,6 +225,11 @@ class ReviewReport(Report):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.review_id}"
+
+    @property
+    def subject(self):
+        """What was reported (services close its reports together)."""
+        return self.review
 
 
 class PostEdit(models.Model):

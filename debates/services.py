@@ -397,10 +397,10 @@ def _close_reports(reports, *, actor, status: str) -> int:
 
 
 @transaction.atomic
-def report_dismiss(*, report: PostReport, actor) -> PostReport:
-    """Close every open report of the post without acting on it."""
+def report_dismiss(*, report: PostReport | ReviewReport, actor) -> PostReport | ReviewReport:
+    """Close every open report of the reported post or review without acting on it."""
     _moderator_only(actor)
-    _close_reports(report.post.reports, actor=actor, status=PostReport.Status.DISMISSED)
+    _close_reports(report.subject.reports, actor=actor, status=PostReport.Status.DISMISSED)
     report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
     return report
 
@@ -443,14 +443,6 @@ def review_report_create(*, review: BookReview, reporter, reason: str, text: str
         raise ValidationError(_("Você não pode denunciar a sua própria resenha."))
     report = ReviewReport(review=review, reporter=reporter, reason=reason, text=text)
     return _save_report(report, duplicate_message=_("Você já denunciou esta resenha; a moderação vai analisá-la."))
-
-
-@transaction.atomic
-def review_report_dismiss(*, report: ReviewReport, actor) -> ReviewReport:
-    _moderator_only(actor)
-    _close_reports(report.review.reports, actor=actor, status=ReviewReport.Status.DISMISSED)
-    report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
-    return report
 
 
 @transaction.atomic

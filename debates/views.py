@@ -378,14 +378,17 @@ def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request, post))
 
 
+def _dismiss(request: HttpRequest, reports, pk: int) -> HttpResponse:
+    _moderator_only(request)
+    services.report_dismiss(report=get_object_or_404(reports, pk=pk), actor=request.user)
+    messages.success(request, _("Denúncia descartada."))
+    return redirect("debates:moderation_queue")
+
+
 @login_required
 @require_POST
 def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    report = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
-    services.report_dismiss(report=report, actor=request.user)
-    messages.success(request, _("Denúncia descartada."))
-    return redirect("debates:moderation_queue")
+    return _dismiss(request, PostReport.objects.select_related("post"), pk)
 
 
 # --- Book reviews -----------------------------------------------------------------------------
@@ -437,11 +440,7 @@ def review_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    report = get_object_or_404(ReviewReport.objects.select_related("review"), pk=pk)
-    services.review_report_dismiss(report=report, actor=request.user)
-    messages.success(request, _("Denúncia descartada."))
-    return redirect("debates:moderation_queue")
+    return _dismiss(request, ReviewReport.objects.select_related("review"), pk)
 
 
 @login_required
