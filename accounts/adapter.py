@@ -6,6 +6,7 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
+from accounts import usernames
 from core.ratelimit import client_ip
 
 logger = logging.getLogger("accounts.auth")
@@ -15,6 +16,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         # Behind our proxy allauth would otherwise count every visitor as the proxy.
         return client_ip(request)
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        username = usernames.normalise(username)
+        usernames.validate(username)
+        return super().clean_username(username, shallow=shallow)
+
+    def authenticate(self, request, **credentials):
+        # `ＪＯＡＯ` logs in as `joao`, the name sign-up stored.
+        if "username" in credentials:
+            credentials["username"] = usernames.normalise(credentials["username"])
+        return super().authenticate(request, **credentials)
 
     def pre_authenticate(self, request, **credentials) -> None:
         try:

@@ -65,3 +65,37 @@ def test_behind_the_proxy_the_admin_login_counts_the_client(client, settings, st
         admin_login(client, f"ninguem{attempt}", "errada", HTTP_X_FORWARDED_FOR="203.0.113.66")
     assert admin_login(client, staff.username, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 429
     assert admin_login(client, staff.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+
+
+def sign_up(client, username, email=None):
+    password = "Livros-2024!x"
+    data = {"email": email or "nova@example.com", "username": username, "password1": password, "password2": password}
+    return client.post(reverse("account_signup"), data)
+
+
+def test_full_width_username_is_stored_nfkc_normalised(client, django_user_model):
+    assert sign_up(client, "ｊｏａｏ").status_code == 302
+    assert django_user_model.objects.filter(username="joao").exists()
+
+
+@pytest.mark.parametrize("taken, attempt", [("joao", "ｊｏａｏ"), ("joao", "JOAO"), ("Maria", "maria")])
+def test_a_username_equal_after_nfkc_and_case_folding_is_taken(client, django_user_model, taken, attempt):
+    UserFactory(username=taken)
+    response = sign_up(client, attempt)
+    assert response.status_code == 200 and "username" in response.context["form"].errors
+    assert django_user_model.objects.count() == 1
+
+
+@pytest.mark.parametrize("attempt", ["аdmin", "jοao", "joão", "jo ao", "-joao", ".", "jo@o"])
+def test_look_alikes_and_other_scripts_are_refused_with_a_clear_message(client, django_user_model, attempt):
+    UserFactory(username="admin")
+    response = sign_up(client, attempt)
+    assert response.status_code == 200
+    assert "Use só letras sem acento" in str(response.context["form"].errors["username"])
+    assert django_user_model.objects.count() == 1
+
+
+def test_login_with_the_full_width_spelling_finds_the_reader(client, user):
+    wide = "".join(chr(ord(char) + 0xFEE0) for char in user.username)  # ASCII → full width
+    response = client.post(reverse("account_login"), {"login": wide, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
