@@ -321,7 +321,7 @@ REVIEW_FIELDS = ("title", "text", "contains_spoilers", "would_recommend", "visib
 def review_create(*, user: AbstractBaseUser, book: Book, rating, **fields) -> BookReview:
     _lock_book(book.pk)
     if BookReview.objects.filter(user=user, book=book).exists():
-        raise ReviewExists(_("Você já avaliou este livro."))
+        raise ReviewExists(_("Você já avaliou este livro."), code="exists")
     review = BookReview(user=user, book=book, rating=clean_rating(rating))
     for name in REVIEW_FIELDS:
         if name in fields:

@@ -8,18 +8,17 @@ limits are answered by the site's own middleware, so the body and Retry-After ar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.services import ReviewExists
+from core.errors import refusal_message, refusal_status
 from core.middleware import RateLimitMiddleware
 
 
 def _service_error(exc: DjangoValidationError) -> Response:
-    conflict = isinstance(exc, ReviewExists) or getattr(exc, "code", None) == "locked"
-    code = status.HTTP_409_CONFLICT if conflict else status.HTTP_422_UNPROCESSABLE_ENTITY
-    body = {"error": exc.messages[0], "status": code}
+    code = refusal_status(exc)
+    body = {"error": refusal_message(exc), "status": code}
     if hasattr(exc, "error_dict"):
         body["fields"] = {name: messages for name, messages in exc.message_dict.items() if name != "__all__"}
     return Response(body, status=code)

@@ -1,4 +1,4 @@
-"""Pagination of the API: page numbers for lists, a cursor for the posts of a topic."""
+"""Pagination of the API: page numbers for every list."""
 
 from django.conf import settings
 from rest_framework import pagination
@@ -11,17 +11,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
-class PostCursorPagination(pagination.CursorPagination):
-    """Top-level posts oldest first; a new post never shifts the pages a client already read."""
+class CachedPagePagination(PageNumberPagination):
+    """Debate lists and threads come as cached pages of a fixed size from the debates selectors."""
 
-    page_size = settings.POSTS_PAGE_SIZE
-    ordering = ("created_at", "id")
-
-
-class TopicPagination(PageNumberPagination):
-    """The debates list comes as cached pages of a fixed size from the debates selectors."""
-
-    page_size = settings.DEBATES_PAGE_SIZE
     page_size_query_param = None
 
     def paginated_data(self, request, page, results) -> dict:

@@ -13,6 +13,7 @@ from accounts.models import BookShelf
 from catalog.selectors import SORTS
 from core.privacy import Visibility
 from debates import services as debate_services
+from debates.selectors import POST_SORTS
 
 ShelfType = BookShelf.ShelfType
 MAX_PAGES = 100_000
@@ -264,7 +265,11 @@ class PostSerializer(serializers.Serializer):
     is_hidden = serializers.BooleanField(help_text=_("Ocultada pela moderação."))
     hidden_reason = serializers.CharField(help_text=_("O motivo, quando ocultada."))
     votes_score = serializers.IntegerField()
-    my_vote = serializers.IntegerField(allow_null=True, help_text=_("Seu voto: 1, -1 ou null."))
+    my_vote = serializers.SerializerMethodField(help_text=_("Seu voto: 1, -1 ou null."))
+
+    def get_my_vote(self, node) -> int | None:
+        # The reader's votes on the page, read fresh by the view (the threads are cached).
+        return self.context["votes"].get(node.id)
 
 
 class ReplySerializer(PostSerializer):
@@ -272,7 +277,22 @@ class ReplySerializer(PostSerializer):
 
 
 class ThreadSerializer(PostSerializer):
+    """A (root, replies) pair of the thread read model (`debates.selectors.PostPage.threads`)."""
+
     replies = ReplySerializer(many=True, help_text=_("As respostas do fio, na ordem da conversa."))
+
+    def to_representation(self, thread):
+        root, replies = thread
+        data = PostSerializer(root, context=self.context).data
+        data["replies"] = ReplySerializer(replies, many=True, context=self.context).data
+        return data
+
+
+class PostQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGES)
+    ordem = serializers.ChoiceField(
+        choices=list(POST_SORTS), required=False, help_text=_("cronologica (padrão), votados ou recentes.")
+    )
 
 
 class PostWriteSerializer(serializers.Serializer):

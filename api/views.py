@@ -27,7 +27,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from api import selectors, serializers, services
-from api.pagination import PostCursorPagination, TopicPagination
+from api.pagination import CachedPagePagination
 from api.permissions import IsOwner
 from catalog import selectors as catalog_selectors
 from catalog.models import Author, Book, Category, Tag
@@ -368,14 +368,14 @@ class ReviewHelpfulView(GenericAPIView):
 
 
 def post_response(post: DebatePost, user, *, status_code: int = status.HTTP_200_OK) -> Response:
-    row = selectors.post_row(post)
-    row["my_vote"] = debate_selectors.user_votes(user=user, post_ids=[post.pk]).get(post.pk)
-    return Response(serializers.PostSerializer(row).data, status=status_code)
+    votes = debate_selectors.user_votes(user=user, post_ids=[post.pk])
+    data = serializers.PostSerializer(debate_selectors.post_node(post), context={"votes": votes}).data
+    return Response(data, status=status_code)
 
 
 class TopicListView(GenericAPIView):
     serializer_class = serializers.TopicRowSerializer
-    pagination_class = TopicPagination
+    pagination_class = CachedPagePagination
 
     @extend_schema(parameters=[serializers.TopicQuerySerializer], responses=serializers.TopicRowSerializer(many=True))
     @limited("debates_list", key="ip", method="GET")
@@ -412,18 +412,25 @@ class TopicDetailView(GenericAPIView):
 
 class TopicPostsView(GenericAPIView):
     serializer_class = serializers.ThreadSerializer
-    pagination_class = PostCursorPagination
+    pagination_class = CachedPagePagination
 
-    @extend_schema(responses=serializers.ThreadSerializer(many=True))
+    @extend_schema(parameters=[serializers.PostQuerySerializer], responses=serializers.ThreadSerializer(many=True))
     def get(self, request, slug: str):
-        """Top-level posts, oldest first (cursor pagination), each with all its replies."""
+        """Top-level posts (the topic page's pages and orders), each with all its replies.
+
+        The same cached thread read model as the topic page: a hidden or deleted post
+        keeps its place, never its text.
+        """
         topic = debate_selectors.topic_for_page(slug=slug)
-        rows = selectors.threads(roots=self.paginate_queryset(selectors.topic_roots(topic=topic)))
-        posts = [*rows, *(reply for thread in rows for reply in thread["replies"])]
-        votes = debate_selectors.user_votes(user=request.user, post_ids=[post["id"] for post in posts])
-        for post in posts:
-            post["my_vote"] = votes.get(post["id"])
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        params = query(serializers.PostQuerySerializer, request)
+        page = debate_selectors.topic_post_page(
+            topic_id=topic.pk, page_number=params.get("page", 1), sort=params.get("ordem", "")
+        )
+        if page is None:
+            raise NotFound(_("Página inválida."))
+        votes = debate_selectors.user_votes(user=request.user, post_ids=[node.id for node in page.nodes])
+        results = serializers.ThreadSerializer(page.threads(), many=True, context={"votes": votes}).data
+        return Response(self.paginator.paginated_data(request, page, results))
 
     @extend_schema(request=serializers.PostCreateSerializer, responses={201: serializers.PostSerializer})
     @limited("post_create")
@@ -431,13 +438,9 @@ class TopicPostsView(GenericAPIView):
         """Post in a debate; `parent` makes it a reply. A locked debate answers 409."""
         topic = debate_selectors.topic_for_page(slug=slug)
         data = body(serializers.PostCreateSerializer, request)
-        parent = None
-        if "parent" in data:
-            parent = DebatePost.objects.filter(pk=data["parent"], topic=topic).first()
-            if parent is None:
-                raise ValidationError({"parent": [_("A mensagem respondida não pertence a este debate.")]})
-        debate_services.post_flood_check(user=request.user)
-        post = debate_services.post_create(topic=topic, author=request.user, content=data["content"], parent=parent)
+        post = debate_services.post_create(
+            topic=topic, author=request.user, content=data["content"], parent_id=data.get("parent")
+        )
         return post_response(post, request.user, status_code=status.HTTP_201_CREATED)
 
 
@@ -445,6 +448,7 @@ class PostDetailView(GenericAPIView):
     serializer_class = serializers.PostSerializer
 
     @extend_schema(request=serializers.PostWriteSerializer)
+    @limited("post_edit", method="PATCH")
     def patch(self, request, pk: int):
         """Edit my post (moderators may edit any)."""
         post = debate_selectors.post_for_write(pk=pk)
@@ -468,8 +472,9 @@ class PostRepliesView(GenericAPIView):
         """Reply to a post."""
         parent = debate_selectors.post_for_write(pk=pk)
         content = body(serializers.PostWriteSerializer, request)["content"]
-        debate_services.post_flood_check(user=request.user)
-        post = debate_services.post_create(topic=parent.topic, author=request.user, content=content, parent=parent)
+        post = debate_services.post_create(
+            topic=parent.topic, author=request.user, content=content, parent_id=parent.pk
+        )
         return post_response(post, request.user, status_code=status.HTTP_201_CREATED)
 
 

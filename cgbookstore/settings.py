@@ -255,6 +255,8 @@ RATELIMITS = {
     "debates_list": env("RATELIMIT_DEBATES_LIST", default="200/h"),
     "review_write": env("RATELIMIT_REVIEW_WRITE", default="60/h"),
     "shelf_write": env("RATELIMIT_SHELF_WRITE", default="300/h"),
+    "post_edit": env("RATELIMIT_POST_EDIT", default="60/h"),
+    "report": env("RATELIMIT_REPORT", default="30/h"),
 }
 RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
 # Proxies in front of the app whose X-Forwarded-For we trust (nginx: 1). 0 = ignore the header.

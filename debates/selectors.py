@@ -107,6 +107,16 @@ class PostPage:
     def has_next(self) -> bool:
         return self.number < self.num_pages
 
+    def threads(self) -> list[tuple[PostNode, list[PostNode]]]:
+        """Each root with its replies at any depth, in conversation order (the API's shape)."""
+        threads: list[tuple[PostNode, list[PostNode]]] = []
+        for node in self.nodes:
+            if node.depth == 0:
+                threads.append((node, []))
+            else:
+                threads[-1][1].append(node)
+        return threads
+
 
 _LIST_FIELDS = (
     "slug",
@@ -246,7 +256,8 @@ def first_unread_post(*, topic_id: int, since: datetime) -> DebatePost | None:
     )
 
 
-def _post_node(post: DebatePost) -> PostNode:
+def post_node(post: DebatePost) -> PostNode:
+    """The read model of one post, as pages, the API and the cache see it."""
     return PostNode(
         id=post.pk,
         parent_id=post.parent_id,
@@ -259,7 +270,7 @@ def _post_node(post: DebatePost) -> PostNode:
         is_deleted=post.is_deleted,
         votes_score=post.votes_score,
         is_hidden=post.is_hidden,
-        hidden_reason=post.hidden_reason,
+        hidden_reason=post.hidden_reason if post.is_hidden else "",
     )
 
 
@@ -283,12 +294,12 @@ def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage | N
         page = paginator.page(page_number)
     except InvalidPage:
         return None
-    roots = [_post_node(post) for post in page.object_list]
+    roots = [post_node(post) for post in page.object_list]
     by_id = {node.id: node for node in roots}
     if roots:
         # Every reply of these threads, at any depth, in one query (they share a root).
         for post in posts.filter(root_id__in=list(by_id)):
-            node = by_id[post.pk] = _post_node(post)
+            node = by_id[post.pk] = post_node(post)
             by_id[node.parent_id].children.append(node)
     return PostPage(nodes=_flatten(roots), number=page.number, num_pages=paginator.num_pages, count=paginator.count)
 
@@ -308,6 +319,11 @@ def user_votes(*, user, post_ids: list[int]) -> dict[int, int]:
     if not user.is_authenticated or not post_ids:
         return {}
     return dict(DebateVote.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", "value"))
+
+
+def reply_parent(*, topic_id: int, parent_id: int) -> DebatePost | None:
+    """The post a reply answers, only if it is in this topic (None otherwise)."""
+    return DebatePost.objects.select_related("author").filter(pk=parent_id, topic_id=topic_id).first()
 
 
 def post_for_write(*, pk: int) -> DebatePost:

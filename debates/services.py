@@ -25,7 +25,7 @@ from core.microcache import purge_pages_on_commit
 from core.moderation import can_moderate
 from core.ratelimit import RateLimitExceeded
 from debates import cache as debates_cache
-from debates import ranking
+from debates import ranking, selectors
 from debates.models import (
     DebatePost,
     DebateSuspension,
@@ -83,13 +83,13 @@ def _check_not_suspended(user) -> None:
     raise PermissionDenied(message)
 
 
-def post_flood_check(*, user) -> None:
+def _flood_check(user) -> None:
     """A minimum interval between two posts of one reader; moderators are exempt.
 
     `cache.add` is atomic in Redis (SET NX), so two posts racing from two processes
     cannot both pass. Raised as a rate limit: the middleware answers 429 + Retry-After.
-    Called by the entry points (pages, API) right before `post_create`, so scripts,
-    imports and tasks that write posts are not throttled.
+    Part of `post_create` (pages, API and a topic's first post alike); writes that bypass
+    the service (seeding, imports) are not throttled.
     """
     interval = post_min_interval()
     if interval <= 0 or can_moderate(user):
@@ -201,14 +201,26 @@ def topic_set_locked(*, topic: DebateTopic, actor, locked: bool) -> DebateTopic:
 # --- Posts -------------------------------------------------------------------------------
 
 
+def _reply_parent(*, topic: DebateTopic, parent_id: int | None) -> DebatePost | None:
+    if parent_id is None:
+        return None
+    parent = selectors.reply_parent(topic_id=topic.pk, parent_id=parent_id)
+    if parent is None:
+        raise ValidationError({"parent": _("A mensagem respondida não pertence a este debate.")}, code="wrong_topic")
+    if parent.is_deleted or parent.is_hidden:
+        raise ValidationError({"parent": _("Não é possível responder a uma mensagem excluída.")}, code="gone")
+    return parent
+
+
 @transaction.atomic
-def post_create(*, topic: DebateTopic, author, content: str, parent: DebatePost | None = None) -> DebatePost:
+def post_create(*, topic: DebateTopic, author, content: str, parent_id: int | None = None) -> DebatePost:
+    """A post or, with `parent_id`, a reply to a post of the same topic.
+
+    Refused: a suspended author (403), a locked topic (409), a reader posting again
+    within the flood interval (429).
+    """
     content = _clean_content(content)
-    if parent is not None:
-        if parent.topic_id != topic.pk:
-            raise ValidationError({"parent": _("A mensagem respondida não pertence a este debate.")})
-        if parent.is_deleted or parent.is_hidden:
-            raise ValidationError({"parent": _("Não é possível responder a uma mensagem excluída.")})
+    parent = _reply_parent(topic=topic, parent_id=parent_id)
     _check_not_suspended(author)
     now = timezone.now()
     # The lock check and the counter move are one UPDATE: a topic locked a moment ago
@@ -220,6 +232,7 @@ def post_create(*, topic: DebateTopic, author, content: str, parent: DebatePost 
     )
     if not moved:
         raise _locked_error()
+    _flood_check(author)
     post = DebatePost(topic=topic, author=author, parent=parent, content=content)
     post.full_clean(exclude=["topic", "author", "parent", "root"])
     post.save()
@@ -228,8 +241,8 @@ def post_create(*, topic: DebateTopic, author, content: str, parent: DebatePost 
     return post
 
 
-@transaction.atomic
-def post_update(*, post: DebatePost, editor, content: str) -> DebatePost:
+def post_check_editable(*, post: DebatePost, editor) -> None:
+    """Who may edit a post, and when (the edit form asks before showing the text)."""
     is_moderator = can_moderate(editor)
     if post.author_id != editor.pk and not is_moderator:
         raise PermissionDenied(_("Você só pode editar as suas próprias mensagens."))
@@ -239,6 +252,16 @@ def post_update(*, post: DebatePost, editor, content: str) -> DebatePost:
         raise ValidationError(_("Esta mensagem foi ocultada pela moderação e não pode ser editada."))
     if post.topic.is_locked and not is_moderator:
         raise ValidationError(_("Este debate está trancado; as mensagens não podem mais ser editadas."), code="locked")
+
+
+def post_check_deletable(*, post: DebatePost, actor) -> None:
+    if post.author_id != actor.pk and not can_moderate(actor):
+        raise PermissionDenied(_("Você só pode excluir as suas próprias mensagens."))
+
+
+@transaction.atomic
+def post_update(*, post: DebatePost, editor, content: str) -> DebatePost:
+    post_check_editable(post=post, editor=editor)
     content = _clean_content(content)
     if content == post.content:
         return post
@@ -253,8 +276,7 @@ def post_update(*, post: DebatePost, editor, content: str) -> DebatePost:
 @transaction.atomic
 def post_soft_delete(*, post: DebatePost, actor) -> DebatePost:
     """Hide a post's content but keep it in the thread (its replies stay in place)."""
-    if post.author_id != actor.pk and not can_moderate(actor):
-        raise PermissionDenied(_("Você só pode excluir as suas próprias mensagens."))
+    post_check_deletable(post=post, actor=actor)
     # Only the request that flips the flag moves the counter (a double submit is a no-op).
     flipped = DebatePost.objects.filter(pk=post.pk, is_deleted=False).update(is_deleted=True, deleted_at=timezone.now())
     if flipped:

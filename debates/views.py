@@ -4,17 +4,19 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.exceptions import Ratelimited
 
 from accounts.models import BookReview
 from accounts.selectors import review_for_viewer
 from catalog.models import Book
+from core.errors import refusal_message, refusal_status
 from core.microcache import anonymous_page_cache
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM
@@ -40,9 +42,10 @@ def _post_url(post: DebatePost, page: int | None = None) -> str:
     return f"{reverse('debates:topic_detail', kwargs={'slug': post.topic.slug})}{query}#post-{post.pk}"
 
 
-def _error_status(form) -> int:
-    """409 when the topic is locked (a state, not a typo); 400 for any other bad input."""
-    return 409 if form.has_error(NON_FIELD_ERRORS, "locked") else 400
+def _refuse_in_form(form, error: ValidationError) -> int:
+    """A service's refusal shown on the form; the status says which kind (core.errors)."""
+    form.add_error(None, error)
+    return refusal_status(error)
 
 
 def _message_page(request, *, title: str, message: str, back: str, status: int) -> HttpResponse:
@@ -51,7 +54,12 @@ def _message_page(request, *, title: str, message: str, back: str, status: int) 
 
 
 def _refused(request, error: PermissionDenied, back: str) -> HttpResponse:
-    """A write refused by a service (suspension, not a moderator): 403 with its reason."""
+    """A write refused by a service (suspension, not a moderator): 403 with its reason.
+
+    Flood control is a PermissionDenied too (a rate limit): the middleware answers its 429.
+    """
+    if isinstance(error, Ratelimited):
+        raise error
     message = str(error) or _("Você não tem permissão para fazer isso.")
     return _message_page(request, title=_("Ação não permitida"), message=message, back=back, status=403)
 
@@ -146,10 +154,9 @@ def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
     form = TopicForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
-            if data["first_post"]:
-                services.post_flood_check(user=request.user)
             try:
                 topic = services.topic_create(
                     book=book,
@@ -159,78 +166,90 @@ def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
                     first_post=data["first_post"] or None,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                status = _refuse_in_form(form, error)
             except PermissionDenied as error:
                 return _refused(request, error, back=reverse("catalog:book_detail", kwargs={"slug": book.slug}))
             else:
                 messages.success(request, _("Debate criado."))
                 return redirect(topic)
-        status = 400
     return render(request, "debates/topic_form.html", {"form": form, "book": book}, status=status)
+
+
+def _parent_id(request) -> int | None:
+    """The answered post's id from `parent` (POST) or `?resposta=` (GET); a hostile value is an unknown post."""
+    value = str((request.POST.get("parent") if request.method == "POST" else request.GET.get("resposta")) or "")
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
 @login_required
 @rate_limit("post_create")
 def post_create(request: HttpRequest, slug: str) -> HttpResponse:
-    """The form for a new post or a reply (?resposta=<id>); the topic page posts here too."""
+    """The form for a new post or a reply (?resposta=<id>); the topic page posts here too.
+
+    The quoted post comes from the thread read model, so a hidden or deleted post's text
+    never shows here either.
+    """
     topic = selectors.topic_for_page(slug=slug)
-    parent_id = request.POST.get("parent") if request.method == "POST" else request.GET.get("resposta")
-    if not str(parent_id or "").isdigit():  # a hostile or empty id answers like an unknown post
-        parent_id = None if not parent_id else "0"
+    parent_id = _parent_id(request)
     form = PostForm(request.POST if request.method == "POST" else None, initial={"parent": parent_id})
-    parent = None
-    if parent_id:
-        parent = DebatePost.objects.select_related("author").filter(pk=parent_id, topic=topic).first()
-        if parent is None and request.method == "GET":
-            raise Http404(_("Mensagem não encontrada."))
+    parent = selectors.reply_parent(topic_id=topic.pk, parent_id=parent_id) if parent_id else None
+    if parent_id and parent is None and request.method == "GET":
+        raise Http404(_("Mensagem não encontrada."))
     status = 409 if topic.is_locked else 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            if parent_id and parent is None:
-                form.add_error("parent", _("A mensagem respondida não pertence a este debate."))
+            try:
+                post = services.post_create(
+                    topic=topic, author=request.user, content=form.cleaned_data["content"], parent_id=parent_id
+                )
+            except ValidationError as error:
+                status = _refuse_in_form(form, error)
+            except PermissionDenied as error:
+                return _refused(request, error, back=topic.get_absolute_url())
             else:
-                services.post_flood_check(user=request.user)
-                try:
-                    post = services.post_create(
-                        topic=topic, author=request.user, content=form.cleaned_data["content"], parent=parent
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                except PermissionDenied as error:
-                    return _refused(request, error, back=topic.get_absolute_url())
-                else:
-                    messages.success(request, _("Mensagem publicada."))
-                    return redirect(_post_url(post))
-        status = _error_status(form)
-    context = {"form": form, "topic": topic, "parent": parent}
+                messages.success(request, _("Mensagem publicada."))
+                return redirect(_post_url(post))
+    quoted = selectors.post_node(parent) if parent else None
+    context = {"form": form, "topic": topic, "parent": quoted}
     return render(request, "debates/post_form.html", context, status=status)
 
 
 @login_required
+@rate_limit("post_edit")
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_write(pk=pk)
-    if post.author_id != request.user.pk and not services.can_moderate(request.user):
-        raise PermissionDenied(_("Você só pode editar as suas próprias mensagens."))
+    try:
+        services.post_check_editable(post=post, editor=request.user)
+    except ValidationError as error:
+        return _message_page(
+            request,
+            title=_("Edição não permitida"),
+            message=refusal_message(error),
+            back=_post_url(post),
+            status=refusal_status(error),
+        )
     form = PostForm(request.POST if request.method == "POST" else None, initial={"content": post.content})
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
                 services.post_update(post=post, editor=request.user, content=form.cleaned_data["content"])
             except ValidationError as error:
-                form.add_error(None, error)
+                status = _refuse_in_form(form, error)
             else:
                 messages.success(request, _("Mensagem editada."))
                 return redirect(_post_url(post))
-        status = _error_status(form)
     return render(request, "debates/post_edit.html", {"form": form, "post": post}, status=status)
 
 
 @login_required
 def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_write(pk=pk)
-    if post.author_id != request.user.pk and not services.can_moderate(request.user):
-        raise PermissionDenied(_("Você só pode excluir as suas próprias mensagens."))
+    services.post_check_deletable(post=post, actor=request.user)
     if request.method == "POST":
         services.post_soft_delete(post=post, actor=request.user)
         messages.success(request, _("Mensagem excluída."))
@@ -319,6 +338,7 @@ def _report_page(request, *, create, template: str, context: dict, done_url: str
 
 
 @login_required
+@rate_limit("report")
 def post_report(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_write(pk=pk)
     if post.is_deleted:
@@ -395,6 +415,7 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limit("report")
 def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a review the reader can see (an unlisted one through its link)."""
     token = request.POST.get(SHARE_PARAM) or request.GET.get(SHARE_PARAM)

@@ -182,20 +182,20 @@ def test_topic_list_answers_304_to_a_matching_etag(api, django_capture_on_commit
     assert api.get(f"{V1}/topics/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_posts_nest_replies_and_page_by_cursor(api, monkeypatch):
-    from api.pagination import PostCursorPagination
-
-    monkeypatch.setattr(PostCursorPagination, "page_size", 2)
+def test_posts_nest_replies_and_page_like_the_topic_page(api, settings):
+    settings.POSTS_PAGE_SIZE = 2
     topic = DebateTopicFactory()
     roots = DebatePostFactory.create_batch(3, topic=topic)
     reply = DebatePostFactory(topic=topic, parent=roots[0])
     DebatePostFactory(topic=topic, parent=reply)
     first = api.get(f"{V1}/topics/{topic.slug}/posts/").json()
-    assert [p["id"] for p in first["results"]] == [roots[0].pk, roots[1].pk]
+    assert [p["id"] for p in first["results"]] == [roots[0].pk, roots[1].pk] and first["count"] == 3
     replies = first["results"][0]["replies"]
     assert [(r["parent_id"], r["depth"]) for r in replies] == [(roots[0].pk, 1), (reply.pk, 2)]
     second = api.get(first["next"]).json()
     assert [p["id"] for p in second["results"]] == [roots[2].pk] and second["next"] is None
+    newest = api.get(f"{V1}/topics/{topic.slug}/posts/?ordem=recentes").json()
+    assert newest["results"][0]["id"] == roots[2].pk
 
 
 def test_post_reply_edit_delete_own(reader_api, other_api):

@@ -143,7 +143,7 @@ def test_hidden_post_takes_no_votes_nor_replies(user):
     with pytest.raises(Exception, match="excluída"):
         services.vote_toggle(post=post, user=user, value=1)
     with pytest.raises(Exception, match="excluída"):
-        services.post_create(topic=post.topic, author=user, content="oi", parent=post)
+        services.post_create(topic=post.topic, author=user, content="oi", parent_id=post.pk)
 
 
 @pytest.mark.parametrize("size", [10, 200])

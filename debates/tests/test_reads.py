@@ -69,7 +69,7 @@ def test_jump_goes_to_the_first_post_newer_than_the_last_visit(client, reader):
     age(seen, hours=3)
     TopicRead.objects.create(user=reader, topic=topic, read_at=timezone.now() - timedelta(hours=2))
     first_new = services.post_create(topic=topic, author=UserFactory(), content="primeira nova")
-    services.post_create(topic=topic, author=UserFactory(), content="segunda nova", parent=seen)
+    services.post_create(topic=topic, author=UserFactory(), content="segunda nova", parent_id=seen.pk)
 
     response = client.get(reverse("debates:topic_first_unread", kwargs={"slug": topic.slug}))
 
@@ -84,7 +84,7 @@ def test_jump_lands_on_the_page_of_the_thread(client, reader, settings):
     for post in roots:
         age(post, hours=3)
     TopicRead.objects.create(user=reader, topic=topic, read_at=timezone.now() - timedelta(hours=2))
-    reply = services.post_create(topic=topic, author=UserFactory(), content="resposta nova", parent=roots[2])
+    reply = services.post_create(topic=topic, author=UserFactory(), content="resposta nova", parent_id=roots[2].pk)
 
     response = client.get(reverse("debates:topic_first_unread", kwargs={"slug": topic.slug}))
 

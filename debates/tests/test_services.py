@@ -114,8 +114,8 @@ def test_post_create_counts_and_moves_last_activity(user):
 def test_reply_keeps_the_thread_root_at_any_depth(user):
     topic = DebateTopicFactory()
     root = services.post_create(topic=topic, author=user, content="raiz")
-    reply = services.post_create(topic=topic, author=user, content="1", parent=root)
-    deeper = services.post_create(topic=topic, author=user, content="2", parent=reply)
+    reply = services.post_create(topic=topic, author=user, content="1", parent_id=root.pk)
+    deeper = services.post_create(topic=topic, author=user, content="2", parent_id=reply.pk)
     assert reply.root_id == root.pk and deeper.root_id == root.pk
     assert DebateTopic.objects.get(pk=topic.pk).posts_count == 3
 
@@ -151,7 +151,7 @@ def test_reply_to_a_post_of_another_topic_is_refused(user):
     other = DebatePostFactory()
     topic = DebateTopicFactory()
     with pytest.raises(ValidationError) as excinfo:
-        services.post_create(topic=topic, author=user, content="Olá", parent=other)
+        services.post_create(topic=topic, author=user, content="Olá", parent_id=other.pk)
     assert "parent" in excinfo.value.message_dict
     assert DebatePost.objects.count() == 1
 
@@ -159,7 +159,7 @@ def test_reply_to_a_post_of_another_topic_is_refused(user):
 def test_reply_to_a_deleted_post_is_refused(user):
     parent = DebatePostFactory(is_deleted=True)
     with pytest.raises(ValidationError) as excinfo:
-        services.post_create(topic=parent.topic, author=user, content="Olá", parent=parent)
+        services.post_create(topic=parent.topic, author=user, content="Olá", parent_id=parent.pk)
     assert "excluída" in messages_of(excinfo)
 
 
@@ -210,7 +210,7 @@ def test_author_cannot_edit_in_a_locked_topic():
 def test_soft_delete_hides_the_post_keeps_replies_and_decrements_count(user):
     topic = DebateTopicFactory()
     root = services.post_create(topic=topic, author=user, content="raiz")
-    reply = services.post_create(topic=topic, author=UserFactory(), content="resposta", parent=root)
+    reply = services.post_create(topic=topic, author=UserFactory(), content="resposta", parent_id=root.pk)
     services.post_soft_delete(post=root, actor=user)
     root.refresh_from_db()
     assert root.is_deleted and root.deleted_at is not None

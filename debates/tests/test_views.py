@@ -198,13 +198,14 @@ def test_empty_post_is_answered_with_400(auth_client):
     assert not DebatePost.objects.exists()
 
 
-def test_reply_to_a_post_of_another_topic_is_answered_with_400(auth_client):
+def test_reply_to_a_post_of_another_topic_is_answered_with_422(auth_client):
     stranger = DebatePostFactory()
     topic = DebateTopicFactory()
     response = auth_client.post(
         reverse("debates:post_create", kwargs={"slug": topic.slug}), {"content": "Oi", "parent": stranger.pk}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "A mensagem respondida não pertence a este debate." in response.content.decode()
     assert DebatePost.objects.count() == 1
 
 
@@ -345,3 +346,24 @@ def test_anonymous_topic_views_served_from_the_page_cache_still_count(client, se
     services.topic_views_flush()
     topic.refresh_from_db()
     assert topic.views_count == 3
+
+
+# --- a hidden post's text never leaves through the reply form ---------------------------------
+
+
+def test_reply_form_never_quotes_a_hidden_post(auth_client):
+    post = DebatePostFactory(content="texto que a moderação ocultou")
+    services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
+    url = reverse("debates:post_create", kwargs={"slug": post.topic.slug})
+    form = auth_client.get(f"{url}?resposta={post.pk}")
+    assert form.status_code == 200 and "texto que a moderação ocultou" not in form.content.decode()
+    refused = auth_client.post(url, {"content": "Oi", "parent": post.pk})
+    assert refused.status_code == 422
+    assert "texto que a moderação ocultou" not in refused.content.decode()
+    assert DebatePost.objects.count() == 1
+
+
+def test_reply_form_quotes_a_visible_post(auth_client):
+    post = DebatePostFactory(content="uma opinião visível")
+    url = reverse("debates:post_create", kwargs={"slug": post.topic.slug})
+    assert "uma opinião visível" in auth_client.get(f"{url}?resposta={post.pk}").content.decode()
