@@ -32,9 +32,9 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
+            ip, login = client_ip(request), login_name(credentials)
             logger.warning(
-                "login locked out",
-                extra={"event": "login_locked", "ip": client_ip(request), "login": login_name(credentials)},
+                "login locked out: %s from %s", login, ip, extra={"event": "login_locked", "login": login, "ip": ip}
             )
             raise
 

@@ -1,9 +1,16 @@
+import logging
+
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
+from accounts.adapter import login_name
 from accounts.cache import flush_book_reviews
 from accounts.models import BookReview, Profile
+from core.ratelimit import client_ip
+
+auth_log = logging.getLogger("accounts.auth")
 
 # A reader's shelves or reviews changed through bulk writes, which send no post_save
 # (the library import, once per batch): kwargs `user_id`. Recommendations listen.
@@ -20,3 +27,17 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=BookReview, dispatch_uid="accounts_review_deleted")
 def review_changed(sender, instance, **kwargs):
     flush_book_reviews(book_id=instance.book_id)
+
+
+# Logins through the site, the admin and the API's password checks alike (Django's signals).
+@receiver(user_logged_in, dispatch_uid="accounts_log_login")
+def log_login(sender, request, user, **kwargs):
+    ip = client_ip(request) if request is not None else "-"
+    auth_log.info("login: %s from %s", user.get_username(), ip, extra={"event": "login", "user_id": user.pk, "ip": ip})
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_log_login_failed")
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    ip = client_ip(request) if request is not None else "-"
+    login = login_name(credentials)
+    auth_log.warning("failed login: %s from %s", login, ip, extra={"event": "login_failed", "login": login, "ip": ip})

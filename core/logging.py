@@ -7,13 +7,57 @@ request started, so one grep follows a reader's click into the background work i
 
 import json
 import logging
+import re
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 task_var: ContextVar[tuple[str, str] | None] = ContextVar("task", default=None)  # (task name, task id)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
 _RECORD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id", "task_name", "task_id"}
+
+
+# Secrets that travel in URLs: share-link tokens (`?k=`, `?meta=`) and allauth's password
+# reset and e-mail confirmation keys. Logs keep the path, never the secret.
+_SECRETS = re.compile(r"(?P<keep>[?&;](?:k|meta)=|/password/reset/key/|/confirm-email/)[^&;\s\"'/]+")
+
+
+def redact(text: str) -> str:
+    return _SECRETS.sub(r"\g<keep>[redacted]", text) if isinstance(text, str) else text
+
+
+def scrub_event(event: dict, hint) -> dict:
+    """Sentry's `before_send`: the same URL secrets out of the reported request."""
+    request = event.get("request") or {}
+    if isinstance(request.get("url"), str):
+        request["url"] = redact(request["url"])
+    if isinstance(request.get("query_string"), str):
+        request["query_string"] = redact("?" + request["query_string"])[1:]
+    return event
+
+
+def utc_timestamp(created: float) -> str:
+    """ISO 8601 in UTC with milliseconds: `2026-12-03T07:42:35.123Z`."""
+    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class RedactFilter(logging.Filter):
+    """Drops URL secrets from every message, whoever logs it (Django's request logger too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class PlainFormatter(logging.Formatter):
+    """One readable line, stamped in UTC."""
+
+    def formatTime(self, record, datefmt=None) -> str:  # noqa: N802 (logging's name)
+        return utc_timestamp(record.created)
 
 
 class RequestIdFilter(logging.Filter):
@@ -31,7 +75,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "time": utc_timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 
 from core import metrics
-from core.ratelimit import RateLimitExceeded
+from core.ratelimit import RateLimitExceeded, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,17 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 429:  # ours, allauth's or DRF's: every refusal is logged
+            ip = client_ip(request)
+            logger.warning(
+                "rate limited: %s %s from %s",
+                request.method,
+                request.path,
+                ip,
+                extra={"event": "rate_limited", "ip": ip, "retry_after": response.get("Retry-After", "")},
+            )
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, Ratelimited):

@@ -14,6 +14,8 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Times in UTC (ISO 8601, `Z`); share-link tokens and reset keys redacted from every line.
+logger_class = "core.access_log.AccessLogger"
 
 # Prometheus with several workers: each writes its metrics to PROMETHEUS_MULTIPROC_DIR and
 # /metrics merges them. The directory must be emptied at start (stale files from the last
