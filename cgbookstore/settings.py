@@ -114,20 +114,44 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections, checked before reuse; a bounded connect and a bounded
-    # statement so that no request hangs on a dead server or a runaway query.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
+
+
+def _postgres(url: str, connect_timeout: int) -> dict:
+    """Persistent connections, checked before reuse; a bounded connect and a bounded
+    statement so that no request hangs on a dead server or a runaway query."""
+    database = dj_database_url.parse(url)
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    database["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+    database["CONN_HEALTH_CHECKS"] = True
+    database.setdefault("OPTIONS", {}).update(
         {
-            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=10),
+            "connect_timeout": connect_timeout,
             "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
         }
     )
     # The same backend, counting queries and their latency for /metrics.
-    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    return database
+
+
+DATABASES = {
+    "default": _postgres(
+        env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), env.int("DB_CONNECT_TIMEOUT", default=10)
+    )
+}
+# A streaming replica for the reads of pages and API lists (core/replica.py, docs/operations.md).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _postgres(DATABASE_REPLICA_URL, env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
+    _before = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    MIDDLEWARE.insert(_before, "core.replica.ReplicaRoutingMiddleware")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=15)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------------------

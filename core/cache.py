@@ -15,6 +15,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from core.replica import primary_reads
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -72,6 +74,7 @@ def cached(key: str, build: Callable[[], T], timeout: int | None = None) -> T:
     hit = cache.get(key)
     if hit is not None:
         return hit[0]
-    value = build()
+    with primary_reads():  # a value built from a lagging replica would outlive the lag
+        value = build()
     cache.set(key, (value,), timeout if timeout is not None else cache.default_timeout)
     return value

@@ -19,7 +19,7 @@ import time
 import prometheus_client
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
-from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
 from core.ratelimit import client_ip
@@ -44,6 +44,16 @@ celery_task_duration = Histogram(
     "Run time of Celery tasks.",
     ["task"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800),
+)
+
+# Read replica (core/replica.py): whether this process reads from it, its lag as last
+# measured (-1: unknown), and the requests that wanted it but read the primary, by reason.
+replica_in_use = Gauge("cgbookstore_replica_in_use", "1 while reads go to the replica.", multiprocess_mode="livemin")
+replica_lag_seconds = Gauge(
+    "cgbookstore_replica_lag_seconds", "Replay lag of the read replica.", multiprocess_mode="livemax"
+)
+replica_fallbacks = Counter(
+    "cgbookstore_replica_fallbacks_total", "Requests whose reads went to the primary instead.", ["reason"]
 )
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from core.health import readiness
 from core.microcache import anonymous_page_cache
 from core.panels import render_panels
+from core.replica import replica_configured, replica_status
 
 
 @anonymous_page_cache
@@ -26,4 +27,7 @@ def readyz(request):
     }
     if not ready:
         body["failing"] = [r.name for r in results if not r.ok]
+    if replica_configured():
+        # Reported, not required: without the replica, reads go to the primary.
+        body["replica"] = replica_status()
     return JsonResponse(body, status=200 if ready else 503)

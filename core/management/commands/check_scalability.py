@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.health import probe_broker, probe_cache
+from core.replica import replica_status
 from core.warmup import hot_page_urls
 
 # Hot pages and the most queries each may run with a warm cache.
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             self.check_rate_limits(),
             self.check_indexes(),
             self.check_connections(),
+            *self.check_replica(),
             *self.check_hot_pages(),
         ]
         width = max(len(c.name) for c in checks)
@@ -129,6 +131,14 @@ class Command(BaseCommand):
             f"connect_timeout={options.get('connect_timeout')} statement_timeout={timeout}"
         )
         return Check("Conexões PostgreSQL", bool(ok), detail)
+
+    def check_replica(self) -> list[Check]:
+        """Only where a replica is configured: reachable and within the lag bound."""
+        status = replica_status()
+        if not status["configured"]:
+            return []
+        detail = f"estado={status['state']} atraso={status['lag_seconds']} s (máximo {status['max_lag_seconds']} s)"
+        return [Check("Réplica de leitura", status["serving_reads"], detail)]
 
     def check_hot_pages(self) -> list[Check]:
         """Each hot page requested twice; the second (warm cache) must stay within budget."""
