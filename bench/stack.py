@@ -237,8 +237,9 @@ class Stack:
             self._start("gunicorn", [str(VENV_BIN / "gunicorn"), *wsgi])
             self._start(
                 "celery",
-                [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q", "default,maintenance",
-                 "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning",
+                 "-Q", "default,maintenance,recommendations", "-c", "1",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat"],
             )  # fmt: skip
             if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time, niced
                 self._start(

@@ -217,8 +217,6 @@ CELERY_TIMEZONE = "America/Sao_Paulo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Library imports wait behind each other on their own queue, never in front of page work.
-CELERY_TASK_ROUTES = {"library.tasks.*": {"queue": "imports"}}
 # Keep the LOGGING below (JSON, request ids) in the worker instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Synced into django-celery-beat's tables when beat starts; edit the times in the admin.
@@ -241,7 +239,21 @@ CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {"task": "recommendations.train", "schedule": crontab(minute=0, hour=5)},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
+    "drain-task-outbox": {"task": "core.outbox_drain", "schedule": 60.0},
+    "prune-task-outbox": {"task": "core.outbox_prune", "schedule": crontab(minute=20, hour=4)},
 }
+# Named queues, each with its own workers (Procfile, deploy/systemd, docs/operations.md):
+# what beat sends is upkeep on `maintenance`; training has `recommendations` to itself;
+# library imports wait behind each other on `imports`; the rest (readers' work) on `default`.
+CELERY_TASK_ROUTES = {
+    **{entry["task"]: {"queue": "maintenance"} for entry in CELERY_BEAT_SCHEDULE.values()},
+    "recommendations.train": {"queue": "recommendations"},
+    "library.tasks.*": {"queue": "imports"},
+}
+# Tasks enqueued by a write wait in the outbox (core/jobs.py) until the broker takes them:
+# the drain leaves the newest OUTBOX_GRACE_SECONDS to their request; sent rows are kept a day.
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=30)
+OUTBOX_KEEP_HOURS = env.int("OUTBOX_KEEP_HOURS", default=24)
 
 # --- Auth (django-allauth) ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

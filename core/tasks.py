@@ -1,52 +1,34 @@
-"""Cross-cutting Celery tasks and the safe way to enqueue work from a request."""
+"""Cross-cutting Celery tasks: the outbox drain and prune, cache warming, a ping.
 
-import logging
+Every app declares its tasks with `core.jobs.task` and enqueues with
+`core.jobs.enqueue_on_commit` (also importable from here).
+"""
 
-from celery import shared_task
-from django.db import transaction
+from core import jobs, warmup
+from core.jobs import enqueue_on_commit, task
 
-from core import warmup
-
-logger = logging.getLogger(__name__)
-
-# Publishing gives up fast: a broker outage must not turn a reader's write into a 5xx.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+__all__ = ["enqueue_on_commit", "task"]
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send `task` now; log (never raise) if the broker is down. True if it was sent."""
-    try:
-        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:
-        logger.warning("broker unavailable: %s not enqueued", task.name, exc_info=True)
-        return False
-    return True
-
-
-def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Send `task` once the current transaction commits, never failing the request.
-
-    Work lost to a broker outage is caught up by the periodic reconcile tasks, so the
-    write that triggered it still succeeds.
-    """
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
-
-
-@shared_task(name="core.ping", acks_late=True, soft_time_limit=20, time_limit=30)
+@task(name="core.ping", soft_time_limit=20, time_limit=30)
 def ping() -> str:
     """A round trip through broker, worker and result backend (check_scalability, tests)."""
     return "pong"
 
 
-@shared_task(
-    name="core.warm_hot_pages",
-    acks_late=True,
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@task(name="core.warm_hot_pages", max_retries=3, soft_time_limit=120, time_limit=180)
 def warm_hot_pages() -> dict[str, int]:
     """Refill the caches of the hot pages so the first reader after expiry does not pay."""
     return warmup.run_warmers()
+
+
+@task(name="core.outbox_drain", soft_time_limit=50, time_limit=60)
+def outbox_drain() -> int:
+    """Publish the tasks their request could not (broker down): every minute."""
+    return jobs.outbox_drain()
+
+
+@task(name="core.outbox_prune", soft_time_limit=5 * 60, time_limit=6 * 60)
+def outbox_prune() -> int:
+    """Delete sent outbox rows older than OUTBOX_KEEP_HOURS."""
+    return jobs.outbox_prune()

@@ -1,28 +1,18 @@
 """Import tasks: routed to the `imports` queue (settings.CELERY_TASK_ROUTES), so a wave of
 imports waits behind itself, never in front of page-critical work."""
 
-from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
 
+from core.jobs import TRANSIENT_ERRORS, task
 from library import services
 
-TRANSIENT = (OperationalError, InterfaceError)
 
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=20 * 60,
-    time_limit=25 * 60,
-)
+@task(soft_time_limit=20 * 60, time_limit=25 * 60)
 def import_job_run_task(job_id: int) -> dict:
     """Idempotent: rows keep their state, so a retry resumes where the last run stopped."""
     try:
         job = services.import_job_run(job_id=job_id)
-    except TRANSIENT:
+    except TRANSIENT_ERRORS:
         raise
     except (Exception, SoftTimeLimitExceeded) as exc:
         services.import_job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")

@@ -52,7 +52,7 @@ def _email_new(rows: list[Notification], since: datetime) -> None:
     ).values_list("pk", flat=True)
     ids = list(created)
     if ids:
-        from core.tasks import enqueue_on_commit
+        from core.jobs import enqueue_on_commit
 
         enqueue_on_commit(notifications_email_send, ids)
 
@@ -130,7 +130,7 @@ def notification_create(
         raise
     notifications_cache.flush_unread(recipient_id)
     if email_enabled():
-        from core.tasks import enqueue_on_commit
+        from core.jobs import enqueue_on_commit
         from notifications.tasks import notifications_email_send
 
         enqueue_on_commit(notifications_email_send, [notification.pk])

@@ -7,7 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from core.tasks import enqueue_on_commit
+from core.jobs import enqueue_on_commit
 from debates.models import DebatePost, DebateTopic, DebateVote
 from library.signals import import_finished
 from notifications import cache as notifications_cache

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from accounts.models import BookReview, BookShelf
 from accounts.signals import books_changed
-from core.tasks import enqueue
+from core.jobs import enqueue_on_commit
 from recommendations import cache as recs_cache
 from recommendations.tasks import refresh_user_recommendations
 
@@ -26,6 +26,9 @@ def reader_changed(sender=None, *, user_id: int, **kwargs):
 
 
 def queue_refresh(*, user_id: int) -> None:
-    """One queued refresh per reader at a time: a burst of writes (an import) queues one."""
-    if recs_cache.claim_refresh(user_id=user_id) and not enqueue(refresh_user_recommendations, user_id):
-        recs_cache.release_refresh(user_id=user_id)  # not sent: let the next change try again
+    """One queued refresh per reader at a time: a burst of writes (an import) queues one.
+
+    Runs after the write committed; the outbox keeps the refresh through a broker outage.
+    """
+    if recs_cache.claim_refresh(user_id=user_id):
+        enqueue_on_commit(refresh_user_recommendations, user_id)

@@ -1,24 +1,16 @@
 """Celery tasks: the periodic full training and one reader's incremental refresh."""
 
-from celery import shared_task
 from django.core.cache import cache
-from django.db import OperationalError
 
+from core.jobs import task
 from recommendations import cache as recs_cache
 from recommendations import services
 
-TRANSIENT = (OperationalError, ConnectionError)
 TRAIN_TIME_LIMIT = 30 * 60
 
 
-@shared_task(
-    name="recommendations.train",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=TRAIN_TIME_LIMIT - 5 * 60,
-    time_limit=TRAIN_TIME_LIMIT,
+@task(
+    name="recommendations.train", max_retries=3, soft_time_limit=TRAIN_TIME_LIMIT - 5 * 60, time_limit=TRAIN_TIME_LIMIT
 )
 def train_recommendations() -> dict:
     """Full retrain; a run already in progress (another worker, a redelivery) makes this a no-op."""
@@ -31,15 +23,7 @@ def train_recommendations() -> dict:
     return {"run": run.pk, "seconds": run.duration_seconds, **run.metrics}
 
 
-@shared_task(
-    name="recommendations.refresh_user",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=30,
-    time_limit=60,
-)
+@task(name="recommendations.refresh_user", max_retries=3, soft_time_limit=30, time_limit=60)
 def refresh_user_recommendations(user_id: int) -> int:
     """Recompute one reader's list after they shelved or reviewed a book."""
     recs_cache.release_refresh(user_id=user_id)

@@ -2,8 +2,9 @@
 
 import time
 
-from celery import shared_task
 from django.db import connection
+
+from core.jobs import task
 
 ATTEMPTS = "reliability_task_attempt"
 EFFECTS = "reliability_task_effect"
@@ -20,7 +21,7 @@ def drop_tables() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {ATTEMPTS}, {EFFECTS}")
 
 
-@shared_task(name="reliability.mark_once", acks_late=True)
+@task(name="reliability.mark_once")
 def mark_once(key: str, seconds: float) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {ATTEMPTS} (key) VALUES (%s)", [key])  # autocommit: survives a kill

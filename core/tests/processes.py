@@ -170,3 +170,37 @@ class PostgresWithReplica:
                 return
             time.sleep(0.1)
         raise TimeoutError("the replica did not catch up")
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point this process's Celery app at `url` (not eager) for the block, then restore it."""
+    import kombu.pools
+
+    from cgbookstore.celery import app
+
+    def reset_connections():
+        # Drop pooled connections and producers so the next publish connects afresh.
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        kombu.pools.reset()
+
+    previous_env = os.environ.get("CELERY_BROKER_URL")
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    os.environ["CELERY_BROKER_URL"] = url  # Celery reads it before its own config
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    reset_connections()
+    try:
+        yield app
+    finally:
+        if previous_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        reset_connections()
+
+
+def dead_broker_url() -> str:
+    return f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there

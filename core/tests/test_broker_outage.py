@@ -1,51 +1,31 @@
-"""A dead broker must not fail the reader's write that enqueues work."""
+"""A dead broker must not fail the reader's write that enqueues work, nor lose the work."""
 
 import logging
-import os
 
-import kombu.pools
 import pytest
 from django.db import transaction
 
-from cgbookstore.celery import app
+from core.models import OutboxTask
 from core.tasks import enqueue_on_commit, ping
-from core.tests.processes import free_port
-
-
-def _reset_broker_connections():
-    """Drop pooled connections and producers so the next publish connects afresh."""
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()
+from core.tests.processes import broker_at, dead_broker_url
 
 
 @pytest.fixture
 def dead_broker():
-    dead_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    previous_env = os.environ.get("CELERY_BROKER_URL")
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    os.environ["CELERY_BROKER_URL"] = dead_url  # Celery reads it before its own config
-    app.conf.task_always_eager = False
-    app.conf.broker_url = dead_url
-    _reset_broker_connections()
-    yield
-    if previous_env is None:
-        os.environ.pop("CELERY_BROKER_URL", None)
-    else:
-        os.environ["CELERY_BROKER_URL"] = previous_env
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    _reset_broker_connections()
+    with broker_at(dead_broker_url()):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
-def test_enqueue_with_the_broker_down_logs_and_lets_the_write_commit(dead_broker, django_user_model, caplog):
-    with caplog.at_level(logging.WARNING, logger="core.tasks"):
+def test_enqueue_with_the_broker_down_logs_and_keeps_the_task_in_the_outbox(dead_broker, django_user_model, caplog):
+    with caplog.at_level(logging.WARNING, logger="core.jobs"):
         with transaction.atomic():
             django_user_model.objects.create_user("carla", password="x")
             enqueue_on_commit(ping)
     assert django_user_model.objects.filter(username="carla").exists()
     assert "broker unavailable: core.ping not enqueued" in caplog.text
+    row = OutboxTask.objects.get()
+    assert (row.name, row.args, row.sent_at, row.attempts) == ("core.ping", [], None, 1)
 
 
 @pytest.mark.django_db
