@@ -10,5 +10,5 @@ class AccountsConfig(AppConfig):
         from core.panels import register_panel
 
         register_panel("home", name="accounts_continue_reading", order=5, render=panels.continue_reading_panel)
-        register_panel("book", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
+        register_panel("book_actions", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
         register_panel("book", name="accounts_reviews", order=30, render=panels.book_reviews_panel)

@@ -47,14 +47,51 @@ class ProgressForm(forms.Form):
     )
 
 
+class StarRatingWidget(forms.RadioSelect):
+    """Radio inputs drawn as half stars (CSS only): keyboard and screen readers see plain radios."""
+
+    template_name = "accounts/widgets/star_rating.html"
+
+    def format_value(self, value):
+        # A stored 4.0 must check the "4" star; anything unparsable checks none.
+        return [_rating_value(v) for v in super().format_value(value)]
+
+    def create_option(self, name, value, *args, **kwargs):
+        # Which part of a star the option draws: 1 is a whole star, then half by half.
+        option = super().create_option(name, value, *args, **kwargs)
+        option["part"] = "whole" if value == 1 else ("left" if value % 1 else "right")
+        return option
+
+
+def _rating_value(value: str) -> str:
+    try:
+        return str(Decimal(value).normalize())
+    except ArithmeticError:
+        return value
+
+
 class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("Nota"), choices=RATING_CHOICES, coerce=Decimal)
-    title = forms.CharField(label=_("Título"), max_length=200, required=False)
-    text = forms.CharField(
-        label=_("Resenha"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    # No initial value: a review is never published with a rating the reader did not pick.
+    rating = forms.TypedChoiceField(
+        label=_("Nota"),
+        choices=RATING_CHOICES,
+        coerce=Decimal,
+        widget=StarRatingWidget,
+        help_text=_("De 1 a 5 estrelas; meia estrela também vale."),
+        error_messages={"required": _("Escolha uma nota de 1 a 5 estrelas antes de publicar.")},
     )
-    contains_spoilers = forms.BooleanField(label=_("Contém spoilers"), required=False)
-    would_recommend = forms.BooleanField(label=_("Eu recomendaria"), required=False, initial=True)
+    title = forms.CharField(label=_("Título"), max_length=200, required=False, help_text=_("Opcional."))
+    text = forms.CharField(
+        label=_("Resenha"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Opcional. Conte o que achou, sem pressa."),
+    )
+    contains_spoilers = forms.BooleanField(
+        label=_("Contém spoilers"), required=False, help_text=_("O texto fica escondido até o leitor pedir.")
+    )
+    would_recommend = forms.BooleanField(label=_("Eu recomendaria este livro"), required=False)
     # Optional so a post without it (an older form, a script) keeps the review's visibility.
     visibility = forms.TypedChoiceField(
         label=_("Quem vê a resenha"),

@@ -55,7 +55,13 @@ def book_detail(request, slug):
     book = selectors.book_detail(slug=slug)
     if book is None:
         raise Http404(_("Livro não encontrado."))
-    return render(request, "catalog/book_detail.html", {"book": book, "panels": render_panels("book", request, book)})
+    context = {
+        "book": book,
+        # "book_actions" sit next to the title (the reader's shelf buttons), "book" below the details.
+        "actions": render_panels("book_actions", request, book),
+        "panels": render_panels("book", request, book),
+    }
+    return render(request, "catalog/book_detail.html", context)
 
 
 @anonymous_page_cache

@@ -2,7 +2,8 @@
 
 A page owned by a lower app (the home page in `core`, the book page in `catalog`) asks
 this registry for its panels; `accounts`, `debates` and later apps register theirs in
-`AppConfig.ready()`. Pages: "home" (obj None), "book" (the Book), "profile" (the profile's User), "topic" (the
+`AppConfig.ready()`. Pages: "home" (obj None), "book" (the Book), "book_actions" (the Book;
+beside the title, above the cover on phones), "profile" (the profile's User), "topic" (the
 DebateTopic). A panel is a function `(request, obj) -> str` returning rendered
 HTML; each one must cost a fixed number of queries (or a cache read).
 """

@@ -1,6 +1,7 @@
 """Privacy and reporting in a real browser: a reader hides a shelf, shares an unlisted
 review by its link, and another reader reports that review."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,8 @@ def owner_hides_and_shares(page, base: str, book_url: str, artifacts: Path, prob
     shelf = page.locator("#minha-estante")
     shelf.get_by_role("button", name="Lendo").click()
     shelf.get_by_role("button", name="✓ Lendo").wait_for()
-    shelf.locator("#id_review_rating").select_option("5")
+    shelf.get_by_text("Avaliar este livro").click()
+    shelf.locator("label", has_text=re.compile("^5 de 5 estrelas$")).click()
     shelf.locator("#id_review_text").fill("Uma travessia que só quero mostrar a quem eu escolher.")
     shelf.locator("#id_review_visibility").select_option("unlisted")
     shelf.get_by_role("button", name="Publicar avaliação").click()
