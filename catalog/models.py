@@ -55,6 +55,13 @@ class Tag(models.Model):
         return self.name
 
 
+class CoverStatus(models.TextChoices):
+    PENDING = "pending", _("a buscar")
+    STORED = "stored", _("guardada")
+    FAILED = "failed", _("falhou")
+    MISSING = "missing", _("sem fonte")
+
+
 class Book(models.Model):
     # goodbooks-10k's own book_id (the id its ratings files use) and Goodreads' id.
     goodbooks_id = models.PositiveIntegerField(_("id no goodbooks"), unique=True, null=True, blank=True)
@@ -74,6 +81,15 @@ class Book(models.Model):
     pages = models.PositiveIntegerField(_("páginas"), null=True, blank=True)
     description = models.TextField(_("descrição"), blank=True)
     cover_url = models.URLField(_("capa (URL)"), max_length=500, blank=True)
+    # The stored cover: [[storage name, width, height], ...] by width, written once by the
+    # cover fetcher (catalog/covers.py). Pages read only this field: no work per request.
+    cover_files = models.JSONField(_("capa (arquivos)"), default=list, blank=True, editable=False)
+    cover_status = models.CharField(
+        _("capa (situação)"), max_length=10, choices=CoverStatus.choices, default=CoverStatus.PENDING
+    )
+    cover_error = models.CharField(_("capa (motivo da falha)"), max_length=255, blank=True)
+    cover_attempts = models.PositiveSmallIntegerField(_("capa (tentativas)"), default=0)
+    cover_checked_at = models.DateTimeField(_("capa (última tentativa)"), null=True, blank=True)
     # Rating aggregates of CGBookStore reviews, maintained by review services and
     # reconciled by a periodic task; never computed per request.
     average_rating = models.DecimalField(_("nota média"), max_digits=3, decimal_places=2, default=Decimal("0"))
@@ -92,6 +108,12 @@ class Book(models.Model):
             models.Index(fields=["-publication_year", "title"], name="catalog_book_year_idx"),
             models.Index(fields=["isbn13"], name="catalog_book_isbn13_idx"),
             models.Index(fields=["isbn"], name="catalog_book_isbn_idx"),
+            # The cover fetcher's batches: books whose cover is still to fetch or to retry.
+            models.Index(
+                fields=["cover_attempts", "id"],
+                name="catalog_book_cover_todo_idx",
+                condition=models.Q(cover_status__in=["pending", "failed"]),
+            ),
         ]
 
     def __str__(self):

@@ -1,18 +1,24 @@
 """Catalog reads, shaped for their pages: templates never trigger a query."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog import cache as catalog_cache
-from catalog.models import Author, Book, Category, Tag
+from catalog.models import Author, Book, Category, CoverStatus, Tag
 from catalog.search import book_search_query
 
 MAX_QUERY_LENGTH = 200
 POPULAR_LIMIT = 12
-# What a book card shows (pk is always loaded: it gives the cover colour).
-CARD_FIELDS = ("title", "slug", "author_names", "publication_year", "average_rating", "ratings_count")
+# What a book card shows (pk is always loaded: it gives the placeholder cover's colour).
+CARD_FIELDS = ("title", "slug", "author_names", "publication_year", "average_rating", "ratings_count", "cover_files")
+# A failed cover fetch is retried after this long (up to COVERS_MAX_ATTEMPTS attempts).
+COVER_RETRY_AFTER = timedelta(hours=6)
 
 SORTS = {
     "title": (_("Título (A–Z)"), ("title", "id")),
@@ -88,3 +94,18 @@ def popular_books(*, limit: int = POPULAR_LIMIT) -> list[Book]:
 
 def categories_for_filter() -> list[Category]:
     return catalog_cache.cached_categories(lambda: list(Category.objects.only("name", "slug")))
+
+
+def books_missing_cover(*, limit: int) -> list[int]:
+    """Ids of books whose cover is still to fetch, then failed ones due a retry (partial
+    index catalog_book_cover_todo_idx)."""
+    retry = Q(
+        cover_status=CoverStatus.FAILED,
+        cover_attempts__lt=settings.COVERS_MAX_ATTEMPTS,
+        cover_checked_at__lt=timezone.now() - COVER_RETRY_AFTER,
+    )
+    return list(
+        Book.objects.filter(Q(cover_status=CoverStatus.PENDING) | retry)
+        .order_by("cover_attempts", "id")
+        .values_list("id", flat=True)[:limit]
+    )

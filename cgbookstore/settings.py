@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recommendations-train": {"task": "recommendations.train", "schedule": crontab(minute=0, hour=5)},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
+    "fetch-missing-covers": {"task": "catalog.tasks.covers_fetch_missing", "schedule": 600.0},
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
     "drain-task-outbox": {"task": "core.outbox_drain", "schedule": 60.0},
     "prune-task-outbox": {"task": "core.outbox_prune", "schedule": crontab(minute=20, hour=4)},
@@ -321,8 +322,13 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
+# Fetched files (book covers). FileSystemStorage under MEDIA_ROOT by default; any Django
+# storage works, e.g. S3 with django-storages (MEDIA_STORAGE=storages.backends.s3.S3Storage).
+# whitenoise does not serve media: nginx does (deploy/nginx.conf), runserver in DEBUG.
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         # Hashed, compressed files after `collectstatic`; plain files where none was run.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -349,6 +355,20 @@ NOTIFICATIONS_PRUNE_DAYS = env.int("NOTIFICATIONS_PRUNE_DAYS", default=90)
 # (0.5: as long as the batch took), so a wave of imports leaves CPU to the pages on a
 # shared box. 1 runs flat out (imports on machines of their own). docs/library.md.
 LIBRARY_IMPORT_DUTY_CYCLE = min(1.0, max(0.05, env.float("LIBRARY_IMPORT_DUTY_CYCLE", default=0.5)))
+
+# Book covers (docs/catalog.md#covers): fetched once by Celery into media storage, with
+# thumbnails. Off in the embedded default (no network there): placeholders show at once.
+COVERS_FETCH = env.bool("COVERS_FETCH", default=not EMBEDDED)
+COVERS_TIMEOUT = env.float("COVERS_TIMEOUT", default=5.0)
+COVERS_MAX_BYTES = env.int("COVERS_MAX_BYTES", default=5 * 1024 * 1024)
+COVERS_MAX_ATTEMPTS = env.int("COVERS_MAX_ATTEMPTS", default=3)
+COVERS_BATCH_SIZE = env.int("COVERS_BATCH_SIZE", default=50)
+# Fallback source by ISBN; "?default=false" makes Open Library answer 404 instead of a blank image.
+COVERS_OPENLIBRARY_URL = env(
+    "COVERS_OPENLIBRARY_URL", default="https://covers.openlibrary.org/b/isbn/{isbn}-L.jpg?default=false"
+)
+# Thumbnail widths (CSS pixels × density) written for srcset; never wider than the source.
+COVERS_WIDTHS = (160, 320, 480)
 
 # --- Logging, metrics, errors ----------------------------------------------------------------
 # JSON lines with the request id in production; one readable line in development.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("conta/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Development only: in production nginx serves MEDIA_URL (deploy/nginx.conf).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if "debug_toolbar" in settings.INSTALLED_APPS:
     urlpatterns += [path("__debug__/", include("debug_toolbar.urls"))]

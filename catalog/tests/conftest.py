@@ -52,3 +52,18 @@ def make_books(db):
         return books
 
     return make
+
+
+@pytest.fixture(scope="session")
+def cover_server():
+    from catalog.tests.cover_server import CoverServer
+
+    with CoverServer() as server:
+        yield server
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Covers land in a throwaway folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
