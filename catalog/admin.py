@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services, tasks
 from catalog.models import Author, Book, Category, Tag
-from core.tasks import enqueue_on_commit
+from core.jobs import enqueue_on_commit
 
 
 @admin.register(Author)

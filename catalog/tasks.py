@@ -1,33 +1,18 @@
 """Catalog background work: book covers (docs/catalog.md#covers)."""
 
-from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
 
 from catalog import selectors, services
+from core.jobs import task
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@task(soft_time_limit=60, time_limit=90)
 def book_cover_fetch(book_id: int) -> str:
     """Fetch one book's cover (a no-op once it is stored)."""
     return services.book_cover_fetch(book_id=book_id)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=15 * 60,
-    time_limit=16 * 60,
-)
+@task(soft_time_limit=15 * 60, time_limit=16 * 60)
 def covers_fetch_missing(limit: int | None = None) -> int:
     """One batch of missing covers (periodic). Off when COVERS_FETCH is false."""
     if not settings.COVERS_FETCH:
