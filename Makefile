@@ -5,8 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMBEDDED_ENV := CGB_EMBEDDED=1 DEBUG=1
 PYTEST_ARGS ?=
+# The embedded default in CI too (SQLite, local-memory cache, eager tasks): the browser
+# journey, the crawl-and-fuzz test and every write service. Tests marked `full_stack`
+# rely on PostgreSQL or Redis and are left out (docs/reliability.md).
+EMBEDDED_TESTS := e2e/test_journey.py reliability/test_security.py accounts/tests/test_services.py \
+	debates/tests/test_services.py library/tests/test_services.py library/tests/test_bulk.py \
+	notifications/tests/test_services.py
 
-.PHONY: install run test lint stack soak clean
+.PHONY: install run test test-embedded lint stack soak clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-bench.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -32,6 +38,11 @@ run: install
 test: install
 	scripts/install_browser.sh
 	eval "$$(scripts/services.sh)" && $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-embedded
+
+test-embedded: install
+	env -u REDIS_URL -u CELERY_BROKER_URL $(EMBEDDED_ENV) DATABASE_URL=sqlite://:memory: \
+		$(PY) -m pytest -n 2 -m "not full_stack" $(EMBEDDED_TESTS)
 
 soak: install
 	eval "$$(scripts/services.sh)" && SOAK_SECONDS=$${SOAK_SECONDS:-600} $(PY) -m reliability.soak

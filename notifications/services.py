@@ -32,7 +32,6 @@ MENTION_RE = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 DEADLINE_WINDOW_DAYS = 3
 DEADLINE_REMIND_EVERY = timedelta(hours=24)
 PRUNE_CHUNK_SIZE = 5000
-DEDUPE_CONSTRAINT = "notifications_unique_recipient_dedupe"
 
 
 def email_enabled() -> bool:
@@ -124,8 +123,9 @@ def notification_create(
     try:
         with transaction.atomic():
             notification.save()
-    except IntegrityError as error:
-        if dedupe_key and getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") == DEDUPE_CONSTRAINT:
+    except IntegrityError:
+        # The dedupe key was taken (asked of the table: each database words the error its own way).
+        if dedupe_key and Notification.objects.filter(recipient_id=recipient_id, dedupe_key=dedupe_key).exists():
             return None
         raise
     notifications_cache.flush_unread(recipient_id)

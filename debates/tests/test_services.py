@@ -254,6 +254,7 @@ def test_vote_up_then_down_flips_to_minus_one(user):
     assert DebateVote.objects.get().value == -1
 
 
+@pytest.mark.full_stack  # PostgreSQL SQL (UPDATE … FROM, FILTER, ::float)
 def test_a_vote_removed_from_a_drifted_count_keeps_it_at_zero_and_reconcile_fixes_the_rest(user):
     """A bulk load left upvotes at 0 beside a real up vote: removing it is no 500."""
     post = DebatePostFactory()
@@ -307,6 +308,7 @@ def test_nobody_votes_on_their_own_post():
 # --- counters ---------------------------------------------------------------------------
 
 
+@pytest.mark.full_stack  # PostgreSQL SQL (UPDATE … FROM, FILTER, ::float)
 def test_reconcile_fixes_deliberately_corrupted_counters():
     topic = DebateTopicFactory()
     empty_topic = DebateTopicFactory()
@@ -334,6 +336,7 @@ def test_reconcile_fixes_deliberately_corrupted_counters():
     assert services.topic_counters_reconcile() == {"topics": 0, "posts": 0}
 
 
+@pytest.mark.full_stack  # PostgreSQL SQL (UPDATE … FROM, FILTER, ::float)
 def test_reconcile_is_set_based_a_fixed_number_of_queries(django_assert_num_queries):
     for _ in range(5):
         topic = DebateTopicFactory(posts_count=3)
@@ -342,6 +345,7 @@ def test_reconcile_is_set_based_a_fixed_number_of_queries(django_assert_num_quer
         services.topic_counters_reconcile()
 
 
+@pytest.mark.full_stack  # the view buffer lives in Redis
 def test_views_are_buffered_then_flushed_once():
     topic = DebateTopicFactory()
     for _ in range(3):
@@ -353,6 +357,7 @@ def test_views_are_buffered_then_flushed_once():
     assert DebateTopic.objects.get(pk=topic.pk).views_count == 3
 
 
+@pytest.mark.full_stack  # the view buffer lives in Redis
 def test_views_flush_moves_several_topics_in_one_update(django_assert_num_queries):
     topics = DebateTopicFactory.create_batch(3)
     for count, topic in enumerate(topics, start=1):
@@ -377,6 +382,7 @@ def test_view_goes_to_the_database_when_redis_is_down(monkeypatch):
     assert DebateTopic.objects.get(pk=topic.pk).views_count == 1
 
 
+@pytest.mark.full_stack  # Redis view buffer and PostgreSQL reconcile SQL
 def test_tasks_call_the_services():
     from debates.tasks import debates_counters_reconcile, debates_views_flush
 
