@@ -133,5 +133,6 @@ class Book(models.Model):
 
     @property
     def cover_hue(self) -> int:
-        """A stable colour for the generated placeholder cover."""
-        return (self.pk or 0) * 47 % 360
+        """A stable colour for the generated placeholder cover: a hue in steps of 10, so a
+        class (`hue-<n>` in static/css/bars.css) paints it without an inline style."""
+        return (self.pk or 0) * 47 % 36 * 10

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "csp",
     "django_celery_beat",
     "django_celery_results",
     "django_prometheus",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RateLimitMiddleware",
@@ -337,6 +340,30 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG or EMBEDDED)
+
+_media_origin = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))] if urlsplit(MEDIA_URL).netloc else []
+# Content-Security-Policy (django-csp), enforced: scripts and styles from our own origin only,
+# no inline code anywhere (htmx's indicator styles are off, widths and colours are classes).
+# The one exception is the Redoc page (`api/urls.py`). CSP_REPORT_ONLY=true only reports.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Covers may live elsewhere (S3, a CDN): MEDIA_URL's origin, plus CSP_IMG_SRC.
+        "img-src": [SELF, "data:", *_media_origin, *env.list("CSP_IMG_SRC", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # --- Product limits -----------------------------------------------------------------------
 CATALOG_PAGE_SIZE = 24

@@ -17,6 +17,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
 @contextmanager
 def chromium_page() -> Iterator[tuple]:
     """A fresh headless Chromium page; yields (page, console_errors).
@@ -32,6 +39,8 @@ def chromium_page() -> Iterator[tuple]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="pt-BR", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
+        # Chromium prints most CSP refusals itself; this names every one, with its directive.
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         # A failed load is reported at the resource's own URL, a script error at the page's.
         page.on("console", lambda msg: msg.type == "error" and errors.append(f"{msg.location['url']}: {msg.text}"))

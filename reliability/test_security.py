@@ -180,3 +180,10 @@ def test_the_audit_fails_loudly_when_its_vulnerability_service_is_unreachable():
     result = subprocess.run(["bash", "scripts/audit.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 3
     assert "NOT audited" in result.stderr
+
+
+def test_pages_carry_an_enforced_content_security_policy(client):
+    BookFactory()
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy

@@ -40,7 +40,7 @@ def test_pages_render_for_logged_in_readers(auth_client, book, catalog_panels_on
 
 def test_book_page_shows_the_catalog_facts(client, book, catalog_panels_only):
     html = client.get(book.get_absolute_url()).content.decode()
-    assert 'class="cover large" style="--hue: ' in html
+    assert f'class="cover large hue-{book.cover_hue}"' in html
     assert book.authors.get().get_absolute_url() in html
     assert "/livros/categorias/classicos/" in html
     assert "?tag=brazilian-literature" in html
