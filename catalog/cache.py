@@ -6,6 +6,8 @@
   on many books) and after an import.
 - `catalog:popular:v<n>:<limit>`: the "Livros populares" list on the home page. Short
   timeout, and bumped on any book change.
+- `catalog:popular:v<n>:authors:<limit>`: the authors suggested on an empty search (same
+  namespace and timeout as the popular books).
 - `catalog:categories:v<n>:all`: the category filter on the book list.
 """
 
@@ -36,6 +38,10 @@ def popular_books_cache_key(limit: int) -> str:
     return versioned_key(POPULAR_NAMESPACE, limit)
 
 
+def popular_authors_cache_key(limit: int) -> str:
+    return versioned_key(POPULAR_NAMESPACE, "authors", limit)
+
+
 def categories_cache_key() -> str:
     return versioned_key(CATEGORIES_NAMESPACE, "all")
 
@@ -46,6 +52,10 @@ def cached_book(slug: str, build: Callable[[], T]) -> T:
 
 def cached_popular_books(limit: int, build: Callable[[], T]) -> T:
     return cached(popular_books_cache_key(limit), build, POPULAR_TIMEOUT)
+
+
+def cached_popular_authors(limit: int, build: Callable[[], T]) -> T:
+    return cached(popular_authors_cache_key(limit), build, POPULAR_TIMEOUT)
 
 
 def cached_categories(build: Callable[[], T]) -> T:

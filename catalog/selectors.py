@@ -3,18 +3,27 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchRank
+from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog import cache as catalog_cache
 from catalog.models import Author, Book, Category, CoverStatus, Tag
-from catalog.search import book_search_query
+from catalog.search import FUZZY_CUTOFF, Unaccent, book_search_query, did_you_mean, fuzzy_score, translated_title, words
 
 MAX_QUERY_LENGTH = 200
 POPULAR_LIMIT = 12
+# Typo-tolerant results are one unpaginated list; suggestions on an empty search are short.
+FUZZY_LIMIT = 48
+SUGGESTIONS_LIMIT = 8
+AUTHORS_LIMIT = 6
+# An author shown for a query must be this word-similar to it ("harry potter" is not "Harry Harrison").
+AUTHOR_MIN_SIMILARITY = 0.5
+# SQLite fallback: how many books difflib may look at (the embedded sample has 500).
+FUZZY_SCAN_LIMIT = 5000
 # What a book card shows (pk is always loaded: it gives the placeholder cover's colour).
 CARD_FIELDS = ("title", "slug", "author_names", "publication_year", "average_rating", "ratings_count", "cover_files")
 # A failed cover fetch is retried after this long (up to COVERS_MAX_ATTEMPTS attempts).
@@ -43,11 +52,7 @@ def clean_query(value: str | None) -> str:
 def book_list(
     *, q: str = "", sort: str = "", category: Category | None = None, tag: Tag | None = None
 ) -> QuerySet[Book]:
-    books = Book.objects.only(*CARD_FIELDS)
-    if category is not None:
-        books = books.filter(categories=category)
-    if tag is not None:
-        books = books.filter(tags=tag)
+    books = _card_books(category=category, tag=tag)
     if q and connection.vendor == "postgresql":
         # Served by the GIN index catalog_book_search_gin.
         query = book_search_query(q)
@@ -59,6 +64,73 @@ def book_list(
         for word in q.split()[:10]:
             books = books.filter(Q(title__icontains=word) | Q(author_names__icontains=word))
     return books.order_by(*SORTS[sort or DEFAULT_SORT][1])
+
+
+def _card_books(*, category: Category | None = None, tag: Tag | None = None) -> QuerySet[Book]:
+    books = Book.objects.only(*CARD_FIELDS)
+    if category is not None:
+        books = books.filter(categories=category)
+    if tag is not None:
+        books = books.filter(tags=tag)
+    return books
+
+
+def book_search_fuzzy(*, q: str, category: Category | None = None, tag: Tag | None = None) -> list[Book]:
+    """Books whose title or authors are close to `q` despite typos, closest first.
+
+    PostgreSQL: pg_trgm word similarity on the unaccented columns, served by the GIN
+    trigram indexes (migration 0005). SQLite: difflib over the books' words.
+    """
+    books = _card_books(category=category, tag=tag)
+    if connection.vendor == "postgresql":
+        needle = Unaccent(Value(q))
+        books = books.annotate(title_u=Unaccent("title"), authors_u=Unaccent("author_names"))
+        return list(
+            books.filter(Q(title_u__trigram_word_similar=needle) | Q(authors_u__trigram_word_similar=needle))
+            .annotate(similarity=Greatest(*(TrigramWordSimilarity(needle, col) for col in ("title_u", "authors_u"))))
+            .order_by("-similarity", "-ratings_count", "id")[:FUZZY_LIMIT]
+        )
+    query_words = words(q)[:10]
+    rows = books.values_list("id", "title", "author_names").order_by("id")[:FUZZY_SCAN_LIMIT]
+    scored = sorted(((-fuzzy_score(query_words, f"{title} {names}"), pk) for pk, title, names in rows))
+    ids = [pk for score, pk in scored if -score >= FUZZY_CUTOFF][:FUZZY_LIMIT]
+    by_id = Book.objects.only(*CARD_FIELDS).in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
+def authors_matching(*, q: str, limit: int = AUTHORS_LIMIT) -> list[Author]:
+    """Authors whose name matches `q` (typos forgiven on PostgreSQL), best first."""
+    authors = Author.objects.only("name", "slug")
+    if connection.vendor == "postgresql":
+        needle = Unaccent(Value(q))
+        return list(
+            authors.annotate(name_u=Unaccent("name"))
+            .filter(name_u__trigram_word_similar=needle)
+            .annotate(similarity=TrigramWordSimilarity(needle, "name_u"))
+            .filter(similarity__gte=AUTHOR_MIN_SIMILARITY)
+            .order_by("-similarity", "name")[:limit]
+        )
+    for word in q.split()[:10]:
+        authors = authors.filter(name__icontains=word)
+    return list(authors.order_by("name")[:limit])
+
+
+def search_fallback(*, q: str, category: Category | None = None, tag: Tag | None = None) -> dict:
+    """What an empty search shows instead: a known Portuguese title's original, else
+    typo-tolerant matches with a "você quis dizer…", else popular books and authors."""
+    translated = translated_title(q)
+    if translated:
+        books = list(book_list(q=translated, category=category, tag=tag)[:FUZZY_LIMIT])
+        if books:
+            return {"books": books, "translated": translated}
+    books = book_search_fuzzy(q=q, category=category, tag=tag)
+    if books:
+        return {"books": books, "suggestion": did_you_mean(q, [f"{b.title} {b.author_names}" for b in books[:10]])}
+    return {
+        "books": [],
+        "popular_books": popular_books(limit=SUGGESTIONS_LIMIT),
+        "popular_authors": popular_authors(limit=SUGGESTIONS_LIMIT),
+    }
 
 
 def books_by_author(*, author: Author) -> QuerySet[Book]:
@@ -109,3 +181,16 @@ def books_missing_cover(*, limit: int) -> list[int]:
         .order_by("cover_attempts", "id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def popular_authors(*, limit: int = SUGGESTIONS_LIMIT) -> list[Author]:
+    """Authors most reviewed here; goodbooks' order (its ids follow popularity) breaks ties."""
+
+    def build():
+        return list(
+            Author.objects.only("name", "slug")
+            .annotate(readers=Sum("books__ratings_count"), rank=Min("books__goodbooks_id"))
+            .order_by(F("readers").desc(nulls_last=True), F("rank").asc(nulls_last=True), "name")[:limit]
+        )
+
+    return catalog_cache.cached_popular_authors(limit, build)

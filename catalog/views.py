@@ -34,20 +34,21 @@ def book_list(request):
     sort = selectors.clean_sort(request.GET.get("sort"))
     category = _by_slug(Category, request.GET.get("category"))
     tag = _by_slug(Tag, request.GET.get("tag"))
-    books = selectors.book_list(q=q, sort=sort, category=category, tag=tag)
-    return render(
-        request,
-        "catalog/book_list.html",
-        {
-            "page_obj": _page(request, books),
-            "q": q,
-            "sort": sort,
-            "sorts": selectors.SORTS,
-            "category": category,
-            "tag": tag,
-            "categories": selectors.categories_for_filter(),
-        },
-    )
+    page_obj = _page(request, selectors.book_list(q=q, sort=sort, category=category, tag=tag))
+    context = {
+        "page_obj": page_obj,
+        "q": q,
+        "sort": sort,
+        "sorts": selectors.SORTS,
+        "category": category,
+        "tag": tag,
+        "categories": selectors.categories_for_filter(),
+    }
+    if q and page_obj.number == 1:
+        context["authors"] = selectors.authors_matching(q=q)
+        if not page_obj.paginator.count:
+            context["fallback"] = selectors.search_fallback(q=q, category=category, tag=tag)
+    return render(request, "catalog/book_list.html", context)
 
 
 @anonymous_page_cache

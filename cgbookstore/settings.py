@@ -130,7 +130,10 @@ def _postgres(url: str, connect_timeout: int) -> dict:
     database.setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": connect_timeout,
-            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
+            # Typo-tolerant search (catalog/search.py): "tolkein" is 0.5 word-similar to
+            # "J.R.R. Tolkien", under pg_trgm's default threshold of 0.6.
+            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}"
+            " -c pg_trgm.word_similarity_threshold=0.45",
         }
     )
     # The same backend, counting queries and their latency for /metrics.
