@@ -238,7 +238,7 @@ class Stack:
             self._start(
                 "celery",
                 [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning",
-                 "-Q", "default,maintenance,recommendations", "-c", "1",
+                 "-Q", "default,maintenance,recommendations,feeds", "-c", "1",
                  "--without-gossip", "--without-mingle", "--without-heartbeat"],
             )  # fmt: skip
             if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time, niced

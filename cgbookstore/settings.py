@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "api",
     "notifications",
     "library",
+    "social",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -245,22 +246,38 @@ CELERY_BEAT_SCHEDULE = {
     "recommendations-train": {"task": "recommendations.train", "schedule": crontab(minute=0, hour=5)},
     "warm-hot-pages": {"task": "core.warm_hot_pages", "schedule": 240.0},
     "fetch-missing-covers": {"task": "catalog.tasks.covers_fetch_missing", "schedule": 600.0},
+    "reconcile-follow-counters": {
+        "task": "social.tasks.social_counts_reconcile",
+        "schedule": crontab(minute=40, hour=3),
+    },
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
     "drain-task-outbox": {"task": "core.outbox_drain", "schedule": 60.0},
     "prune-task-outbox": {"task": "core.outbox_prune", "schedule": crontab(minute=20, hour=4)},
 }
 # Named queues, each with its own workers (Procfile, deploy/systemd, docs/operations.md):
 # what beat sends is upkeep on `maintenance`; training has `recommendations` to itself;
-# library imports wait behind each other on `imports`; the rest (readers' work) on `default`.
+# library imports wait behind each other on `imports`; feed fan-out has `feeds`, so a reader
+# with many followers never delays other work; the rest (readers' work) on `default`.
 CELERY_TASK_ROUTES = {
     **{entry["task"]: {"queue": "maintenance"} for entry in CELERY_BEAT_SCHEDULE.values()},
     "recommendations.train": {"queue": "recommendations"},
     "library.tasks.*": {"queue": "imports"},
+    "social.tasks.*": {"queue": "feeds"},
 }
 # Tasks enqueued by a write wait in the outbox (core/jobs.py) until the broker takes them:
 # the drain leaves the newest OUTBOX_GRACE_SECONDS to their request; sent rows are kept a day.
 OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=30)
 OUTBOX_KEEP_HOURS = env.int("OUTBOX_KEEP_HOURS", default=24)
+
+# --- Social (follows and the home feed, docs/social.md) ------------------------------------
+# Activity ids kept in each reader's Redis feed (older pages are read from the database).
+SOCIAL_FEED_LENGTH = env.int("SOCIAL_FEED_LENGTH", default=500)
+# Days a reader's feed stays in Redis unread; it is rebuilt from the database afterwards.
+SOCIAL_FEED_TTL_DAYS = env.int("SOCIAL_FEED_TTL_DAYS", default=14)
+# Readers with this many followers are not fanned out: their activities are merged at read time.
+SOCIAL_FANOUT_MAX_FOLLOWERS = env.int("SOCIAL_FANOUT_MAX_FOLLOWERS", default=20000)
+# Followers per fan-out task.
+SOCIAL_FANOUT_CHUNK = env.int("SOCIAL_FANOUT_CHUNK", default=1000)
 
 # --- Auth (django-allauth) ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -300,6 +317,7 @@ RATELIMITS = {
     "shelf_write": env("RATELIMIT_SHELF_WRITE", default="300/h"),
     "post_edit": env("RATELIMIT_POST_EDIT", default="60/h"),
     "report": env("RATELIMIT_REPORT", default="30/h"),
+    "follow_write": env("RATELIMIT_FOLLOW_WRITE", default="200/h"),
 }
 RATELIMIT_IP_META_KEY = "core.ratelimit.client_ip"
 # Proxies in front of the app whose X-Forwarded-For we trust (nginx: 1). 0 = ignore the header.

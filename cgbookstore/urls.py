@@ -19,6 +19,7 @@ urlpatterns = [
     path("recomendacoes/", include("recommendations.urls")),
     path("notificacoes/", include("notifications.urls")),
     path("biblioteca/", include("library.urls")),
+    path("social/", include("social.urls")),
     path("api/", include("api.urls")),
     path("conta/", include("allauth.urls")),
     path("admin/", admin.site.urls),

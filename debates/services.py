@@ -36,6 +36,7 @@ from debates.models import (
     ReviewReport,
     TopicRead,
 )
+from debates.signals import post_soft_deleted
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +286,7 @@ def post_soft_delete(*, post: DebatePost, actor) -> DebatePost:
         # Queryset updates send no signals: invalidate like a save would.
         debates_cache.flush_topic_list()
         debates_cache.flush_topic(post.topic_id)
+        post_soft_deleted.send(sender=DebatePost, post=post)
     post.refresh_from_db(fields=["is_deleted", "deleted_at"])
     return post
 

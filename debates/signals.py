@@ -1,10 +1,14 @@
 """Cache invalidation wired to the models, so admin edits and shell writes flush too."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from debates import cache as debates_cache
 from debates.models import DebatePost, DebateTopic, DebateVote
+
+# Sent by post_soft_delete (a queryset update, which sends no post_save): kwargs `post`.
+# Apps above debates (the social feed) listen to it.
+post_soft_deleted = Signal()
 
 
 @receiver([post_save, post_delete], sender=DebateTopic, dispatch_uid="debates_flush_topic")

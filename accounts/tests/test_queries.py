@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 SIZES = [10, 200]
 # The logged-in user (the cached_db session is read from the cache).
 AUTH = 1
-# Panels other apps add to the profile: the reading goal (library).
-PROFILE_PANELS = 1
+# Panels other apps add to the profile: the reading goal (library); the follow box (social:
+# the reader's follow settings and latest activities, for the anonymous and the owner).
+PROFILE_PANELS = 1 + 2
 # The header's unread-notifications count, read once and then cached.
 HEADER = 1
 # The owner's own recommendations, computed and stored on the first visit only

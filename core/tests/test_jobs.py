@@ -84,7 +84,7 @@ def test_every_queue_that_gets_tasks_has_a_worker_in_the_procfile():
         if match := re.search(r"celery .* worker .*-Q (\S+)", line):
             consumed.update(match.group(1).split(","))
     routed = {_queue(name) for name in [*project_tasks(), "celery.backend_cleanup"]}
-    assert routed == {"default", "maintenance", "recommendations", "imports"}
+    assert routed == {"default", "maintenance", "recommendations", "imports", "feeds"}
     assert routed <= consumed
 
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SocialConfig(AppConfig):
+    """Follows, activities and the home feed: above accounts, debates and library, below api and demo."""
+
+    name = "social"
+    verbose_name = "Rede de leitores"
+
+    def ready(self):
+        from core.panels import register_panel
+        from social import panels, signals  # noqa: F401  (connect receivers)
+
+        register_panel("home", name="social_feed", order=1, render=panels.home_feed_panel)
+        register_panel("profile", name="social_follow", order=1, render=panels.profile_panel)

@@ -1,0 +1,53 @@
+"""Cache and Redis keys of the social app, built in one place.
+
+Every key goes through the cache's `make_key`, so it carries CACHE_KEY_PREFIX like the
+rest of the cache (and a test run's cleanup of its own prefix removes feeds too).
+"""
+
+from django.core.cache import cache
+
+from core.cache import bump_namespace, delete_on_commit, versioned_key
+
+SUGGESTIONS_TIMEOUT = 60 * 60
+COMMUNITY_TIMEOUT = 30
+BIG_FOLLOWED_TIMEOUT = 60 * 60
+# Bumped when a reader crosses SOCIAL_FANOUT_MAX_FOLLOWERS (either way): every reader's list
+# of read-merged accounts is recomputed.
+BIG_ACCOUNTS_NAMESPACE = "social:big"
+
+
+def feed_key(user_id: int) -> str:
+    """The reader's feed: a sorted set of activity ids scored by time (raw Redis key)."""
+    return cache.make_key(f"social:feed:{user_id}")
+
+
+def seen_key(user_id: int) -> str:
+    """When the reader last looked at their feed (the "novidades" mark)."""
+    return f"social:seen:{user_id}"
+
+
+def big_followed_key(user_id: int) -> str:
+    """Accounts this reader follows that are read-merged instead of fanned out."""
+    return versioned_key(BIG_ACCOUNTS_NAMESPACE, user_id)
+
+
+def suggestions_key(user_id: int) -> str:
+    return f"social:suggest:{user_id}"
+
+
+def community_key() -> str:
+    return "social:community"
+
+
+def flush_relations(*user_ids: int) -> None:
+    """A follow, block or mute changed for these readers."""
+    keys = [key for uid in user_ids for key in (big_followed_key(uid), suggestions_key(uid))]
+    delete_on_commit(*keys)
+
+
+def flush_big_accounts() -> None:
+    bump_namespace(BIG_ACCOUNTS_NAMESPACE)
+
+
+def flush_community() -> None:
+    delete_on_commit(community_key())

@@ -1,0 +1,441 @@
+"""Reads of the social app: relationships, activity lists and the home feed.
+
+The feed page costs a fixed number of queries whatever the number of readers followed:
+the ids come from Redis (rebuilt with one query when missing), read-merged accounts add
+one query, and one query loads the activities still public, so a deletion, a moderator's
+hide or a privacy change leaves every feed at once, before any cleanup task has run.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import BookShelf
+from core.cache import cached
+from core.privacy import Visibility
+from debates.models import DebatePost
+from social import cache as social_cache
+from social import feeds
+from social.models import Activity, Block, Follow, FollowPolicy, Mute, SocialSettings
+
+Status = Follow.Status
+Verb = Activity.Verb
+PAGE_SIZE = 20
+LIST_PAGE_SIZE = 30
+SUGGESTIONS = 5
+INFINITY = float("inf")
+CURSOR_SLACK = 5
+
+
+# --- Relationships --------------------------------------------------------------------------
+
+
+@dataclass
+class Relationship:
+    """What `viewer` and `owner` are to each other (anonymous viewers: all False)."""
+
+    is_owner: bool = False
+    following: bool = False  # viewer follows owner (accepted)
+    requested: bool = False  # viewer asked to follow owner (pending)
+    follows_you: bool = False  # owner follows viewer
+    blocking: bool = False  # viewer blocked owner
+    blocked_by: bool = False  # owner blocked viewer
+    muting: bool = False
+    policy: str = FollowPolicy.ANYONE
+    followers_count: int = 0
+    following_count: int = 0
+
+    @property
+    def can_see(self) -> bool:
+        """May the viewer see the owner's activities and follower lists?"""
+        if self.is_owner:
+            return True
+        if self.blocking or self.blocked_by:
+            return False
+        return self.policy != FollowPolicy.APPROVAL or self.following
+
+    @property
+    def can_follow(self) -> bool:
+        return not (self.is_owner or self.blocking or self.blocked_by) and self.policy != FollowPolicy.NOBODY
+
+
+def relationship(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> Relationship:
+    """At most four queries: the owner's settings, follows between the two, blocks, mute."""
+    rel = Relationship()
+    row = (
+        SocialSettings.objects.filter(user=owner)
+        .values_list("follow_policy", "followers_count", "following_count")
+        .first()
+    )
+    if row:
+        rel.policy, rel.followers_count, rel.following_count = row
+    if not viewer.is_authenticated:
+        return rel
+    if viewer.pk == owner.pk:
+        rel.is_owner = True
+        return rel
+    between = Q(follower=viewer, followee=owner) | Q(follower=owner, followee=viewer)
+    for follower_id, status in Follow.objects.filter(between).values_list("follower_id", "status"):
+        if follower_id == viewer.pk:
+            rel.following, rel.requested = status == Status.ACCEPTED, status == Status.PENDING
+        else:
+            rel.follows_you = status == Status.ACCEPTED
+    pair = Q(blocker=viewer, blocked=owner) | Q(blocker=owner, blocked=viewer)
+    for blocker_id in Block.objects.filter(pair).values_list("blocker_id", flat=True):
+        rel.blocking = rel.blocking or blocker_id == viewer.pk
+        rel.blocked_by = rel.blocked_by or blocker_id == owner.pk
+    rel.muting = Mute.objects.filter(muter=viewer, muted=owner).exists()
+    return rel
+
+
+def blocked_ids(user_id: int) -> set[int]:
+    """Readers this one blocked or is blocked by (usually none)."""
+    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list("blocker_id", "blocked_id")
+    return {other for pair in rows for other in pair if other != user_id}
+
+
+def follow_people(*, owner: AbstractBaseUser, direction: str, page: int = 1) -> dict:
+    """One page of the owner's followers ("seguidores") or of whom they follow ("seguindo")."""
+    follows = Follow.objects.filter(status=Status.ACCEPTED)
+    if direction == "followers":
+        follows, person = follows.filter(followee=owner), "follower"
+    else:
+        follows, person = follows.filter(follower=owner), "followee"
+    offset = (page - 1) * LIST_PAGE_SIZE
+    rows = list(
+        follows.select_related(person)
+        .only(f"{person}__username", "created_at")
+        .order_by("-created_at", "-id")[offset : offset + LIST_PAGE_SIZE + 1]
+    )
+    people = [getattr(row, person) for row in rows[:LIST_PAGE_SIZE]]
+    return {"people": people, "has_next": len(rows) > LIST_PAGE_SIZE, "page": page}
+
+
+def pending_requests(*, user: AbstractBaseUser, limit: int = 100) -> list[Follow]:
+    return list(
+        Follow.objects.filter(followee=user, status=Status.PENDING)
+        .select_related("follower")
+        .only("follower__username", "created_at", "followee_id")
+        .order_by("-created_at")[:limit]
+    )
+
+
+# --- Cursors --------------------------------------------------------------------------------
+
+
+def cursor_of(activity: Activity) -> str:
+    return f"{feeds.score_of(activity.created_at)}.{activity.pk}"
+
+
+def parse_cursor(value: str | None) -> tuple[int, int] | None:
+    """`<ms>.<id>` as given by `cursor_of`; a bad value is a pt-BR ValidationError (400)."""
+    if not value:
+        return None
+    score, dot, activity_id = value.partition(".")
+    if not (dot and score.isdigit() and activity_id.isdigit() and len(value) < 40):
+        raise ValidationError(_("Posição inválida na lista de atividades."))
+    return int(score), int(activity_id)
+
+
+def _before(entries: list[tuple[int, int]], cursor: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """Entries (id, score) strictly older than the cursor, newest first, without repeats."""
+    unique = {activity_id: score for activity_id, score in entries}
+    ordered = sorted(unique.items(), key=lambda entry: (entry[1], entry[0]), reverse=True)
+    if cursor is None:
+        return ordered
+    return [(aid, score) for aid, score in ordered if (score, aid) < cursor]
+
+
+def _older_than(queryset: QuerySet, cursor: tuple[int, int] | None) -> QuerySet:
+    if cursor is None:
+        return queryset
+    # Scores are milliseconds; the exact (score, id) cut is made in Python by _before.
+    bound = datetime.fromtimestamp((cursor[0] + 1) / 1000, tz=UTC)
+    return queryset.filter(created_at__lt=bound)
+
+
+# --- Activities -----------------------------------------------------------------------------
+
+
+def _shown(queryset: QuerySet) -> QuerySet:
+    """Activities with what their line shows, in one query."""
+    return queryset.select_related("actor", "book", "review", "topic", "post", "goal").only(
+        "verb",
+        "visibility",
+        "created_at",
+        "percent",
+        "actor__username",
+        "book__title",
+        "book__slug",
+        "review__rating",
+        "review__title",
+        "topic__title",
+        "topic__slug",
+        "post__content",
+        "post__topic_id",
+        "goal__year",
+        "goal__books",
+    )
+
+
+def public_activities() -> QuerySet:
+    return Activity.objects.filter(visibility=Visibility.PUBLIC)
+
+
+def _page(queryset: QuerySet, cursor: tuple[int, int] | None, size: int) -> tuple[list[Activity], str | None]:
+    """One page of activities older than `cursor`, newest first, and the next page's cursor."""
+    # A few spare rows: activities sharing the cursor's millisecond are cut in Python.
+    rows = list(_shown(_older_than(queryset, cursor)).order_by("-created_at", "-id")[: size + 1 + CURSOR_SLACK])
+    if cursor is not None:
+        rows = [row for row in rows if (feeds.score_of(row.created_at), row.pk) < cursor]
+    page = rows[:size]
+    return page, (cursor_of(page[-1]) if len(rows) > size else None)
+
+
+def actor_activities(
+    *, owner: AbstractBaseUser, viewer: AbstractBaseUser, cursor: tuple[int, int] | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Activity], str | None]:
+    """A reader's activities as `viewer` may see them: every one to their owner, the public
+    ones to others (callers check `relationship(...).can_see` first)."""
+    own = viewer.is_authenticated and viewer.pk == owner.pk
+    rows = Activity.objects.filter(actor=owner) if own else public_activities().filter(actor=owner)
+    return _page(rows, cursor, size)
+
+
+# --- Home feed ------------------------------------------------------------------------------
+
+# Verbs grouped per reader and day on a feed page ("leitorX terminou de ler 3 livros").
+GROUPED_VERBS = {Verb.STARTED, Verb.FINISHED, Verb.ABANDONED, Verb.PROGRESS, Verb.RATED, Verb.REVIEWED, Verb.POST}
+
+
+GROUP_SUMMARIES = {
+    Verb.STARTED: lambda n: ngettext("começou a ler %(count)d livro", "começou a ler %(count)d livros", n),
+    Verb.FINISHED: lambda n: ngettext("terminou de ler %(count)d livro", "terminou de ler %(count)d livros", n),
+    Verb.ABANDONED: lambda n: ngettext("abandonou %(count)d livro", "abandonou %(count)d livros", n),
+    Verb.PROGRESS: lambda n: ngettext("avançou em %(count)d livro", "avançou em %(count)d livros", n),
+    Verb.RATED: lambda n: ngettext("avaliou %(count)d livro", "avaliou %(count)d livros", n),
+    Verb.REVIEWED: lambda n: ngettext("resenhou %(count)d livro", "resenhou %(count)d livros", n),
+    Verb.POST: lambda n: ngettext("comentou em %(count)d debate", "comentou em %(count)d debates", n),
+}
+
+
+@dataclass
+class ActivityGroup:
+    actor: AbstractBaseUser
+    verb: str
+    items: list[Activity] = field(default_factory=list)
+    is_new: bool = False
+
+    @property
+    def first(self) -> Activity:
+        return self.items[0]
+
+    @property
+    def summary(self) -> str:
+        """ "terminou de ler 3 livros": the line of a group of several activities."""
+        count = len(self.items)
+        return GROUP_SUMMARIES[self.verb](count) % {"count": count}
+
+
+@dataclass
+class FeedPage:
+    groups: list[ActivityGroup]
+    next_cursor: str | None = None
+    new_count: int = 0
+    activities: list[Activity] = field(default_factory=list)
+
+
+def _following(reader_id: int) -> QuerySet:
+    """Ids of the readers whose activities fill this reader's feed (muted ones left out)."""
+    muted = Mute.objects.filter(muter_id=reader_id).values("muted_id")
+    return (
+        Follow.objects.filter(follower_id=reader_id, status=Status.ACCEPTED)
+        .exclude(followee_id__in=muted)
+        .values("followee_id")
+    )
+
+
+def _pull(
+    *, reader_id: int, cursor: tuple[int, int] | None, limit: int, actor_ids: list[int] | None = None
+) -> list[tuple[int, int]]:
+    """Feed entries (id, score) straight from the database: the rebuild of a missing feed,
+    the read-merge of big accounts (`actor_ids`), and the whole feed without Redis."""
+    if actor_ids is None:
+        actors = Q(actor_id__in=_following(reader_id)) | Q(actor_id=reader_id)
+    else:
+        actors = Q(actor_id__in=actor_ids)
+    rows = _older_than(public_activities().filter(actors), cursor).order_by("-created_at", "-id")
+    return [(aid, feeds.score_of(at)) for aid, at in rows.values_list("id", "created_at")[:limit]]
+
+
+def big_followed_ids(reader_id: int) -> list[int]:
+    """Followed readers with so many followers that they are read-merged, not fanned out."""
+
+    def build() -> list[int]:
+        return list(
+            SocialSettings.objects.filter(
+                followers_count__gte=settings.SOCIAL_FANOUT_MAX_FOLLOWERS, user_id__in=_following(reader_id)
+            ).values_list("user_id", flat=True)
+        )
+
+    return cached(social_cache.big_followed_key(reader_id), build, timeout=social_cache.BIG_FOLLOWED_TIMEOUT)
+
+
+def _feed_entries(reader_id: int, cursor: tuple[int, int] | None, window: int) -> tuple[list[tuple[int, int]], bool]:
+    """Up to `window` entries older than the cursor, and whether they came from Redis."""
+    read = feeds.feed_read(reader_id, max_score=cursor[0] if cursor else "+inf", count=window + CURSOR_SLACK)
+    if read is None:  # no Redis, or Redis down: the database serves the whole feed
+        return _before(_pull(reader_id=reader_id, cursor=cursor, limit=window + CURSOR_SLACK), cursor)[:window], False
+    if not read.exists:  # never built, expired or lost: rebuild it from the database
+        built = _pull(reader_id=reader_id, cursor=None, limit=settings.SOCIAL_FEED_LENGTH)
+        feeds.feed_store(reader_id, built)
+        read = feeds.FeedRead(exists=True, rows=built, truncated=len(built) >= settings.SOCIAL_FEED_LENGTH)
+    entries = _before(read.rows, cursor)
+    if read.truncated and len(entries) < window:  # older than what Redis keeps
+        oldest = (entries[-1][1], entries[-1][0]) if entries else cursor
+        entries += _before(_pull(reader_id=reader_id, cursor=oldest, limit=window + CURSOR_SLACK), oldest)
+    big = big_followed_ids(reader_id)
+    if big:
+        entries += _pull(reader_id=reader_id, cursor=cursor, limit=window + CURSOR_SLACK, actor_ids=big)
+    return _before(entries, cursor)[:window], True
+
+
+def _seen_mark(reader_id: int) -> int | None:
+    return cache.get(social_cache.seen_key(reader_id))
+
+
+def feed_mark_seen(reader_id: int) -> None:
+    """The reader looked at the top of their feed: later activities count as "novidades"."""
+    cache.set(social_cache.seen_key(reader_id), int(timezone.now().timestamp() * 1000), timeout=None)
+
+
+def home_feed(*, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None, size: int = PAGE_SIZE) -> FeedPage:
+    """One page of the reader's feed: the public activities of whom they follow (and their own)."""
+    window = size * 2
+    entries, from_redis = _feed_entries(reader.pk, cursor, window)
+    found = {row.pk: row for row in _shown(public_activities().filter(pk__in=[aid for aid, _ in entries]))}
+    shown, stale, examined = [], [], 0
+    for activity_id, _score in entries:
+        examined += 1
+        activity = found.get(activity_id)
+        if activity is None:
+            stale.append(activity_id)  # deleted, hidden or made private since the fan-out
+            continue
+        shown.append(activity)
+        if len(shown) == size:
+            break
+    if stale and from_redis:
+        feeds.feed_remove([reader.pk], stale)
+    next_cursor = None
+    if examined < len(entries) or len(entries) >= window:
+        last_id, last_score = entries[examined - 1]
+        next_cursor = f"{last_score}.{last_id}"
+    seen = _seen_mark(reader.pk) if cursor is None else None
+    page = FeedPage(groups=group_activities(shown, seen_ms=seen), next_cursor=next_cursor, activities=shown)
+    if seen is not None:
+        page.new_count = sum(1 for _aid, score in entries if score > seen)
+    return page
+
+
+def group_activities(activities: list[Activity], *, seen_ms: int | None = None) -> list[ActivityGroup]:
+    """Same reader, same verb, same day: one group, placed where its newest item is."""
+    groups: list[ActivityGroup] = []
+    open_groups: dict[tuple, ActivityGroup] = {}
+    for activity in activities:
+        key = None
+        if activity.verb in GROUPED_VERBS:
+            key = (activity.actor_id, activity.verb, timezone.localdate(activity.created_at))
+        group = open_groups.get(key) if key else None
+        if group is None:
+            group = ActivityGroup(actor=activity.actor, verb=activity.verb)
+            groups.append(group)
+            if key:
+                open_groups[key] = group
+        group.items.append(activity)
+        if seen_ms is not None and feeds.score_of(activity.created_at) > seen_ms:
+            group.is_new = True
+    return groups
+
+
+def following_count(reader: AbstractBaseUser) -> int:
+    count = SocialSettings.objects.filter(user=reader).values_list("following_count", flat=True).first()
+    return count or 0
+
+
+# --- Community stream and suggestions -------------------------------------------------------
+
+
+def community_stream(*, viewer: AbstractBaseUser, size: int = PAGE_SIZE) -> list[ActivityGroup]:
+    """ "O que a comunidade está lendo": the latest public activities of readers who do not
+    restrict their activities to approved followers (ids cached a few seconds for everyone)."""
+
+    def build() -> list[int]:
+        rows = public_activities().exclude(actor__social__follow_policy=FollowPolicy.APPROVAL)
+        return list(rows.order_by("-created_at", "-id").values_list("id", flat=True)[: size * 2])
+
+    ids = cached(social_cache.community_key(), build, timeout=social_cache.COMMUNITY_TIMEOUT)
+    blocked = blocked_ids(viewer.pk) if viewer.is_authenticated else set()
+    rows = _shown(public_activities().filter(pk__in=ids)).order_by("-created_at", "-id")
+    return group_activities([row for row in rows if row.actor_id not in blocked][:size])
+
+
+def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) -> list[dict]:
+    """Readers to follow: shared books (shelves) and shared debates first, then the most
+    followed; never someone already followed, blocked, or who accepts nobody. Cached an hour
+    per reader (and dropped when the reader's follows change)."""
+
+    def build() -> list[dict]:
+        books = BookShelf.objects.filter(user=reader).order_by("-added_at").values("book_id")[:50]
+        shared_books = dict(
+            BookShelf.objects.filter(book_id__in=books)
+            .exclude(user=reader)
+            .values("user_id")
+            .annotate(n=Count("book_id", distinct=True))
+            .order_by("-n")
+            .values_list("user_id", "n")[:50]
+        )
+        topics = DebatePost.objects.filter(author=reader).order_by("-created_at").values("topic_id")[:50]
+        shared_debates = dict(
+            DebatePost.objects.filter(topic_id__in=topics, is_deleted=False)
+            .exclude(author=reader)
+            .values("author_id")
+            .annotate(n=Count("topic_id", distinct=True))
+            .order_by("-n")
+            .values_list("author_id", "n")[:50]
+        )
+        skip = set(Follow.objects.filter(follower=reader).values_list("followee_id", flat=True))
+        skip |= blocked_ids(reader.pk) | {reader.pk}
+        score = {
+            uid: shared_books.get(uid, 0) + 2 * shared_debates.get(uid, 0) for uid in {*shared_books, *shared_debates}
+        }
+        popular = SocialSettings.objects.filter(followers_count__gt=0).order_by("-followers_count")
+        for rank, uid in enumerate(popular.values_list("user_id", flat=True)[: limit * 4]):
+            score.setdefault(uid, -rank - 1)  # after every reader who shares something
+        candidates = sorted((uid for uid in score if uid not in skip), key=lambda uid: -score[uid])[: limit * 3]
+        users = dict(
+            get_user_model()
+            .objects.filter(pk__in=candidates, is_active=True)
+            .exclude(social__follow_policy=FollowPolicy.NOBODY)
+            .values_list("pk", "username")
+        )
+        return [
+            {
+                "id": uid,
+                "username": users[uid],
+                "shared_books": shared_books.get(uid, 0),
+                "shared_debates": shared_debates.get(uid, 0),
+            }
+            for uid in candidates
+            if uid in users
+        ][:limit]
+
+    return cached(social_cache.suggestions_key(reader.pk), build, timeout=social_cache.SUGGESTIONS_TIMEOUT)
