@@ -253,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-results": {"task": "celery.backend_cleanup", "schedule": 3600.0},
     "drain-task-outbox": {"task": "core.outbox_drain", "schedule": 60.0},
     "prune-task-outbox": {"task": "core.outbox_prune", "schedule": crontab(minute=20, hour=4)},
+    "requeue-stalled-imports": {"task": "library.tasks.import_jobs_requeue", "schedule": 300.0},
 }
 # Named queues, each with its own workers (Procfile, deploy/systemd, docs/operations.md):
 # what beat sends is upkeep on `maintenance`; training has `recommendations` to itself;
@@ -403,6 +404,9 @@ NOTIFICATIONS_PRUNE_DAYS = env.int("NOTIFICATIONS_PRUNE_DAYS", default=90)
 # (0.5: as long as the batch took), so a wave of imports leaves CPU to the pages on a
 # shared box. 1 runs flat out (imports on machines of their own). docs/library.md.
 LIBRARY_IMPORT_DUTY_CYCLE = min(1.0, max(0.05, env.float("LIBRARY_IMPORT_DUTY_CYCLE", default=0.5)))
+# An active import with no sign of life for this long lost its task (or its worker): the
+# sweeper (beat, every 5 minutes) queues it again. A live run shows life at every batch.
+LIBRARY_IMPORT_STALE_MINUTES = env.int("LIBRARY_IMPORT_STALE_MINUTES", default=10)
 
 # Book covers (docs/catalog.md#covers): fetched once by Celery into media storage, with
 # thumbnails. Off in the embedded default (no network there): placeholders show at once.

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import Visibility
@@ -19,6 +20,7 @@ class ImportJob(models.Model):
         RUNNING = "running", _("em andamento")
         DONE = "done", _("concluída")
         FAILED = "failed", _("falhou")
+        CANCELLED = "cancelled", _("cancelada")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
     source = models.CharField(_("origem"), max_length=20, choices=Source.choices)
@@ -31,6 +33,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     finished_at = models.DateTimeField(_("concluída em"), null=True, blank=True)
     error = models.TextField(_("erro"), max_length=2000, blank=True)
+    # Last sign of life: queued, claimed by a run, a batch done. An active job silent for
+    # LIBRARY_IMPORT_STALE_MINUTES is queued again by the sweeper (its task was lost).
+    touched_at = models.DateTimeField(_("última atividade"), default=timezone.now)
     # The uploaded file until the task unpacks it into rows: the upload request only checks
     # and stores it, so a wave of uploads never holds the web workers (docs/library.md).
     data = models.BinaryField(editable=False, default=b"")
@@ -41,6 +46,12 @@ class ImportJob(models.Model):
         indexes = [
             # The reader's import history, newest first (library home).
             models.Index(fields=["user", "-created_at"], name="library_job_user_created_idx"),
+            # The sweeper: active jobs with no sign of life lately.
+            models.Index(
+                fields=["touched_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="library_job_active_touched_idx",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,8 @@ in memory with the rules of the accounts services (accounts/rules.py, library/bu
 bulk inserts and updates: a fixed number of queries per batch, not per row.
 """
 
-from datetime import date, datetime, time
+from contextlib import suppress
+from datetime import date, datetime, time, timedelta
 from time import monotonic, sleep
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from accounts.models import BookShelf
 from accounts.services import clean_custom_name, clean_rating
 from catalog.models import Book
 from core.db import bulk_set
+from core.jobs import TRANSIENT_ERRORS, enqueue_on_commit
 from core.privacy import Visibility
 from library import formats
 from library.bulk import ReaderLibrary
@@ -32,6 +34,8 @@ from library.signals import import_finished
 
 ShelfType = BookShelf.ShelfType
 RowStatus = ImportRow.Status
+JobStatus = ImportJob.Status
+ACTIVE = [JobStatus.PENDING, JobStatus.RUNNING]
 # Rows applied per transaction: one read of the reader's state and one write-back each.
 BATCH_SIZE = 250
 BATCH_ATTEMPTS = 3
@@ -66,10 +70,14 @@ def import_job_create(*, user: AbstractBaseUser, file_name: str, data: bytes, en
     job.full_clean(exclude=["user", "data"])
     job.save()
     if enqueue:
-        from library.tasks import import_job_run_task  # tasks import this module
-
-        transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+        _enqueue_run(job.pk)
     return job
+
+
+def _enqueue_run(job_id: int) -> None:
+    from library.tasks import import_job_run_task  # tasks import this module
+
+    enqueue_on_commit(import_job_run_task, job_id)
 
 
 # --- Matching -------------------------------------------------------------------------------
@@ -124,11 +132,18 @@ def _match_pending(job: ImportJob) -> None:
     while rows := list(job.rows.filter(status=RowStatus.PENDING).order_by("row_number")[:MATCH_BATCH_SIZE]):
         with transaction.atomic():
             _match_batch(rows, job.source, index_holder)
-            _refresh_counters(job)
+            _refresh_counters(job, running=True)
 
 
-def _refresh_counters(job: ImportJob) -> None:
-    """Counters recomputed from the rows (one query), so a retry can never double-count."""
+class ImportStopped(Exception):
+    """The job is no longer running (the reader cancelled it): the batch rolls back."""
+
+
+def _refresh_counters(job: ImportJob, *, running: bool = False) -> None:
+    """Counters recomputed from the rows (one query), so a retry can never double-count.
+
+    Inside a run (`running`) it is also the run's sign of life, and its check for a cancel.
+    """
     counts = job.rows.aggregate(
         open=Count("id", filter=Q(status__in=[RowStatus.PENDING, RowStatus.MATCHED])),
         matched=Count("id", filter=Q(status__in=[RowStatus.MATCHED, RowStatus.APPLIED])),
@@ -137,7 +152,12 @@ def _refresh_counters(job: ImportJob) -> None:
     job.done_rows = job.total_rows - counts["open"]
     job.matched = counts["matched"]
     job.unmatched = counts["unmatched"]
-    ImportJob.objects.filter(pk=job.pk).update(done_rows=job.done_rows, matched=job.matched, unmatched=job.unmatched)
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    fields = {"done_rows": job.done_rows, "matched": job.matched, "unmatched": job.unmatched}
+    if running and not jobs.filter(status__in=ACTIVE).update(**fields, touched_at=timezone.now()):
+        raise ImportStopped
+    if not running:
+        jobs.update(**fields)
 
 
 # --- Applying rows --------------------------------------------------------------------------
@@ -208,7 +228,7 @@ def _apply_batch(job: ImportJob, rows: list[ImportRow]) -> None:
         _apply_row(row, user=job.user, layout=job.source, library=library)
     library.save()
     bulk_set(rows, ["status", "message"])
-    _refresh_counters(job)
+    _refresh_counters(job, running=True)
 
 
 def _apply_matched(job: ImportJob) -> None:
@@ -254,18 +274,37 @@ def import_job_unpack(job: ImportJob) -> None:
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Unpack, match and apply every open row of a job; safe to call again after a crash."""
+    """Unpack, match and apply every open row of a job; safe to call again after a crash.
+
+    The run first claims the job (pending → running), so a second message for it (the
+    sweeper's, the outbox's) finds it taken or finished and does nothing. A transient error
+    hands the job back (pending) for the task's retry; any other marks it failed.
+    """
     job = ImportJob.objects.defer("data").select_related("user").get(pk=job_id)
-    if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, touched_at=timezone.now()
+    )
+    if not claimed:
         return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-    import_job_unpack(job)
-    _match_pending(job)
-    _apply_matched(job)
+    try:
+        import_job_unpack(job)
+        _match_pending(job)
+        _apply_matched(job)
+    except ImportStopped:
+        return ImportJob.objects.defer("data").get(pk=job.pk)
+    except TRANSIENT_ERRORS:
+        with suppress(*TRANSIENT_ERRORS):
+            ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(status=JobStatus.PENDING)
+        raise
+    except Exception as exc:
+        import_job_fail(job_id=job.pk, error=f"{type(exc).__name__}: {exc}")
+        raise
     with transaction.atomic():
-        job.status = ImportJob.Status.DONE
+        job.status = JobStatus.DONE
         job.finished_at = timezone.now()
-        ImportJob.objects.filter(pk=job.pk).update(status=job.status, finished_at=job.finished_at)
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=job.status, finished_at=job.finished_at
+        )
         flush_reader_stats(user_id=job.user_id)
         transaction.on_commit(lambda: import_finished.send(sender=ImportJob, job=job))
     return job
@@ -273,9 +312,60 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 @transaction.atomic
 def import_job_fail(*, job_id: int, error: str) -> None:
-    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
-        status=ImportJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def _own_job_locked(job: ImportJob, user: AbstractBaseUser) -> ImportJob:
+    job = ImportJob.objects.defer("data").select_for_update().get(pk=job.pk)
+    if job.user_id != user.pk:
+        raise PermissionDenied(_("Esta importação é de outro leitor."))
+    return job
+
+
+@transaction.atomic
+def import_job_cancel(*, job: ImportJob, user: AbstractBaseUser) -> ImportJob:
+    """The reader stops an import: a running task stops at its next batch (that batch is
+    rolled back); rows already applied stay, and `import_job_retry` continues from there."""
+    job = _own_job_locked(job, user)
+    if job.status not in ACTIVE:
+        raise ValidationError(_("Esta importação já terminou."), code="not_active")
+    job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob, user: AbstractBaseUser) -> ImportJob:
+    """Queue a failed or cancelled import again; it resumes where it stopped."""
+    job = _own_job_locked(job, user)
+    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+        raise ValidationError(_("Só uma importação que falhou ou foi cancelada pode ser retomada."), code="not_stopped")
+    if ImportJob.objects.filter(user=user, status__in=ACTIVE).exists():
+        raise ValidationError(_("Você já tem uma importação em andamento. Espere ela terminar."), code="active")
+    job.status, job.error, job.finished_at, job.touched_at = JobStatus.PENDING, "", None, timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", "touched_at"])
+    _enqueue_run(job.pk)
+    return job
+
+
+def import_jobs_requeue() -> int:
+    """Queue again the active imports that showed no life for LIBRARY_IMPORT_STALE_MINUTES:
+    their task was lost (a broker that lost its queue) or their worker died. Returns how many.
+
+    A job still waiting in a long `imports` queue may get a second message this way; the
+    run's claim makes that one a no-op.
+    """
+    cutoff = timezone.now() - timedelta(minutes=settings.LIBRARY_IMPORT_STALE_MINUTES)
+    stalled = ImportJob.objects.filter(status__in=ACTIVE, touched_at__lt=cutoff)
+    requeued = 0
+    for job_id in stalled.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            if stalled.filter(pk=job_id).update(status=JobStatus.PENDING, touched_at=timezone.now()):
+                _enqueue_run(job_id)
+                requeued += 1
+    return requeued
 
 
 def _own_unmatched_row(row: ImportRow, user: AbstractBaseUser) -> ImportRow:

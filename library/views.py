@@ -89,6 +89,31 @@ def import_progress(request, pk: int):
     return response
 
 
+def _job_action(request, pk: int, action, done_message: str):
+    """Cancel or retry: the service decides; a refusal re-renders the job page with 409."""
+    job = selectors.own_job(user=request.user, pk=pk)
+    try:
+        action(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return render(request, "library/import_detail.html", _job_context(request, job), status=409)
+    messages.success(request, done_message)
+    return redirect("library:import_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    message = _("Importação cancelada. Os livros já importados continuam na sua biblioteca.")
+    return _job_action(request, pk, services.import_job_cancel, message)
+
+
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    return _job_action(request, pk, services.import_job_retry, _("Importação retomada de onde parou."))
+
+
 @login_required
 def import_row(request, pk: int, row_pk: int):
     job = selectors.own_job(user=request.user, pk=pk)

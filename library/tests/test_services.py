@@ -87,7 +87,7 @@ def test_running_a_job_twice_applies_each_row_once(user, catalog, django_capture
     job = services.import_job_create(user=user, file_name="g.csv", data=fixture_bytes("goodreads_sample.csv"))
     services.import_job_run(job_id=job.pk)
     before = library_state(user)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)  # a retry after a crash
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PENDING)  # queued again after a crash
     services.import_job_run(job_id=job.pk)
     assert library_state(user) == before
     assert BookReview.objects.filter(user=user).count() == 2
