@@ -39,6 +39,12 @@ class ReviewExists(ValidationError):
     """A reader reviews a book once; answered with 409 by the views."""
 
 
+def _check_owner(item, user: AbstractBaseUser, message: str) -> None:
+    """A reader's shelf entries, readings and reviews are written by that reader only (403)."""
+    if item.user_id != user.pk:
+        raise PermissionDenied(message)
+
+
 # --- Shelves ------------------------------------------------------------------------------
 
 
@@ -124,6 +130,21 @@ def shelf_move(*, user: AbstractBaseUser, book: Book, shelf_type: str) -> BookSh
     return entry
 
 
+@transaction.atomic
+def shelf_entry_move(*, user: AbstractBaseUser, entry: BookShelf, shelf_type: str) -> BookShelf:
+    """Move one of the reader's entries: only a reading-status entry changes shelf."""
+    _check_owner(entry, user, _("Esta estante é de outro leitor."))
+    if entry.shelf_type not in BookShelf.STATUS_SHELVES:
+        raise ValidationError(_("Só livros em Quero ler, Lendo, Lidos ou Abandonados mudam de estante."))
+    return shelf_move(user=user, book=entry.book, shelf_type=shelf_type)
+
+
+@transaction.atomic
+def shelf_entry_remove(*, user: AbstractBaseUser, entry: BookShelf) -> bool:
+    _check_owner(entry, user, _("Esta estante é de outro leitor."))
+    return shelf_remove(user=user, book=entry.book, shelf_type=entry.shelf_type, custom_name=entry.custom_name)
+
+
 def _sync_progress_with_shelf(*, user, book: Book, shelf_type: str, today) -> None:
     progress = ReadingProgress.objects.select_for_update().filter(user=user, book=book).first()
     new, changes = rules.progress_after_move(
@@ -193,16 +214,23 @@ def progress_start(*, user: AbstractBaseUser, book: Book, total_pages: int | Non
     return progress
 
 
+def progress_check_owner(*, progress: ReadingProgress, user: AbstractBaseUser) -> None:
+    """Only its reader writes a reading (the pages ask before parsing the form, too)."""
+    _check_owner(progress, user, _("Este progresso de leitura é de outro leitor."))
+
+
 @transaction.atomic
 def progress_update(
     *,
     progress: ReadingProgress,
+    user: AbstractBaseUser,
     current_page: int,
     total_pages: int | None = None,
     deadline=None,
     notes: str | None = None,
 ) -> ReadingProgress:
     """Record the current page; reaching the last page moves the book to Lidos."""
+    progress_check_owner(progress=progress, user=user)
     progress = ReadingProgress.objects.select_for_update().select_related("book").get(pk=progress.pk)
     if current_page is None or current_page < 0:
         raise ValidationError({"current_page": _("Informe uma página válida.")})
@@ -221,15 +249,17 @@ def progress_update(
 
 
 @transaction.atomic
-def progress_abandon(*, progress: ReadingProgress) -> ReadingProgress:
+def progress_abandon(*, progress: ReadingProgress, user: AbstractBaseUser) -> ReadingProgress:
+    progress_check_owner(progress=progress, user=user)
     shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.ABANDONED)
     progress.refresh_from_db()
     return progress
 
 
 @transaction.atomic
-def progress_restore(*, progress: ReadingProgress) -> ReadingProgress:
+def progress_restore(*, progress: ReadingProgress, user: AbstractBaseUser) -> ReadingProgress:
     """Pick an abandoned reading up again where it stopped (back to Lendo)."""
+    progress_check_owner(progress=progress, user=user)
     shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.READING)
     progress.refresh_from_db()
     return progress
@@ -335,8 +365,7 @@ def review_create(*, user: AbstractBaseUser, book: Book, rating, **fields) -> Bo
 
 @transaction.atomic
 def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **fields) -> BookReview:
-    if review.user_id != user.pk:
-        raise PermissionDenied(_("Você só pode editar as suas próprias resenhas."))
+    _check_owner(review, user, _("Você só pode editar as suas próprias resenhas."))
     _lock_book(review.book_id)
     review = BookReview.objects.select_for_update().get(pk=review.pk)
     if rating is not None:
@@ -353,8 +382,7 @@ def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **
 
 @transaction.atomic
 def review_delete(*, review: BookReview, user: AbstractBaseUser) -> None:
-    if review.user_id != user.pk:
-        raise PermissionDenied(_("Você só pode excluir as suas próprias resenhas."))
+    _check_owner(review, user, _("Você só pode excluir as suas próprias resenhas."))
     _lock_book(review.book_id)
     book_id = review.book_id
     review.delete()
@@ -363,9 +391,11 @@ def review_delete(*, review: BookReview, user: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def review_mark_helpful(*, review: BookReview, user: AbstractBaseUser) -> bool:
-    """Toggle the reader's "útil" vote; returns True when the vote is now on."""
+    """Toggle the reader's "útil" vote on a public review; returns True when the vote is now on."""
     if review.user_id == user.pk:
         raise PermissionDenied(_("Você não pode marcar a sua própria resenha como útil."))
+    if review.visibility != Visibility.PUBLIC:
+        raise ValidationError(_("Só resenhas públicas podem ser marcadas como úteis."))
     # Lock the review so a double click cannot count twice or go below zero.
     BookReview.objects.select_for_update().filter(pk=review.pk).values_list("pk", flat=True).first()
     deleted, _detail = ReviewHelpfulVote.objects.filter(user=user, review=review).delete()

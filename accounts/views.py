@@ -14,6 +14,7 @@ from accounts import panels, selectors, services
 from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm, ShelfVisibilityForm
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from catalog.models import Book
+from core.errors import refusal_message, refusal_status
 from core.moderation import can_moderate
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM, Visibility
@@ -59,8 +60,7 @@ def _done(request, book: Book, message: str):
 
 def _own_progress(request, pk: int) -> ReadingProgress:
     progress = get_object_or_404(ReadingProgress.objects.select_related("book", "user"), pk=pk)
-    if progress.user_id != request.user.pk:
-        raise PermissionDenied(_("Este progresso de leitura é de outro leitor."))
+    services.progress_check_owner(progress=progress, user=request.user)
     return progress
 
 
@@ -232,6 +232,7 @@ def progress_update(request, pk: int):
     try:
         progress = services.progress_update(
             progress=progress,
+            user=request.user,
             current_page=data["current_page"],
             total_pages=data["total_pages"],
             deadline=data["deadline"],
@@ -248,7 +249,7 @@ def progress_update(request, pk: int):
 @rate_limit("shelf_write")
 def progress_abandon(request, pk: int):
     progress = _own_progress(request, pk)
-    services.progress_abandon(progress=progress)
+    services.progress_abandon(progress=progress, user=request.user)
     return _done(request, progress.book, _("Leitura abandonada."))
 
 
@@ -257,7 +258,7 @@ def progress_abandon(request, pk: int):
 @rate_limit("shelf_write")
 def progress_restore(request, pk: int):
     progress = _own_progress(request, pk)
-    services.progress_restore(progress=progress)
+    services.progress_restore(progress=progress, user=request.user)
     return _done(request, progress.book, _("Leitura retomada."))
 
 
@@ -326,13 +327,15 @@ def review_delete(request, pk: int):
 @require_POST
 @rate_limit("vote")
 def review_helpful(request, pk: int):
-    review = get_object_or_404(BookReview.objects.select_related("book"), pk=pk, visibility=Visibility.PUBLIC)
+    review = selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.POST.get(SHARE_PARAM))
     try:
         voted = services.review_mark_helpful(review=review, user=request.user)
-    except PermissionDenied as exc:
+    except (PermissionDenied, ValidationError) as exc:
         if request.htmx:
-            return HttpResponse(str(exc), status=403)
-        raise
+            return HttpResponse(refusal_message(exc), status=refusal_status(exc))
+        if isinstance(exc, PermissionDenied):
+            raise
+        return _fail(request, review.book, exc, status=refusal_status(exc))
     review.refresh_from_db(fields=["helpful_count"])
     if request.htmx:
         context = {"review": review, "voted": voted, "next_url": review.book.get_absolute_url()}

@@ -161,8 +161,8 @@ class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = serializers.CharField(source="user.username")
     rating = serializers.DecimalField(max_digits=2, decimal_places=1, coerce_to_string=False)
-    title = serializers.CharField()
-    text = serializers.CharField()
+    title = serializers.CharField(source="shown_title")
+    text = serializers.CharField(source="shown_text")
     contains_spoilers = serializers.BooleanField()
     would_recommend = serializers.BooleanField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
@@ -171,12 +171,6 @@ class ReviewSerializer(serializers.Serializer):
     helpful_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-
-    def to_representation(self, review):
-        data = super().to_representation(review)
-        if review.is_hidden:
-            data["title"] = data["text"] = ""
-        return data
 
 
 class ReviewListSerializer(ReviewSerializer):

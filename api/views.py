@@ -10,7 +10,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +27,9 @@ from accounts import services as account_services
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from api import selectors, serializers, services
 from api.pagination import CachedPagePagination
-from api.permissions import IsOwner
 from catalog import selectors as catalog_selectors
 from catalog.models import Author, Book, Category, Tag
-from core.privacy import SHARE_PARAM, Visibility
+from core.privacy import SHARE_PARAM
 from core.ratelimit import check_rate_limit
 from debates import selectors as debate_selectors
 from debates import services as debate_services
@@ -39,6 +37,7 @@ from debates.models import DebatePost
 from recommendations import selectors as recommendation_selectors
 
 NO_CONTENT = OpenApiResponse(description=_("Feito."))
+SHARE_PARAMETER = OpenApiParameter(SHARE_PARAM, str, description=_("O token do link de uma resenha só com o link."))
 
 
 def limited(name: str, *, key: str = "user_or_ip", method: str | tuple = "POST"):
@@ -230,7 +229,7 @@ class ShelfListView(GenericAPIView):
 
 
 class ShelfEntryView(GenericAPIView):
-    permission_classes = [IsAuthenticated, IsOwner]
+    permission_classes = [IsAuthenticated]
     serializer_class = serializers.ShelfEntrySerializer
     queryset = BookShelf.objects.select_related("book")
 
@@ -238,21 +237,15 @@ class ShelfEntryView(GenericAPIView):
     @limited("shelf_write", method="PATCH")
     def patch(self, request, pk: int):
         """Move a book between Quero ler, Lendo, Lidos and Abandonados."""
-        entry = self.get_object()
         shelf_type = body(serializers.ShelfMoveSerializer, request)["shelf_type"]
-        if entry.shelf_type not in BookShelf.STATUS_SHELVES:
-            raise DjangoValidationError(_("Só livros em Quero ler, Lendo, Lidos ou Abandonados mudam de estante."))
-        entry = account_services.shelf_move(user=request.user, book=entry.book, shelf_type=shelf_type)
+        entry = account_services.shelf_entry_move(user=request.user, entry=self.get_object(), shelf_type=shelf_type)
         return Response(self.get_serializer(entry).data)
 
     @extend_schema(responses={204: NO_CONTENT})
     @limited("shelf_write", method="DELETE")
     def delete(self, request, pk: int):
         """Take the book off this shelf."""
-        entry = self.get_object()
-        account_services.shelf_remove(
-            user=request.user, book=entry.book, shelf_type=entry.shelf_type, custom_name=entry.custom_name
-        )
+        account_services.shelf_entry_remove(user=request.user, entry=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -277,7 +270,7 @@ class ProgressListView(GenericAPIView):
 
 
 class OwnProgressView(GenericAPIView):
-    permission_classes = [IsAuthenticated, IsOwner]
+    permission_classes = [IsAuthenticated]
     serializer_class = serializers.ProgressSerializer
     queryset = ReadingProgress.objects.select_related("book", "user")
 
@@ -289,7 +282,7 @@ class ProgressDetailView(OwnProgressView):
         """Record the current page; the last page moves the book to Lidos."""
         progress = self.get_object()
         data = body(serializers.ProgressUpdateSerializer, request)
-        progress = account_services.progress_update(progress=progress, **data)
+        progress = account_services.progress_update(progress=progress, user=request.user, **data)
         return Response(self.get_serializer(progress).data)
 
 
@@ -298,7 +291,7 @@ class ProgressAbandonView(OwnProgressView):
     @limited("shelf_write")
     def post(self, request, pk: int):
         """Abandon a reading (the book goes to Abandonados)."""
-        progress = account_services.progress_abandon(progress=self.get_object())
+        progress = account_services.progress_abandon(progress=self.get_object(), user=request.user)
         return Response(self.get_serializer(progress).data)
 
 
@@ -322,9 +315,7 @@ class ReviewDetailView(GenericAPIView):
     serializer_class = serializers.ReviewSerializer
     queryset = BookReview.objects.select_related("user")
 
-    @extend_schema(
-        parameters=[OpenApiParameter(SHARE_PARAM, str, description=_("O token do link de uma resenha só com o link."))]
-    )
+    @extend_schema(parameters=[SHARE_PARAMETER])
     def get(self, request, pk: int):
         """A review as its visibility allows: public to all, unlisted with its link's token, private to its author."""
         review = account_selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.GET.get(SHARE_PARAM))
@@ -352,13 +343,12 @@ class ReviewDetailView(GenericAPIView):
 
 class ReviewHelpfulView(GenericAPIView):
     serializer_class = serializers.HelpfulSerializer
-    queryset = BookReview.objects.filter(visibility=Visibility.PUBLIC)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, parameters=[SHARE_PARAMETER])
     @limited("vote")
     def post(self, request, pk: int):
-        """Mark a review as helpful, or take the mark back (a toggle)."""
-        review = self.get_object()
+        """Mark a public review as helpful, or take the mark back (a toggle)."""
+        review = account_selectors.review_for_viewer(pk=pk, viewer=request.user, token=request.GET.get(SHARE_PARAM))
         marked = account_services.review_mark_helpful(review=review, user=request.user)
         review.refresh_from_db(fields=["helpful_count"])
         return Response(self.get_serializer({"marked_helpful": marked, "helpful_count": review.helpful_count}).data)

@@ -327,8 +327,7 @@ def _report_page(request, *, create, template: str, context: dict, done_url: str
             try:
                 create(**form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
-                status = 409 if error.code == "duplicate" else 400
+                status = _refuse_in_form(form, error)
             else:
                 messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
                 return redirect(done_url)

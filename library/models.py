@@ -22,6 +22,9 @@ class ImportJob(models.Model):
         FAILED = "failed", _("falhou")
         CANCELLED = "cancelled", _("cancelada")
 
+    # A reader has at most one job in these (library.services.import_job_create).
+    ACTIVE_STATUSES = (Status.PENDING, Status.RUNNING)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
     source = models.CharField(_("origem"), max_length=20, choices=Source.choices)
     status = models.CharField(_("situação"), max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -59,7 +62,7 @@ class ImportJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return self.status in self.ACTIVE_STATUSES
 
     @property
     def percentage(self) -> int:

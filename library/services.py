@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from time import monotonic, sleep
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -50,6 +51,15 @@ STATUS_RANK = {ShelfType.WANT_TO_READ: 0, ShelfType.READING: 1, ShelfType.ABANDO
 # --- Creating a job -------------------------------------------------------------------------
 
 
+def _check_no_active_import(user: AbstractBaseUser) -> None:
+    """One import at a time per reader, race-free: the reader's row is locked until commit,
+    so two uploads at once (pages, the management command) queue here and the second sees
+    the first's job."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    if ImportJob.objects.filter(user=user, status__in=ImportJob.ACTIVE_STATUSES).exists():
+        raise ValidationError(_("Você já tem uma importação em andamento. Espere ela terminar."), code="busy")
+
+
 @transaction.atomic
 def import_job_create(*, user: AbstractBaseUser, file_name: str, data: bytes, enqueue: bool = True) -> ImportJob:
     """Check the file and store it with the job; the task starts after commit and unpacks
@@ -60,6 +70,7 @@ def import_job_create(*, user: AbstractBaseUser, file_name: str, data: bytes, en
     (nothing is written) for a file we cannot read.
     """
     layout, rows = formats.parse_file(data)
+    _check_no_active_import(user)
     job = ImportJob(
         user=user,
         source=layout,

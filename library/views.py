@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import profile_user_get
 from catalog.models import Book
 from catalog.selectors import book_list, clean_query
+from core.errors import refusal_status
 from core.privacy import SHARE_PARAM
 from library import exports, selectors, services
 from library.formats import FileRejected
@@ -52,17 +53,16 @@ def import_upload(request):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "library/home.html", _home_context(request, import_form=form), status=422)
-    if ImportJob.objects.filter(
-        user=request.user, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
-    ).exists():
-        form.add_error(None, _("Você já tem uma importação em andamento. Espere ela terminar."))
-        return render(request, "library/home.html", _home_context(request, import_form=form), status=409)
     upload = form.cleaned_data["file"]
     try:
         job = services.import_job_create(user=request.user, file_name=upload.name, data=upload.read())
-    except (FileRejected, ValidationError) as exc:
-        form.add_error("file", exc.messages if isinstance(exc, ValidationError) else str(exc))
+    except FileRejected as exc:
+        form.add_error("file", str(exc))
         return render(request, "library/home.html", _home_context(request, import_form=form), status=422)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        status = refusal_status(exc)
+        return render(request, "library/home.html", _home_context(request, import_form=form), status=status)
     return redirect("library:import_detail", pk=job.pk)
 
 

@@ -55,6 +55,16 @@ class BookReview(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:review_detail", kwargs={"pk": self.pk})
 
+    # What others see of a review, on pages and in the API alike: a review hidden by the
+    # moderation keeps its rating and its place, never its words.
+    @property
+    def shown_title(self) -> str:
+        return "" if self.is_hidden else self.title
+
+    @property
+    def shown_text(self) -> str:
+        return "" if self.is_hidden else self.text
+
 
 class ReviewHelpfulVote(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -11,6 +11,7 @@ from accounts.tasks import book_ratings_reconcile
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from catalog.models import Book
 from catalog.tests.factories import BookFactory
+from core.privacy import Visibility
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,9 @@ def test_progress_start_without_page_count_needs_a_total(user):
 def test_progress_update_records_page_deadline_and_notes(user, book):
     progress = services.progress_start(user=user, book=book)
     deadline = timezone.localdate() + timedelta(days=30)
-    progress = services.progress_update(progress=progress, current_page=50, deadline=deadline, notes="Capítulo 3")
+    progress = services.progress_update(
+        progress=progress, user=progress.user, current_page=50, deadline=deadline, notes="Capítulo 3"
+    )
     assert (progress.current_page, progress.deadline, progress.notes) == (50, deadline, "Capítulo 3")
     assert progress.percentage == 25
 
@@ -133,7 +136,7 @@ def test_progress_update_records_page_deadline_and_notes(user, book):
 def test_progress_update_refuses_page_beyond_total(user, book):
     progress = services.progress_start(user=user, book=book)
     with pytest.raises(ValidationError) as excinfo:
-        services.progress_update(progress=progress, current_page=201)
+        services.progress_update(progress=progress, user=progress.user, current_page=201)
     assert "A página atual não pode passar do total de páginas." in excinfo.value.messages
     progress.refresh_from_db()
     assert progress.current_page == 0
@@ -141,7 +144,7 @@ def test_progress_update_refuses_page_beyond_total(user, book):
 
 def test_reaching_the_last_page_moves_the_book_to_read(user, book):
     progress = services.progress_start(user=user, book=book)
-    progress = services.progress_update(progress=progress, current_page=200)
+    progress = services.progress_update(progress=progress, user=progress.user, current_page=200)
     assert progress.finished_at == timezone.localdate()
     entry = status_entries(user, book)[0]
     assert (entry.shelf_type, entry.finished_at) == (ShelfType.READ, timezone.localdate())
@@ -149,9 +152,9 @@ def test_reaching_the_last_page_moves_the_book_to_read(user, book):
 
 def test_abandon_and_restore_move_the_book_and_flag_the_progress(user, book):
     progress = services.progress_start(user=user, book=book)
-    progress = services.progress_abandon(progress=progress)
+    progress = services.progress_abandon(progress=progress, user=progress.user)
     assert progress.is_abandoned and status_entries(user, book)[0].shelf_type == ShelfType.ABANDONED
-    progress = services.progress_restore(progress=progress)
+    progress = services.progress_restore(progress=progress, user=progress.user)
     assert not progress.is_abandoned and status_entries(user, book)[0].shelf_type == ShelfType.READING
 
 
@@ -257,3 +260,17 @@ def test_ratings_reconcile_repairs_only_drifted_books():
     assert (drifted.average_rating, drifted.ratings_count) == (Decimal("4.25"), 2)
     assert (unreviewed.average_rating, unreviewed.ratings_count) == (Decimal("0.00"), 0)
     assert book_ratings_reconcile.delay().get() == 0
+
+
+def test_only_a_reading_status_entry_moves_and_only_its_reader_moves_it():
+    favourite = BookShelfFactory(shelf_type=BookShelf.ShelfType.FAVORITES)
+    with pytest.raises(ValidationError, match="mudam de estante"):
+        services.shelf_entry_move(user=favourite.user, entry=favourite, shelf_type=BookShelf.ShelfType.READ)
+    with pytest.raises(PermissionDenied):
+        services.shelf_entry_move(user=UserFactory(), entry=favourite, shelf_type=BookShelf.ShelfType.READ)
+
+
+def test_helpful_votes_only_on_public_reviews():
+    review = BookReviewFactory(visibility=Visibility.UNLISTED)
+    with pytest.raises(ValidationError, match="Só resenhas públicas"):
+        services.review_mark_helpful(review=review, user=UserFactory())

@@ -101,7 +101,7 @@ def test_bad_reason_message_is_in_portuguese(auth_client):
 
 def test_nobody_reports_their_own_post(auth_client, user):
     response = auth_client.post(report_url(DebatePostFactory(author=user)), {"reason": "spam"})
-    assert response.status_code == 400 and not PostReport.objects.exists()
+    assert response.status_code == 422 and not PostReport.objects.exists()
 
 
 def test_anonymous_report_goes_to_login(client):

@@ -80,7 +80,7 @@ def test_bad_report_is_400_in_portuguese_and_writes_nothing(auth_client, data, m
 
 def test_nobody_reports_their_own_review(auth_client, user):
     response = auth_client.post(report_url(BookReviewFactory(user=user)), {"reason": "spam"})
-    assert response.status_code == 400 and "própria resenha" in response.content.decode()
+    assert response.status_code == 422 and "própria resenha" in response.content.decode()
     assert not ReviewReport.objects.exists()
 
 

@@ -182,3 +182,31 @@ def test_goal_set_creates_then_updates_and_validates(user):
     assert again.pk == goal.pk and (again.books, again.pages, again.visibility) == (30, None, "public")
     with pytest.raises(ValidationError):
         services.goal_set(user=user, year=2025, books=0)
+
+
+# --- one active import per reader, for every caller -----------------------------------------
+
+
+def test_a_second_import_while_one_is_active_is_refused():
+    reader = UserFactory()
+    services.import_job_create(
+        user=reader, file_name="a.csv", data=fixture_bytes("goodreads_sample.csv"), enqueue=False
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.import_job_create(user=reader, file_name="b.csv", data=fixture_bytes("goodreads_sample.csv"))
+    assert refused.value.code == "busy" and "em andamento" in refused.value.messages[0]
+    assert ImportJob.objects.filter(user=reader).count() == 1
+
+
+def test_the_management_command_is_refused_while_an_import_is_active(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    reader = UserFactory()
+    services.import_job_create(
+        user=reader, file_name="a.csv", data=fixture_bytes("goodreads_sample.csv"), enqueue=False
+    )
+    path = tmp_path / "b.csv"
+    path.write_bytes(fixture_bytes("goodreads_sample.csv"))
+    with pytest.raises(CommandError, match="em andamento"):
+        call_command("library_import_file", user=reader.username, file=path)
+    assert ImportJob.objects.filter(user=reader).count() == 1

@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from library import services
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             job = services.import_job_create(user=reader, file_name=file.name, data=file.read_bytes(), enqueue=False)
         except FileRejected as exc:
             raise CommandError(str(exc)) from exc
+        except ValidationError as exc:  # an import of this reader is already running
+            raise CommandError(exc.messages[0]) from exc
         stored = time.perf_counter()
         job = services.import_job_run(job_id=job.pk)
         elapsed = time.perf_counter() - started
