@@ -36,7 +36,7 @@ from library.signals import import_finished
 ShelfType = BookShelf.ShelfType
 RowStatus = ImportRow.Status
 JobStatus = ImportJob.Status
-ACTIVE = [JobStatus.PENDING, JobStatus.RUNNING]
+ACTIVE = ImportJob.ACTIVE_STATUSES
 # Rows applied per transaction: one read of the reader's state and one write-back each.
 BATCH_SIZE = 250
 BATCH_ATTEMPTS = 3
@@ -53,10 +53,10 @@ STATUS_RANK = {ShelfType.WANT_TO_READ: 0, ShelfType.READING: 1, ShelfType.ABANDO
 
 def _check_no_active_import(user: AbstractBaseUser) -> None:
     """One import at a time per reader, race-free: the reader's row is locked until commit,
-    so two uploads at once (pages, the management command) queue here and the second sees
-    the first's job."""
+    so two uploads or retries at once (pages, the management command) queue here and the
+    second sees the first's job."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
-    if ImportJob.objects.filter(user=user, status__in=ImportJob.ACTIVE_STATUSES).exists():
+    if ImportJob.objects.filter(user=user, status__in=ACTIVE).exists():
         raise ValidationError(_("Você já tem uma importação em andamento. Espere ela terminar."), code="busy")
 
 
@@ -353,8 +353,7 @@ def import_job_retry(*, job: ImportJob, user: AbstractBaseUser) -> ImportJob:
     job = _own_job_locked(job, user)
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise ValidationError(_("Só uma importação que falhou ou foi cancelada pode ser retomada."), code="not_stopped")
-    if ImportJob.objects.filter(user=user, status__in=ACTIVE).exists():
-        raise ValidationError(_("Você já tem uma importação em andamento. Espere ela terminar."), code="active")
+    _check_no_active_import(user)
     job.status, job.error, job.finished_at, job.touched_at = JobStatus.PENDING, "", None, timezone.now()
     job.save(update_fields=["status", "error", "finished_at", "touched_at"])
     _enqueue_run(job.pk)
