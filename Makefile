@@ -26,7 +26,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# Translations: .mo files are built, never committed (GNU gettext's msgfmt).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is required to compile translations"; exit 1; }
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
 run: install
 	$(EMBEDDED_ENV) $(PY) manage.py migrate --noinput

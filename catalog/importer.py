@@ -1,5 +1,8 @@
 """Import the goodbooks-10k catalog (books.csv + book_genres.csv) into Book/Author/Category/Tag.
 
+Genre shelves become tags after normalisation (catalog/tags.py: "children-s-books" and
+"childrens" are both "children"; "to-read" is dropped); categories map the raw names.
+
 An upsert keyed by `Book.goodbooks_id`: rows are compared in Python and only new or
 changed books are written, in batches; many-to-many links are synced through their
 through tables with bulk inserts and deletes. Signals do not fire for bulk writes, so the
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -22,6 +27,7 @@ from catalog import cache as catalog_cache
 from catalog.genres import CATEGORIES, categories_for_genre, category_slug
 from catalog.models import Author, Book, Category, Tag
 from catalog.search import book_search_vector
+from catalog.tags import normalise_tags
 
 BATCH_SIZE = 1000
 # Book fields the importer owns; anything else (description, pages, ratings) is left alone.
@@ -208,6 +214,13 @@ def _sync_links(through: type[models.Model], column: str, book_ids: list[int], w
     return len(to_add), len(to_remove)
 
 
+def tags_recount() -> None:
+    """Refresh `Tag.books_count` and delete tags no book carries any more (e.g. merged variants)."""
+    links = Book.tags.through.objects.filter(tag_id=OuterRef("pk")).order_by().values("tag_id")
+    Tag.objects.update(books_count=Coalesce(Subquery(links.annotate(n=Count("*")).values("n")), 0))
+    Tag.objects.filter(books_count=0).delete()
+
+
 @transaction.atomic
 def goodbooks_import(*, directory: Path, progress: bool = False) -> ImportResult:
     """Upsert the goodbooks files in `directory` (books.csv required, book_genres.csv optional)."""
@@ -262,12 +275,12 @@ def goodbooks_import(*, directory: Path, progress: bool = False) -> ImportResult
         )
     ]
     if genres is not None:
-        tag_ids, result.tags_created = _ensure_named(Tag, (g for names in genres.values() for g in names), "tag")
         category_ids, result.categories_created = _ensure_categories()
         book_genres = {book_ids[gid]: names for gid, names in genres.items() if gid in book_ids}
-        syncs.append(
-            (Book.tags.through, "tag_id", {(b, tag_ids[name]) for b, names in book_genres.items() for name in names})
-        )
+        # Tags are the normalised names (variants merged); categories still read the raw ones.
+        book_tags = {b: normalise_tags(names) for b, names in book_genres.items()}
+        tag_ids, result.tags_created = _ensure_named(Tag, (t for names in book_tags.values() for t in names), "tag")
+        syncs.append((Book.tags.through, "tag_id", {(b, tag_ids[t]) for b, names in book_tags.items() for t in names}))
         syncs.append(
             (
                 Book.categories.through,
@@ -284,6 +297,9 @@ def goodbooks_import(*, directory: Path, progress: bool = False) -> ImportResult
         added, removed = _sync_links(through, column, ids, wanted)
         result.links_added += added
         result.links_removed += removed
+
+    if genres is not None and (result.links_added or result.links_removed):
+        tags_recount()
 
     touched = [book.pk for book in to_update] + [book_ids[book.goodbooks_id] for book in to_create]
     if touched and connection.vendor == "postgresql":

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalog.tags import language_name
+
 
 class Author(models.Model):
     name = models.CharField(_("nome"), max_length=255)
@@ -41,10 +43,13 @@ class Category(models.Model):
 
 
 class Tag(models.Model):
-    """A reader-made shelf name from goodbooks (e.g. "young-adult"): fine-grained, many."""
+    """A reader-made shelf name from goodbooks (e.g. "young-adult"), normalised at import
+    (catalog/tags.py): fine-grained, many."""
 
     name = models.CharField(_("nome"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # How many books carry it (set by the importer): a book page shows its most used tags first.
+    books_count = models.PositiveIntegerField(_("livros"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -130,6 +135,11 @@ class Book(models.Model):
         if self.publication_year < 0:
             return _("%(year)s a.C.") % {"year": -self.publication_year}
         return str(self.publication_year)
+
+    @property
+    def language_name(self) -> str:
+        """ "Inglês" for "eng" / "en-US" (catalog/tags.py)."""
+        return language_name(self.language_code)
 
     @property
     def cover_hue(self) -> int:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Min, Q, QuerySet, Sum, Value
+from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -143,7 +143,7 @@ def book_detail(*, slug: str) -> Book | None:
     def build():
         return (
             Book.objects.defer("search_vector")
-            .prefetch_related("authors", "categories", "tags")
+            .prefetch_related("authors", "categories", Prefetch("tags", Tag.objects.order_by("-books_count", "name")))
             .filter(slug=slug)
             .first()
         )
