@@ -248,21 +248,22 @@ def progress_update(
     return progress
 
 
-@transaction.atomic
-def progress_abandon(*, progress: ReadingProgress, user: AbstractBaseUser) -> ReadingProgress:
+def _progress_move(progress: ReadingProgress, user: AbstractBaseUser, shelf_type: str) -> ReadingProgress:
     progress_check_owner(progress=progress, user=user)
-    shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.ABANDONED)
+    shelf_move(user=progress.user, book=progress.book, shelf_type=shelf_type)
     progress.refresh_from_db()
     return progress
+
+
+@transaction.atomic
+def progress_abandon(*, progress: ReadingProgress, user: AbstractBaseUser) -> ReadingProgress:
+    return _progress_move(progress, user, ShelfType.ABANDONED)
 
 
 @transaction.atomic
 def progress_restore(*, progress: ReadingProgress, user: AbstractBaseUser) -> ReadingProgress:
     """Pick an abandoned reading up again where it stopped (back to Lendo)."""
-    progress_check_owner(progress=progress, user=user)
-    shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.READING)
-    progress.refresh_from_db()
-    return progress
+    return _progress_move(progress, user, ShelfType.READING)
 
 
 # --- Reviews ------------------------------------------------------------------------------
