@@ -21,6 +21,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -28,7 +29,8 @@ from core.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
-# What is worth retrying: the database or Redis (cache, broker) briefly unreachable.
+# What is worth retrying: the database, Redis (cache) or the broker (a task that enqueues
+# others) briefly unreachable.
 # Anything else is a bug or bad data, and retrying it would only repeat the failure.
 TRANSIENT_ERRORS = (
     OperationalError,
@@ -38,6 +40,7 @@ TRANSIENT_ERRORS = (
     ConnectionInterrupted,
     RedisConnectionError,
     RedisTimeoutError,
+    BrokerUnreachable,
 )
 
 # Publishing gives up fast: a broker outage must not hold a reader's request.

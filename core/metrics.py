@@ -98,8 +98,35 @@ class QueueLengthCollector:
         yield gauge
 
 
+class OutboxCollector:
+    """The task outbox's backlog (core/jobs.py), one query when scraped: tasks that wait for
+    the broker and the age of the oldest. A backlog that keeps growing means the broker is
+    down or the drain does not run (beat, the `maintenance` worker)."""
+
+    def collect(self):
+        from django.db.models import Count, Min
+        from django.utils import timezone
+
+        from core.models import OutboxTask
+
+        unsent = GaugeMetricFamily("cgbookstore_outbox_unsent_tasks", "Tasks waiting in the outbox for the broker.")
+        oldest = GaugeMetricFamily(
+            "cgbookstore_outbox_oldest_unsent_seconds", "Age of the oldest task waiting in the outbox (0 if none)."
+        )
+        try:
+            row = OutboxTask.objects.filter(sent_at__isnull=True).aggregate(count=Count("id"), first=Min("created_at"))
+        except Exception:  # an unreachable database must not break the scrape; /readyz reports it
+            logger.warning("outbox backlog unavailable", exc_info=True)
+        else:
+            unsent.add_metric([], row["count"])
+            oldest.add_metric([], (timezone.now() - row["first"]).total_seconds() if row["first"] else 0)
+        yield unsent
+        yield oldest
+
+
 _queue_registry = CollectorRegistry(auto_describe=False)
 _queue_registry.register(QueueLengthCollector())
+_queue_registry.register(OutboxCollector())
 
 
 def metrics_allowed(request) -> bool:

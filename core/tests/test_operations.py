@@ -7,16 +7,19 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 import redis
 from celery import shared_task
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils import timezone
 from prometheus_client import REGISTRY
 
 from core import metrics
 from core.logging import JsonFormatter, RequestIdFilter, request_id_var
+from core.models import OutboxTask
 from core.observability import _add_request_id, _bind_task, _unbind_task
 from core.ratelimit import rate_limit
 from core.tests.processes import ROOT, free_port, redis_server
@@ -118,6 +121,15 @@ def test_queue_length_is_read_from_the_broker_at_scrape_time(settings):
         (family,) = collector.collect()
     lengths = {s.labels["queue"]: s.value for s in family.samples}
     assert {"default": 0, "maintenance": 3, "recommendations": 0}.items() <= lengths.items()
+
+
+def test_the_outbox_backlog_is_measured_at_scrape_time():
+    OutboxTask.objects.create(name="core.ping", created_at=timezone.now() - timedelta(minutes=5))
+    OutboxTask.objects.create(name="core.ping")
+    OutboxTask.objects.create(name="core.ping", sent_at=timezone.now())
+    unsent, oldest = metrics.OutboxCollector().collect()
+    assert unsent.samples[0].value == 2
+    assert 300 <= oldest.samples[0].value < 360
 
 
 def test_routed_queues_are_measured_too(settings):
