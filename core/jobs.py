@@ -18,7 +18,7 @@ from datetime import timedelta
 from celery import Task, current_app, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Min
 from django.utils import timezone
 from django_redis.exceptions import ConnectionInterrupted
 from kombu.exceptions import OperationalError as BrokerUnreachable
@@ -134,3 +134,9 @@ def outbox_prune() -> int:
     while ids := list(old.values_list("id", flat=True)[:PRUNE_BATCH]):
         deleted += OutboxTask.objects.filter(pk__in=ids).delete()[0]
     return deleted
+
+
+def outbox_backlog() -> tuple[int, float]:
+    """How many tasks wait for the broker, and the age in seconds of the oldest (0 if none)."""
+    row = OutboxTask.objects.filter(sent_at__isnull=True).aggregate(count=Count("id"), first=Min("created_at"))
+    return row["count"], (timezone.now() - row["first"]).total_seconds() if row["first"] else 0.0

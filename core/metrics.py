@@ -104,22 +104,19 @@ class OutboxCollector:
     down or the drain does not run (beat, the `maintenance` worker)."""
 
     def collect(self):
-        from django.db.models import Count, Min
-        from django.utils import timezone
-
-        from core.models import OutboxTask
+        from core.jobs import outbox_backlog
 
         unsent = GaugeMetricFamily("cgbookstore_outbox_unsent_tasks", "Tasks waiting in the outbox for the broker.")
         oldest = GaugeMetricFamily(
             "cgbookstore_outbox_oldest_unsent_seconds", "Age of the oldest task waiting in the outbox (0 if none)."
         )
         try:
-            row = OutboxTask.objects.filter(sent_at__isnull=True).aggregate(count=Count("id"), first=Min("created_at"))
+            count, age = outbox_backlog()
         except Exception:  # an unreachable database must not break the scrape; /readyz reports it
             logger.warning("outbox backlog unavailable", exc_info=True)
         else:
-            unsent.add_metric([], row["count"])
-            oldest.add_metric([], (timezone.now() - row["first"]).total_seconds() if row["first"] else 0)
+            unsent.add_metric([], count)
+            oldest.add_metric([], age)
         yield unsent
         yield oldest
 

@@ -11,11 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.health import probe_broker, probe_cache
+from core.jobs import outbox_backlog
 from core.replica import replica_status
 from core.warmup import hot_page_urls
 
 # Hot pages and the most queries each may run with a warm cache.
 HOT_PAGE_QUERY_BUDGET = 5
+# The drain publishes the outbox every minute: an older task means it cannot (docs/operations.md).
+OUTBOX_MAX_AGE_SECONDS = 5 * 60
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Command(BaseCommand):
             self.check_sessions(),
             *([] if skip_worker else [self.check_worker()]),
             self.check_beat(),
+            self.check_outbox(),
             self.check_rate_limits(),
             self.check_indexes(),
             self.check_connections(),
@@ -88,6 +92,11 @@ class Command(BaseCommand):
         if missing:
             detail += f" (o beat ainda não gravou: {', '.join(sorted(missing))})"
         return Check("Celery beat", bool(configured), detail)
+
+    def check_outbox(self) -> Check:
+        count, age = outbox_backlog()
+        detail = f"{count} tarefa(s) aguardando o broker; a mais antiga há {age:.0f} s"
+        return Check("Outbox de tarefas", age <= OUTBOX_MAX_AGE_SECONDS, detail)
 
     def check_rate_limits(self) -> Check:
         shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
