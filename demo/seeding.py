@@ -428,6 +428,8 @@ class _Seeder:
                 post = DebatePost(
                     topic=topic,
                     parent=parent,
+                    # DebatePost.save() sets the thread root; bulk_create does not call it.
+                    root=(parent.root or parent) if parent else None,
                     author_id=topic.creator_id if i == 0 else self.users.pick(),
                     content=self.post_text(reply=parent is not None),
                     created_at=created,
@@ -435,6 +437,8 @@ class _Seeder:
                 thread.append((post, depth))
             posts.extend(thread)
             topic.posts_count = count
+            # Readers open a debate more often than they write in it.
+            topic.views_count = count * rng.randint(3, 12) + rng.randint(0, 40)
             topic.last_activity_at = times[-1] if times else topic.created_at
             topic.updated_at = topic.last_activity_at
         return posts

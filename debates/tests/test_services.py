@@ -392,3 +392,12 @@ def test_tasks_call_the_services():
     assert debates_counters_reconcile() == {"topics": 1, "posts": 0}
     topic.refresh_from_db()
     assert (topic.views_count, topic.posts_count) == (1, 0)
+
+
+def test_views_count_at_once_in_the_embedded_default(client, settings):
+    """`make run` has no Redis and no beat: a visit goes straight to views_count."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    topic = DebateTopicFactory()
+    for _ in range(2):
+        assert client.get(topic.get_absolute_url()).status_code == 200
+    assert DebateTopic.objects.get(pk=topic.pk).views_count == 2

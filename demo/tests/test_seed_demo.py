@@ -11,6 +11,7 @@ from catalog.models import Book
 from catalog.tests.factories import BookFactory
 from debates.models import DebatePost, DebateTopic, DebateVote
 from debates.ranking import wilson_lower_bound
+from debates.selectors import topic_post_page
 from demo.seeding import SeedOptions, demo_seed
 
 User = get_user_model()
@@ -117,6 +118,18 @@ def test_replies_belong_to_their_topic_and_come_after_the_parent(seeded):
         assert reply.parent.topic_id == reply.topic_id
         assert reply.parent.created_at <= reply.created_at
     assert not DebateVote.objects.filter(user=F("post__author")).exists()
+
+
+def test_every_reply_is_linked_to_its_thread_root_so_the_topic_page_shows_them_all(seeded):
+    for reply in DebatePost.objects.filter(parent__isnull=False).select_related("parent"):
+        assert reply.root_id == (reply.parent.root_id or reply.parent_id)
+    for topic in DebateTopic.objects.all():
+        page = topic_post_page(topic_id=topic.pk, page_number=1)
+        assert len(page.nodes) == topic.posts_count  # one page: every post, replies included
+
+
+def test_seeded_topics_have_been_viewed(seeded):
+    assert not DebateTopic.objects.filter(views_count__lt=F("posts_count")).exists()
 
 
 def test_real_ratings_are_used_for_the_mapped_pairs(seeded):
