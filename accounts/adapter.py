@@ -5,6 +5,7 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts import usernames
 from core.ratelimit import client_ip
@@ -13,6 +14,10 @@ logger = logging.getLogger("accounts.auth")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_signup_redirect_url(self, request) -> str:
+        # A new reader first says what they like, so the home page starts personal.
+        return reverse("recommendations:onboarding")
+
     def get_client_ip(self, request) -> str:
         # Behind our proxy allauth would otherwise count every visitor as the proxy.
         return client_ip(request)

@@ -9,7 +9,12 @@ from core.replica import replica_configured, replica_status
 
 @anonymous_page_cache
 def home(request):
-    return render(request, "core/home.html", {"panels": render_panels("home", request)})
+    """Visitors: what the site is, popular books, debates. Readers: their dashboard, whose
+    main column ("home" panels) and side column ("home_side") come from the apps above."""
+    context = {"panels": render_panels("home", request)}
+    if request.user.is_authenticated:
+        context["side_panels"] = render_panels("home_side", request)
+    return render(request, "core/home.html", context)
 
 
 def healthz(request):

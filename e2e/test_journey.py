@@ -73,6 +73,8 @@ def journey(page, base: str, book_url: str, topic_url: str, post_pk: int, artifa
     page.fill("input[name=password2]", PASSWORD)
     checkpoint("signup")
     page.locator("form.auth-form button[type=submit]").click()
+    page.wait_for_url("**/recomendacoes/comecar/")  # a new reader is asked what they like
+    page.get_by_role("link", name="Agora não").click()
     page.wait_for_url(base + "/")
     assert page.locator(".nav-user").get_by_role("link", name="marina").is_visible()
 

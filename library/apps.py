@@ -10,3 +10,4 @@ class LibraryConfig(AppConfig):
         from library import panels, signals  # noqa: F401  (connect receivers)
 
         register_panel("profile", name="library_goal", order=40, render=panels.profile_goal_panel)
+        register_panel("home_side", name="library_goal", order=10, render=panels.home_goal_panel)

@@ -10,3 +10,4 @@ class NotificationsConfig(AppConfig):
         from notifications import panels, signals  # noqa: F401  (connects the receivers)
 
         register_panel("topic", name="notifications_follow", order=10, render=panels.topic_panel)
+        register_panel("home_side", name="notifications_followed", order=20, render=panels.home_followed_panel)

@@ -5,19 +5,23 @@ from django.template.loader import render_to_string
 from recommendations import selectors
 
 
-def _for_you(request) -> str:
+def _for_you(request, *, invite: bool = False) -> str:
     items = selectors.user_recommendations(user_id=request.user.pk)
     if not items:
         return ""
-    items = [{**item, "reason": selectors.reason_text(item)} for item in items]
-    return render_to_string("recommendations/panels/for_you.html", {"items": items}, request=request)
+    context = {
+        "items": [{**item, "reason": selectors.reason_text(item)} for item in items],
+        # Nothing drawn from the reader's own books yet: ask what they like.
+        "invite": invite and all(item["because"] is None for item in items),
+    }
+    return render_to_string("recommendations/panels/for_you.html", context, request=request)
 
 
 def home_panel(request, obj=None) -> str:
     """ "Recomendados para você" for a signed-in reader; anonymous visitors already see the popular list."""
     if not request.user.is_authenticated:
         return ""
-    return _for_you(request)
+    return _for_you(request, invite=True)
 
 
 def profile_panel(request, profile_user) -> str:

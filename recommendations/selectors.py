@@ -16,7 +16,7 @@ def _books(ids: set[int]) -> dict[int, Book]:
 
 
 def user_recommendations(*, user_id: int) -> list[dict]:
-    """The reader's list, ready to render: [{"book", "score", "because" (Book), "category"}].
+    """The reader's list, ready to render: [{"book", "score", "because" (Book), "content", "category"}].
 
     A reader without a stored list (new, or idle during the last training) gets one
     computed now from the stored neighbours and cold-start lists.
@@ -33,6 +33,7 @@ def user_recommendations(*, user_id: int) -> list[dict]:
                 "book": books[item["book_id"]],
                 "score": item["score"],
                 "because": books.get(item["reason"].get("book_id")),
+                "content": item["reason"].get("content", False),
                 "category": item["reason"].get("category", ""),
             }
             for item in items
@@ -57,6 +58,8 @@ def similar_books(*, book_id: int, limit: int = SIMILAR_LIMIT) -> list[Book]:
 
 def reason_text(item: dict) -> str:
     """Why a book is recommended, in the reader's language."""
+    if item["because"] is not None and item.get("content"):
+        return gettext("parecido com %(title)s, das suas estantes") % {"title": item["because"].title}
     if item["because"] is not None:
         return gettext("porque você leu %(title)s") % {"title": item["because"].title}
     if item["category"]:

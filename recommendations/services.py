@@ -17,11 +17,12 @@ from datetime import timedelta
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import BookReview, BookShelf, Profile
-from catalog.models import Book
+from accounts.services import shelf_add
+from catalog.models import Book, Category
 from recommendations import algorithms
 from recommendations import cache as recs_cache
 from recommendations.models import ItemNeighbors, ModelRun, UserRecommendations
@@ -38,6 +39,10 @@ POSITIVE_RATING = 3
 RECENT_DAYS = 30
 # An interaction in the last RECENT_DAYS counts this much more for "popular" lists.
 RECENT_WEIGHT = 3.0
+# Content features of a book: (relation, feature field on its through table, weight of one
+# shared feature in content_neighbors — the same author says more than a shared tag).
+FEATURE_RELATIONS = (("authors", "author", 3.0), ("tags", "tag", 1.0), ("categories", "category", 1.0))
+CONTENT_CANDIDATES = 100
 
 
 def _positive_shelves():
@@ -67,9 +72,8 @@ def seen_pairs() -> np.ndarray:
 def book_features(book_ids: np.ndarray) -> dict[int, list[str]]:
     """Content features per book: authors, tags and categories."""
     features: dict[int, list[str]] = defaultdict(list)
-    for relation, prefix in (("authors", "author"), ("tags", "tag"), ("categories", "category")):
-        through = getattr(Book, relation).through
-        column = f"{through._meta.get_field(prefix).attname}"
+    for relation, prefix, _weight in FEATURE_RELATIONS:
+        through, column = _feature_through(relation, prefix)
         for book_id, other_id in through.objects.values_list("book_id", column).iterator(chunk_size=20000):
             features[book_id].append(f"{prefix}:{other_id}")
     return features
@@ -142,6 +146,49 @@ def _upsert_lists(rows: list[UserRecommendations]) -> None:
     )
 
 
+def content_neighbors(*, book_ids: set[int], exclude: set[int], limit: int) -> list[dict]:
+    """The books sharing most authors, categories and tags with `book_ids` (weighted), each
+    with the one of `book_ids` it is closest to as its reason. Two queries per relation."""
+    scores: dict[int, float] = defaultdict(float)
+    liked_by_feature: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for relation, prefix, weight in FEATURE_RELATIONS:
+        through, column = _feature_through(relation, prefix)
+        rows = through.objects.filter(book_id__in=book_ids).values_list("book_id", column)
+        for book_id, feature in rows:
+            liked_by_feature[(relation, feature)].add(book_id)
+        features = {feature for (rel, feature) in liked_by_feature if rel == relation}
+        shared = (
+            through.objects.filter(**{f"{column}__in": features})
+            .exclude(book_id__in=exclude | book_ids)
+            .values("book_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "book_id")[:CONTENT_CANDIDATES]
+        )
+        for row in shared:
+            scores[row["book_id"]] += weight * row["n"]
+    best = sorted(scores, key=lambda b: (-scores[b], b))[:limit]
+    closeness: dict[int, dict[int, float]] = {b: defaultdict(float) for b in best}
+    for relation, prefix, weight in FEATURE_RELATIONS:
+        through, column = _feature_through(relation, prefix)
+        for book_id, feature in through.objects.filter(book_id__in=best).values_list("book_id", column):
+            for liked in liked_by_feature.get((relation, feature), ()):
+                closeness[book_id][liked] += weight
+    return [
+        {
+            "book_id": b,
+            "score": round(scores[b], 6),
+            "reason": {"book_id": max(closeness[b], key=lambda liked: (closeness[b][liked], -liked)), "content": True},
+        }
+        for b in best
+        if closeness[b]
+    ]
+
+
+def _feature_through(relation: str, prefix: str):
+    through = getattr(Book, relation).through
+    return through, through._meta.get_field(prefix).attname
+
+
 @transaction.atomic
 def user_recommendations_update(*, user_id: int) -> UserRecommendations | None:
     """Recompute one reader's list from their books × the stored neighbours (milliseconds)."""
@@ -167,6 +214,11 @@ def user_recommendations_update(*, user_id: int) -> UserRecommendations | None:
                 because[neighbor] = (weight, book_id)
     best = sorted(scores, key=lambda b: (-scores[b], b))[:LIST_SIZE]
     items = [{"book_id": b, "score": round(scores[b], 6), "reason": {"book_id": because[b][1]}} for b in best]
+    # Books the stored model knows nothing of (a site not trained yet, new books, a reader
+    # who just picked favourites) still get neighbours: the books most like them.
+    unknown = positive - set(ItemNeighbors.objects.filter(book_id__in=positive).values_list("book_id", flat=True))
+    if unknown and len(items) < LIST_SIZE:
+        items += content_neighbors(book_ids=unknown, exclude=seen | set(best), limit=LIST_SIZE - len(items))
     run = latest_run()
     if len(items) < LIST_SIZE:
         items += _cold_start_items(
@@ -180,6 +232,17 @@ def user_recommendations_update(*, user_id: int) -> UserRecommendations | None:
     )
     recs_cache.flush_user(user_id=user_id)
     return row
+
+
+@transaction.atomic
+def reader_onboard(*, user, categories: list[Category], books: list[Book]) -> UserRecommendations | None:
+    """A new reader's picks: genres become favourite categories, liked books go to Favoritos,
+    and their list is recomputed now, so the next page already shows it."""
+    profile = Profile.objects.get(user=user)
+    profile.favorite_categories.add(*categories)
+    for book in books:
+        shelf_add(user=user, book=book, shelf_type=BookShelf.ShelfType.FAVORITES)
+    return user_recommendations_update(user_id=user.pk)
 
 
 class _Progress:

@@ -1,11 +1,33 @@
-"""JSON endpoints: a reader's recommendations and a book's similar books."""
+"""A new reader's onboarding page, and JSON endpoints: a reader's recommendations and a book's similar books."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import book_detail
-from recommendations import selectors
+from catalog.selectors import book_detail, popular_books
+from recommendations import selectors, services
+from recommendations.forms import ONBOARDING_BOOKS, OnboardingForm
+
+
+@login_required
+def onboarding(request):
+    """ "Do que você gosta?": a few genres and books, then the home page with personal picks."""
+    books = popular_books(limit=ONBOARDING_BOOKS)
+    form = OnboardingForm(request.POST if request.method == "POST" else None, books=books)
+    if request.method == "POST":
+        if form.is_valid():
+            services.reader_onboard(
+                user=request.user,
+                categories=list(form.cleaned_data["categories"]),
+                books=list(form.cleaned_data["books"]),
+            )
+            messages.success(request, gettext("Pronto! Suas recomendações já levam em conta o que você escolheu."))
+            return redirect("core:home")
+        return render(request, "recommendations/onboarding.html", {"form": form}, status=422)
+    return render(request, "recommendations/onboarding.html", {"form": form})
 
 
 def _book_json(book) -> dict:

@@ -20,7 +20,7 @@ PROFILE_PANELS = 1 + 2
 HEADER = 1
 # The owner's own recommendations, computed and stored on the first visit only
 # (a fixed number of queries whatever the library size; later visits read the stored row).
-FIRST_RECOMMENDATIONS = 17
+FIRST_RECOMMENDATIONS = 21
 
 
 @pytest.mark.parametrize("size", SIZES)
