@@ -57,7 +57,10 @@ def _check_no_active_import(user: AbstractBaseUser) -> None:
     second sees the first's job."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     if ImportJob.objects.filter(user=user, status__in=ACTIVE).exists():
-        raise ValidationError(_("Você já tem uma importação em andamento. Espere ela terminar."), code="busy")
+        raise ValidationError(
+            _("Você já tem uma importação em andamento. Espere ela terminar ou cancele-a na página da importação."),
+            code="busy",
+        )
 
 
 @transaction.atomic

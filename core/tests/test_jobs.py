@@ -119,7 +119,8 @@ def _age(seconds: float) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_drain_sends_what_the_outage_kept_once_the_broker_is_back(live_broker, settings):
+def test_the_drain_sends_what_the_outage_kept_once_the_broker_is_back(live_broker, settings, monkeypatch):
+    monkeypatch.setattr(jobs, "DRAIN_BATCH", 2)  # three rows: two batches
     with broker_at(dead_broker_url()):
         for n in range(3):
             jobs.enqueue_on_commit(flaky, n, "bug")  # autocommit: stored and tried at once
