@@ -3,9 +3,11 @@
 import logging
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import OutboxTask
 from core.tasks import enqueue_on_commit, ping
@@ -14,6 +16,7 @@ from core.tests.factories import UserFactory
 from core.tests.processes import ROOT, broker_at, dead_broker_url
 from debates.models import DebatePost
 from debates.tests.factories import DebatePostFactory
+from library import services as library_services
 from library.models import ImportJob
 from notifications.models import Notification
 from reliability.stack import Gunicorn, Reader, Redis, Tally, Worker, login_session, report, server_env
@@ -100,19 +103,27 @@ def test_a_broker_outage_during_replies_and_an_upload_costs_no_5xx_and_every_job
             tally.record(importer.get(f"/biblioteca/importar/{job.pk}/"), "GET import page")
             broker.start()
         waiting_during_outage = OutboxTask.objects.filter(sent_at=None).count()
-        # As beat would every minute: the drain publishes what the outage kept; the worker runs it.
+        # An import whose message the broker lost (sent before the outage, gone with the restart).
+        lost = library_services.import_job_create(
+            user=UserFactory(), file_name="perdido.csv", data=upload, enqueue=False
+        )
+        ImportJob.objects.filter(pk=lost.pk).update(touched_at=timezone.now() - timedelta(hours=1))
+        # As beat would: the drain publishes what the outage kept, the sweeper re-queues the lost
+        # import, and the worker runs it all.
         with broker_at(broker_url) as app, Worker(env, "default,maintenance,imports"):
             app.send_task("core.outbox_drain")
+            app.send_task("library.tasks.import_jobs_requeue")
             replies = DebatePost.objects.filter(content__in=[c for (c,) in tally.acknowledged])
             notified = Notification.objects.filter(recipient=alice, kind=Notification.Kind.REPLY, post__in=replies)
             finished = _wait_for(
                 lambda: (
-                    not ImportJob.objects.get(pk=job.pk).is_active
+                    not ImportJob.objects.filter(pk__in=[job.pk, lost.pk], status__in=["pending", "running"]).exists()
                     and notified.count() == len(tally.acknowledged)
                     and not OutboxTask.objects.filter(sent_at=None).exists()
                 )
             )
     job.refresh_from_db()
+    lost.refresh_from_db()
     figures = report(
         "broker stopped during writes and an import upload",
         {
@@ -122,6 +133,7 @@ def test_a_broker_outage_during_replies_and_an_upload_costs_no_5xx_and_every_job
             "tasks_kept_in_outbox": waiting_during_outage,
             "replies_notified_after": notified.count(),
             "import_status_after": job.status,
+            "lost_import_status_after_sweep": lost.status,
             "tasks_unsent_after": OutboxTask.objects.filter(sent_at=None).count(),
         },
     )
@@ -129,3 +141,4 @@ def test_a_broker_outage_during_replies_and_an_upload_costs_no_5xx_and_every_job
     assert figures["replies_acknowledged"] == 8 and waiting_during_outage >= 8 + 1  # + the import
     assert finished, figures
     assert job.status == ImportJob.Status.DONE and job.done_rows == job.total_rows == 5
+    assert lost.status == ImportJob.Status.DONE and lost.done_rows == 5
