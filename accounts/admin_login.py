@@ -1,7 +1,7 @@
 """The admin's login, throttled with allauth's failed-login buckets (per client IP and per
 login), so staff accounts get the same brute-force protection as the site's login page.
 
-A refused attempt raises `RateLimitExceeded`; `core.middleware.RateLimitMiddleware`
+A refused attempt raises `RateLimitExceeded`; `core.middleware.ErrorResponseMiddleware`
 answers it with 429 and Retry-After.
 """
 

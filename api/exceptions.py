@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import refusal_message, refusal_status
-from core.middleware import RateLimitMiddleware
+from core.middleware import ratelimit_response
 
 
 def _service_error(exc: DjangoValidationError) -> Response:
@@ -33,7 +33,7 @@ def _first_message(data) -> str:
 def exception_handler(exc, context):
     # Checked first: Ratelimited is a PermissionDenied, which DRF would turn into a 403.
     if isinstance(exc, Ratelimited):
-        return RateLimitMiddleware(get_response=None).process_exception(context["request"]._request, exc)
+        return ratelimit_response(context["request"]._request, exc)
     if isinstance(exc, DjangoValidationError):
         return _service_error(exc)
     response = drf_exception_handler(exc, context)

@@ -2,12 +2,19 @@
 #   make bench               full scale, about 25 minutes (seeding included the first time)
 #   make bench SCALE=small   about 2 minutes of load
 #   make bench SCALE=tiny    a smoke run, about 20 seconds of load on a tiny dataset
+#   make bench-quick SCALE=small   cold CPU per page and the wrk ceiling ratios only
 SCALE ?= full
 
-.PHONY: bench
+.PHONY: bench bench-quick
 
 bench: install
+	scripts/install_wrk.sh
 	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE)
+
+# Only the cold CPU per page and the wrk ceiling ratios (bare Django vs the site), a few minutes.
+bench-quick: install
+	scripts/install_wrk.sh
+	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE) --quick
 
 # The import wave (docs/benchmarks.md): 200 readers upload a 2,000-row file at once while the
 # load mix runs; page p95 with and without it, import rows/s. About 15 minutes at SCALE=small.

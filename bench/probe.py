@@ -5,6 +5,7 @@ Run by the runner with DJANGO_SETTINGS_MODULE=bench.settings and the bench envir
   the login form would measure PBKDF2, not the site) and ids the Locust scenario needs.
 - `pages`: per page, SQL query count and time with a cold cache (the bench cache DB emptied)
   and with a warm one, through Django's test client (no HTTP, no gunicorn).
+- `cold`: CPU of this process per long-tail book, topic and profile page, nothing cached.
 - `profile <page>`: pyinstrument over warm requests of one page; the text tree is saved.
 - `growth`: debates list and the biggest topic's first and last pages, cold and warm.
 """
@@ -96,6 +97,14 @@ def fixtures(out: Path, sessions: int) -> None:
         "ceiling redis": ["/__bench__/redis/"],
     }
     rng.shuffle(posts)
+    # The long tail: every book, topic and reader, drawn uniformly (not the popular few).
+    tail = {
+        "book": [f"/livros/{slug}/" for slug in Book.objects.values_list("slug", flat=True)],
+        "topic": [f"/debates/{slug}/" for slug in DebateTopic.objects.values_list("slug", flat=True)],
+        "profile": [f"/leitores/{name}/" for name in _demo_users().values_list("username", flat=True)],
+    }
+    for urls in tail.values():
+        rng.shuffle(urls)
     data = {
         "books": books,
         "topics": topics,
@@ -105,6 +114,7 @@ def fixtures(out: Path, sessions: int) -> None:
         "topic_list_pages": min(5, -(-DebateTopic.objects.count() // settings.DEBATES_PAGE_SIZE)),
         "readers": readers,
         "hot": hot,
+        "tail": tail,
     }
     out.write_text(json.dumps(data))
     print(f"fixtures: {len(books)} books, {len(topics)} topics, {len(readers)} sessions", file=sys.stderr)
@@ -155,6 +165,47 @@ def pages(out: Path, fixtures_path: Path, samples: int) -> None:
             "anonymous": _cold_warm(anonymous, url, samples),
             "logged_in": _cold_warm(reader, url, samples),
         }
+    out.write_text(json.dumps(results, indent=2))
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def cold(out: Path, fixtures_path: Path, requests: int) -> None:
+    """CPU of this process per cold page (the cache emptied before each request), over
+    long-tail URLs: what the first reader of any book, topic or profile costs."""
+    fx = json.loads(fixtures_path.read_text())
+    anonymous, reader = Client(), Client()
+    reader.force_login(_demo_users().first())
+    for client in (anonymous, reader):  # imports, templates and connections are not "cold cache"
+        client.get("/__bench__/trivial/")
+        client.get(fx["tail"]["book"][-1])
+    results = {}
+    for page in ("book", "topic", "profile"):
+        results[page] = {}
+        for kind, client in (("anonymous", anonymous), ("logged_in", reader)):
+            cpu, wall, queries, sizes = [], [], [], []
+            for url in fx["tail"][page][:requests]:
+                flush_bench_cache()
+                with CaptureQueriesContext(connection) as captured:
+                    cpu0, wall0 = time.process_time(), time.perf_counter()
+                    response = client.get(url)
+                    cpu.append((time.process_time() - cpu0) * 1000)
+                    wall.append((time.perf_counter() - wall0) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"cold {url}: {response.status_code}")
+                queries.append(len(captured))
+                sizes.append(len(response.content))
+            results[page][kind] = {
+                "requests": len(cpu),
+                "cpu_ms_p50": round(statistics.median(cpu), 2),
+                "cpu_ms_p90": round(_percentile(cpu, 0.9), 2),
+                "wall_ms_p50": round(statistics.median(wall), 2),
+                "queries_p50": statistics.median(queries),
+                "bytes_p50": int(statistics.median(sizes)),
+            }
     out.write_text(json.dumps(results, indent=2))
 
 
@@ -211,6 +262,8 @@ def main(argv: list[str]) -> None:
         fixtures(out, sessions=int(argv[2]))
     elif command == "pages":
         pages(out, Path(argv[2]), samples=int(argv[3]))
+    elif command == "cold":
+        cold(out, Path(argv[2]), requests=int(argv[3]))
     elif command == "profile":
         profile(out, Path(argv[2]), page=argv[3], requests=int(argv[4]))
     elif command == "growth":

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import report
+from bench import ratios, report
 from bench.scales import SCALES, Scale
 from bench.stack import (
     ROOT,
@@ -128,6 +128,64 @@ def saturate(stack, workdir, scale: Scale, env: dict, page: str, tag: str, meter
     return result
 
 
+def load_note() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {CORES} cores"
+
+
+def ratios_phase(site: Stack, env: dict, workdir: Path, scale: Scale, fixtures: dict, seconds: int) -> dict:
+    """wrk against the bare-Django ceiling and the site, same run (bench/ratios.py)."""
+    ratios.ensure_wrk()
+    bare_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{free_port()}"}
+    with Stack(bare_env, site.config, workdir, wsgi="bench.bare:application", worker=False, name="bare") as bare:
+        bare.warm_up(["/__bench__/redis/"])
+        meters = {
+            "bare": CpuMeter({"server": lambda _: bare.pids("bare")}),
+            "site": CpuMeter({"server": lambda _: site.pids("gunicorn")}),
+        }
+        before = load_note()
+        figures = ratios.measure(
+            {"bare": bare.url, "site": site.url},
+            fixtures,
+            workdir,
+            meters.get,
+            seconds=seconds,
+            connections=scale.wrk_connections,
+        )
+    figures["load"] = f"{before} at the start, {load_note()} at the end"
+    return figures
+
+
+def write_ratios(figures: dict, cold: dict, out: Path, scale: str) -> None:
+    (out / f"ratios-{scale}.json").write_text(json.dumps({"ratios": figures, "cold": cold}, indent=2))
+    plot = ratios.plot(figures, out, scale)
+    lines = [
+        f"# Ceiling ratios and cold pages — scale `{scale}`",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M:%S %z')}.",
+        "",
+    ]
+    lines += ratios.markdown(figures, cold, figures["load"]) + ["", f"![ratios]({plot})", ""]
+    (out / f"ratios-{scale}.md").write_text("\n".join(lines))
+
+
+def quick(args, scale: Scale, env: dict, workdir: Path, fixtures: Path) -> None:
+    """`--quick`: cold CPU per page and the wrk ceiling ratios only (a few minutes)."""
+    cold = cold_probe(env, workdir, fixtures, scale)
+    with Stack(env, CONFIGS[0], workdir) as stack:
+        fx = json.loads(fixtures.read_text())
+        stack.warm_up([url for urls in fx["hot"].values() for url in urls])
+        figures = ratios_phase(stack, env, workdir, scale, fx, seconds=max(1, scale.wrk_seconds // 2))
+    write_ratios(figures, cold, args.out, scale.name)
+    log(f"done: {args.out / f'ratios-{scale.name}.md'}")
+
+
+def cold_probe(env: dict, workdir: Path, fixtures: Path, scale: Scale) -> dict:
+    log("cold pages, CPU in-process")
+    probe(env, "cold", str(workdir / "cold.json"), str(fixtures), str(scale.cold_requests))
+    return json.loads((workdir / "cold.json").read_text())
+
+
 def growth(scale: Scale, env: dict, workdir: Path) -> list[dict]:
     levels = []
     for name in ensure_growth_databases(f"cgb_bench_{scale.name}", scale.growth_base, env):
@@ -144,6 +202,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks")
     parser.add_argument("--redis-db", type=int, default=None, help="cache DB (broker: the next one); 10 by default")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="only the cold CPU probe and the wrk ceiling ratios")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     redis_db = args.redis_db if args.redis_db is not None else (12 if scale.name == "tiny" else 10)
@@ -169,6 +228,11 @@ def main(argv: list[str] | None = None) -> dict:
     fixtures = workdir / "fixtures.json"
     probe(env, "fixtures", str(fixtures), str(scale.sessions))
     locust_env = {**env, "BENCH_FIXTURES": str(fixtures), "BENCH_THINK": str(scale.think_seconds)}
+    if args.quick:
+        quick(args, scale, env, workdir, fixtures)
+        flush_redis(redis_db)
+        return results
+    cold = cold_probe(env, workdir, fixtures, scale)
 
     log("cold and warm cache per page")
     probe(env, "pages", str(workdir / "pages.json"), str(fixtures), str(scale.sequential_requests))
@@ -199,6 +263,12 @@ def main(argv: list[str] | None = None) -> dict:
     with Stack(env, chosen, workdir) as stack:
         stack.warm_up(hot_urls)
         meter = CpuMeter(groups(stack))
+        log("ceiling ratios with wrk")
+        results["ratios"] = ratios_phase(
+            stack, env, workdir, scale, json.loads(fixtures.read_text()), scale.wrk_seconds
+        )
+        write_ratios(results["ratios"], cold, args.out, scale.name)
+        results["cold"] = cold
         log(f"saturation runs on {chosen.label}")
         results["saturation"] = {
             page: saturate(stack, workdir, scale, locust_env, page, "main", meter) for page in CEILINGS + HOT_PAGES

@@ -40,6 +40,9 @@ class Scale:
     growth_base: tuple[int, int]
     sequential_requests: int  # warm-cache samples per page for the cold/warm table
     compare_configs: bool = True  # measure the gunicorn configurations and keep the faster
+    wrk_seconds: int = 10  # per row of the wrk ceiling ratios (bench/ratios.py)
+    wrk_connections: int = 32
+    cold_requests: int = 30  # long-tail URLs per page for the cold CPU probe
 
 
 SCALES = {
@@ -84,5 +87,8 @@ SCALES = {
         growth_base=(4, 100),
         sequential_requests=3,
         compare_configs=False,
+        wrk_seconds=1,
+        wrk_connections=8,
+        cold_requests=3,
     ),
 }

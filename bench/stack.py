@@ -24,7 +24,8 @@ from bench.scales import SEED_VERSION, Data
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-GOODBOOKS = ROOT.parent / "shared" / "data" / "goodbooks"
+# The goodbooks files beside the checkout, or wherever GOODBOOKS_DIR says (e.g. from a worktree).
+GOODBOOKS = Path(os.environ.get("GOODBOOKS_DIR", ROOT.parent / "shared" / "data" / "goodbooks"))
 SAMPLE = ROOT / "data" / "sample"
 # The servers of DATABASE_URL / REDIS_URL when given (scripts/services.sh), else the defaults;
 # the bench always uses its own databases on them.
@@ -211,7 +212,17 @@ class ServerConfig:
 class Stack:
     """gunicorn (deploy/gunicorn.conf.py) and a Celery worker, started and always stopped."""
 
-    def __init__(self, env: dict, config: ServerConfig, workdir: Path, *, imports_worker: bool = False):
+    def __init__(
+        self,
+        env: dict,
+        config: ServerConfig,
+        workdir: Path,
+        *,
+        imports_worker: bool = False,
+        wsgi: str = "cgbookstore.wsgi:application",
+        worker: bool = True,
+        name: str = "gunicorn",
+    ):
         self.env = {
             **env,
             "GUNICORN_WORKERS": str(config.workers),
@@ -223,6 +234,7 @@ class Stack:
         self.url = "http://" + env["GUNICORN_BIND"]
         self.procs: dict[str, subprocess.Popen] = {}
         self.imports_worker = imports_worker
+        self.wsgi, self.worker, self.name = wsgi, worker, name
 
     def _start(self, name: str, args: list[str]) -> None:
         out = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's life)
@@ -233,14 +245,15 @@ class Stack:
     def __enter__(self):
         try:
             # No control socket: it would take the path of a gunicorn already running here.
-            wsgi = ["cgbookstore.wsgi:application", "-c", "deploy/gunicorn.conf.py", "--no-control-socket"]
-            self._start("gunicorn", [str(VENV_BIN / "gunicorn"), *wsgi])
-            self._start(
-                "celery",
-                [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning",
-                 "-Q", "default,maintenance,recommendations,feeds", "-c", "1",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            )  # fmt: skip
+            wsgi = [self.wsgi, "-c", "deploy/gunicorn.conf.py", "--no-control-socket"]
+            self._start(self.name, [str(VENV_BIN / "gunicorn"), *wsgi])
+            if self.worker:
+                self._start(
+                    "celery",
+                    [str(VENV_BIN / "celery"), "-A", "cgbookstore", "worker", "-l", "warning", "-Q",
+                     "default,maintenance,recommendations,feeds", "-c", "1", "--without-gossip", "--without-mingle",
+                     "--without-heartbeat"],
+                )  # fmt: skip
             if self.imports_worker:  # as the Procfile's `imports` process: the queue alone, one at a time, niced
                 self._start(
                     "celery-imports",
@@ -265,7 +278,7 @@ class Stack:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.workdir / (name + '.log')}")
             try:
-                with urllib.request.urlopen(self.url + "/__bench__/trivial/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/__bench__/redis/", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -40,6 +40,12 @@ def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
     assert all(page["status"] == 200 for level in results["growth"] for page in level["pages"].values())
     assert all(results["stack_alive_at_end"].values())
 
+    ratios = results["ratios"]["rows"]
+    assert all(row["requests"] > 0 and row["non_2xx"] == 0 for row in ratios.values()), ratios
+    assert {"book (logged in)", "topic, long tail (logged in)", "bare Django (1 Redis GET)"} <= set(ratios)
+    assert all(row["cpu_ms_p50"] > 0 for who in results["cold"].values() for row in who.values())
+    assert (tmp_path / "ratios-tiny.png").read_bytes().startswith(PNG_MAGIC)
+
     report = (tmp_path / "report-tiny.md").read_text()
     assert "## Targets" in report and "ceiling" in report
     for plot in ("latency", "throughput", "ceiling", "cache", "growth"):
