@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import panels, selectors, services
 from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm, ShelfVisibilityForm
 from accounts.models import BookReview, BookShelf, ReadingProgress
+from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
 from core.moderation import can_moderate
@@ -338,8 +340,11 @@ def review_helpful(request, pk: int):
         return _fail(request, review.book, exc, status=refusal_status(exc))
     review.refresh_from_db(fields=["helpful_count"])
     if request.htmx:
-        context = {"review": review, "voted": voted, "next_url": review.book.get_absolute_url()}
-        return render(request, "accounts/partials/helpful_button.html", context)
+        next_url = review.book.get_absolute_url()
+        html = helpful_widget(
+            review, viewer=request.user, voted=voted, csrf_token=get_token(request), next_url=next_url
+        )
+        return HttpResponse(html)
     messages.success(request, _("Obrigado pelo voto.") if voted else _("Voto removido."))
     return _back(request, review.book.get_absolute_url())
 

@@ -8,11 +8,13 @@ builders run against the database, and the page is still served.
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from core.replica import primary_reads
@@ -28,8 +30,35 @@ def _version_key(namespace: str) -> str:
     return VERSION_KEY.format(namespace=namespace)
 
 
+# Namespace versions already read by the current request: a page reads several keys of one
+# namespace (a book's data, its rendered panels), one Redis round trip per version is enough.
+# Only inside a request (signals below), and a bump by this process drops its entry at once.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="core.cache.versions.start")
+request_finished.connect(_request_finished, dispatch_uid="core.cache.versions.finish")
+
+
 def namespace_version(namespace: str) -> int:
     """The current version of a namespace; a fresh one is created on first use."""
+    memo = getattr(_request, "versions", None)
+    if memo is None:
+        return _read_version(namespace)
+    if namespace not in memo:
+        memo[namespace] = _read_version(namespace)
+    return memo[namespace]
+
+
+def _read_version(namespace: str) -> int:
     key = _version_key(namespace)
     version = cache.get(key)
     if version is None:
@@ -51,6 +80,9 @@ def bump_namespace(namespace: str) -> None:
     """Invalidate every key of `namespace` (after the current transaction commits)."""
 
     def bump():
+        memo = getattr(_request, "versions", None)
+        if memo:
+            memo.pop(namespace, None)
         key = _version_key(namespace)
         try:
             cache.incr(key)

@@ -1,9 +1,27 @@
 from decimal import Decimal
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 
+from accounts import widgets
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_viewer_bits(context, review):
+    """The reader's helpful vote and report link on a review (accounts.widgets)."""
+    request = context.get("request")
+    return widgets.review_viewer_bits(
+        review,
+        viewer=context.get("user") or AnonymousUser(),
+        voted=review.pk in context.get("helpful_ids", ()),
+        csrf_token=get_token(request) if request is not None else "",
+        next_url=context.get("next_url") or (request.get_full_path() if request is not None else ""),
+        share_token=context.get("share_token", ""),
+    )
 
 
 @register.filter
