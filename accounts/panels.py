@@ -1,7 +1,6 @@
 """Sections this app adds to pages of lower apps (home, book page); see core.panels."""
 
 import functools
-from types import SimpleNamespace
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -40,7 +39,7 @@ def book_shelf_context(request, book, **extra) -> dict:
                 initial={"total_pages": book.pages}, auto_id="id_progress_start_%s"
             )
         if not state["own_review"] and not extra.get("review_form"):
-            context["review_form"] = SimpleNamespace(as_p=_blank_review_form(get_language()))
+            context["review_fields_html"] = _blank_review_fields(get_language())
     else:
         context["login_url"] = f"{reverse('account_login')}?next={book.get_absolute_url()}"
     context.update(extra)
@@ -48,9 +47,9 @@ def book_shelf_context(request, book, **extra) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _blank_review_form(language: str) -> str:
+def _blank_review_fields(language: str) -> str:
     """The empty review form is the same for every reader and book: rendered once per language."""
-    return ReviewForm(auto_id="id_review_%s").as_p()
+    return render_to_string("accounts/partials/review_fields.html", {"form": ReviewForm(auto_id="id_review_%s")})
 
 
 def book_shelf_panel(request, book) -> str:
