@@ -18,7 +18,8 @@ from accounts.cache import flush_book_reviews
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
 from accounts.models.book_review import RATING_CHOICES
 from catalog.cache import flush_book
-from catalog.models import Book, Category
+from catalog.models import Book, BookEdit, Category
+from catalog.services import book_pages_fill
 from core.db import bulk_set
 from core.privacy import Visibility
 
@@ -209,9 +210,18 @@ def progress_start(*, user: AbstractBaseUser, book: Book, total_pages: int | Non
     if progress is None:
         progress = ReadingProgress(user=user, book=book, total_pages=total_pages or book.pages)
         _validated_progress(progress).save()
+        _fill_book_pages(progress)
     shelf_move(user=user, book=book, shelf_type=ShelfType.READING)
     progress.refresh_from_db()
     return progress
+
+
+def _fill_book_pages(progress: ReadingProgress) -> None:
+    """The first reader's total becomes the book's page count when it has none."""
+    if progress.book.pages is None:
+        book_pages_fill(
+            pages_by_book={progress.book_id: progress.total_pages}, source=BookEdit.Source.READER, user=progress.user
+        )
 
 
 def progress_check_owner(*, progress: ReadingProgress, user: AbstractBaseUser) -> None:
@@ -242,6 +252,7 @@ def progress_update(
     if notes is not None:
         progress.notes = notes
     _validated_progress(progress).save()
+    _fill_book_pages(progress)
     if progress.current_page == progress.total_pages and not progress.finished_at:
         shelf_move(user=progress.user, book=progress.book, shelf_type=ShelfType.READ)
         progress.refresh_from_db()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from catalog import services, tasks
-from catalog.models import Author, Book, Category, Tag
+from catalog.models import Author, Book, BookEdit, Category, Tag
 from core.jobs import enqueue_on_commit
 
 
@@ -55,3 +55,20 @@ class BookAdmin(admin.ModelAdmin):
         for book_id in queryset.values_list("id", flat=True):
             services.book_cover_reset(book_id=book_id)
             enqueue_on_commit(tasks.book_cover_fetch, book_id)
+
+
+@admin.register(BookEdit)
+class BookEditAdmin(admin.ModelAdmin):
+    """The log of page-count fills and librarian edits: read only."""
+
+    list_display = ["created_at", "book", "field", "old_value", "new_value", "source", "user"]
+    list_filter = ["source", "field"]
+    search_fields = ["book__title"]
+    list_select_related = ["book", "user"]
+    readonly_fields = [f.name for f in BookEdit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

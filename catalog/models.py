@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -146,3 +147,41 @@ class Book(models.Model):
         """A stable colour for the generated placeholder cover: a hue in steps of 10, so a
         class (`hue-<n>` in static/css/bars.css) paints it without an inline style."""
         return (self.pk or 0) * 47 % 36 * 10
+
+
+class BookEdit(models.Model):
+    """One change to a book's catalog data outside the importer: who, what, from what to what.
+
+    Page counts are filled by the first reader's total or a library import, and corrected
+    by librarians (moderators); the book's edit page lists this history.
+    """
+
+    class Source(models.TextChoices):
+        READER = "reader", _("total do primeiro leitor")
+        IMPORT = "import", _("importação de biblioteca")
+        LIBRARIAN = "librarian", _("bibliotecário")
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="edits", verbose_name=_("livro"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("usuário"),
+    )
+    field = models.CharField(_("campo"), max_length=50)
+    old_value = models.CharField(_("valor anterior"), max_length=255, blank=True)
+    new_value = models.CharField(_("valor novo"), max_length=255, blank=True)
+    source = models.CharField(_("origem"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("edição de livro")
+        verbose_name_plural = _("edições de livros")
+        # The history on a book's edit page, newest first.
+        indexes = [models.Index(fields=["book", "-created_at"], name="catalog_bookedit_book_idx")]
+
+    def __str__(self):
+        return f"{self.book} · {self.field}: {self.old_value} → {self.new_value}"

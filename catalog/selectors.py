@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog import cache as catalog_cache
-from catalog.models import Author, Book, Category, CoverStatus, Tag
+from catalog.models import Author, Book, BookEdit, Category, CoverStatus, Tag
 from catalog.search import FUZZY_CUTOFF, Unaccent, book_search_query, did_you_mean, fuzzy_score, translated_title, words
 
 MAX_QUERY_LENGTH = 200
@@ -194,3 +194,8 @@ def popular_authors(*, limit: int = SUGGESTIONS_LIMIT) -> list[Author]:
         )
 
     return catalog_cache.cached_popular_authors(limit, build)
+
+
+def book_edits(*, book: Book, limit: int = 50) -> list[BookEdit]:
+    """A book's edit history, newest first (catalog_bookedit_book_idx)."""
+    return list(BookEdit.objects.filter(book=book).select_related("user").order_by("-created_at", "-id")[:limit])

@@ -4,15 +4,17 @@ import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog import cache as catalog_cache
 from catalog import covers
-from catalog.models import Book, CoverStatus
+from catalog.models import Book, BookEdit, CoverStatus
 from catalog.search import book_search_vector
 
 
@@ -106,3 +108,48 @@ def book_cover_reset(*, book_id: int) -> None:
     )
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
     catalog_cache.flush_book(book.slug)
+
+
+# --- Page counts --------------------------------------------------------------------------
+
+MAX_PAGES = 100_000
+
+
+@transaction.atomic
+def book_pages_fill(*, pages_by_book: dict[int, int], source: str, user=None) -> list[int]:
+    """Give books with no page count the one a reader reported (their first progress total,
+    or an import's "Number of Pages"). Books that have one keep it. Returns the filled ids."""
+    wanted = {pk: n for pk, n in pages_by_book.items() if 0 < n <= MAX_PAGES}
+    empty = dict(Book.objects.select_for_update().filter(pk__in=wanted, pages__isnull=True).values_list("pk", "slug"))
+    for pk in empty:
+        Book.objects.filter(pk=pk).update(pages=wanted[pk])
+    BookEdit.objects.bulk_create(
+        [
+            BookEdit(book_id=pk, user=user, field="pages", new_value=str(wanted[pk]), source=source)
+            for pk in sorted(empty)
+        ]
+    )
+    catalog_cache.flush_book(*empty.values())
+    return sorted(empty)
+
+
+@transaction.atomic
+def book_pages_set(*, book: Book, pages: int | None, user) -> Book:
+    """A librarian sets (or clears, with None) a book's page count; the change is logged."""
+    if pages is not None and not 0 < pages <= MAX_PAGES:
+        raise ValidationError({"pages": _("Informe um número de páginas entre 1 e %(max)s.") % {"max": MAX_PAGES}})
+    book = Book.objects.select_for_update().only("pages", "slug").get(pk=book.pk)
+    if book.pages == pages:
+        return book
+    BookEdit.objects.create(
+        book=book,
+        user=user,
+        field="pages",
+        old_value="" if book.pages is None else str(book.pages),
+        new_value="" if pages is None else str(pages),
+        source=BookEdit.Source.LIBRARIAN,
+    )
+    Book.objects.filter(pk=book.pk).update(pages=pages)
+    book.pages = pages
+    catalog_cache.flush_book(book.slug)
+    return book

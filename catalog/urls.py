@@ -9,4 +9,5 @@ urlpatterns = [
     path("autores/<slug:slug>/", views.author_detail, name="author_detail"),
     path("categorias/<slug:slug>/", views.category_detail, name="category_detail"),
     path("<slug:slug>/", views.book_detail, name="book_detail"),
+    path("<slug:slug>/editar/", views.book_edit, name="book_edit"),
 ]

@@ -1,14 +1,19 @@
 import re
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from catalog import selectors
-from catalog.models import Author, Category, Tag
+from catalog import selectors, services
+from catalog.forms import BookPagesForm
+from catalog.models import Author, Book, Category, Tag
 from core.microcache import anonymous_page_cache
+from core.moderation import can_moderate
 from core.panels import render_panels
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
@@ -85,3 +90,23 @@ def category_detail(request, slug):
         "catalog/category_detail.html",
         {"category": category, "page_obj": _page(request, books), "sort": sort, "sorts": selectors.SORTS},
     )
+
+
+@login_required
+def book_edit(request, slug):
+    """Librarians (moderators) correct a book's page count; the page shows the edit history."""
+    if not can_moderate(request.user):
+        raise PermissionDenied(_("Só bibliotecários (moderadores) editam os dados de um livro."))
+    book = get_object_or_404(Book.objects.only("title", "slug", "pages"), slug=slug)
+    form = BookPagesForm(request.POST or None, initial={"pages": book.pages})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.book_pages_set(book=book, pages=form.cleaned_data["pages"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Dados do livro atualizados."))
+            return redirect("catalog:book_edit", slug=book.slug)
+    status = 400 if form.errors else 200
+    context = {"book": book, "form": form, "edits": selectors.book_edits(book=book)}
+    return render(request, "catalog/book_edit.html", context, status=status)

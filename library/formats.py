@@ -89,6 +89,7 @@ class LibraryRow:
     custom_shelves: list[str] = field(default_factory=list)
     date_read: date | None = None
     date_added: date | None = None
+    pages: int | None = None
 
 
 # --- Decoding and parsing ---------------------------------------------------------------------
@@ -243,6 +244,7 @@ def library_row(layout: str, raw: dict) -> LibraryRow:
             custom_shelves=custom,
             date_read=parse_date(get("Date Read")),
             date_added=parse_date(get("Date Added")),
+            pages=_positive_int(get("Number of Pages")),
         )
     isbn = clean_isbn(get("ISBN/UID"))
     favorite, custom = _shelves(get("Tags").split(","), "")

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import BookShelf
 from accounts.services import clean_custom_name, clean_rating
-from catalog.models import Book
+from catalog.models import Book, BookEdit
+from catalog.services import book_pages_fill
 from core.db import bulk_set
 from core.jobs import TRANSIENT_ERRORS, enqueue_on_commit
 from core.privacy import Visibility
@@ -206,11 +207,12 @@ def _apply_status(library: ReaderLibrary, book: Book, row: formats.LibraryRow) -
         entry.started_at = kept_start or row.date_added or entry.started_at
 
 
-def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> None:
+def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> int | None:
     """Apply one matched row to the reader's library in memory (written by library.save()).
 
     Everything that can refuse the row is checked before anything changes, so a refused
-    row leaves no trace, as the savepoint of a per-row write would.
+    row leaves no trace, as the savepoint of a per-row write would. Returns the row's page
+    count ("Number of Pages"), if any.
     """
     parsed = formats.library_row(layout, row.raw)
     try:
@@ -219,7 +221,7 @@ def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> 
     except ValidationError as exc:
         row.status = RowStatus.FAILED
         row.message = " ".join(exc.messages)[:500]
-        return
+        return None
     _apply_status(library, row.book, parsed)
     if parsed.favorite:
         library.add(book=row.book, shelf_type=ShelfType.FAVORITES)
@@ -232,15 +234,22 @@ def _apply_row(row: ImportRow, *, user, layout: str, library: ReaderLibrary) -> 
     elif parsed.review:
         row.message = _("Resenha sem nota não importada.")
     row.status = RowStatus.APPLIED
+    return parsed.pages
 
 
 @transaction.atomic
 def _apply_batch(job: ImportJob, rows: list[ImportRow]) -> None:
     """One transaction: the reader's state for the batch's books, every row, one write-back."""
     library = ReaderLibrary.load(user=job.user, book_ids={row.book_id for row in rows})
+    reported = {}
     for row in rows:
-        _apply_row(row, user=job.user, layout=job.source, library=library)
+        pages = _apply_row(row, user=job.user, layout=job.source, library=library)
+        if pages and row.book.pages is None:
+            reported.setdefault(row.book_id, pages)
     library.save()
+    # The file's page counts fill the catalog's empty ones (the first report wins).
+    if reported:
+        book_pages_fill(pages_by_book=reported, source=BookEdit.Source.IMPORT, user=job.user)
     bulk_set(rows, ["status", "message"])
     _refresh_counters(job, running=True)
 
