@@ -4,6 +4,7 @@
   up front, see bench/probe.py). Anonymous readers only read; logged-in readers read 60% of
   the time and write 40% (shelf, progress, review, post, vote): about 80/20 overall. Each
   reader thinks for BENCH_THINK seconds on average between two actions.
+- `LongTail`: readers wandering over the whole catalog (bench/capacity.py's capacity curve).
 - `Saturate`: one page (BENCH_PAGE) as fast as the server answers, no think time; for the
   ceiling views and for each hot page's throughput.
 
@@ -28,6 +29,7 @@ SUMMARY = os.environ.get("BENCH_SUMMARY")  # where to write the final figures (J
 READS = {"home": 20, "catalog search": 15, "book": 25, "debates list": 15, "topic": 20, "profile": 5}
 WRITES = {"shelf": 30, "progress": 20, "review": 10, "post": 15, "vote": 25}
 WRITE_SHARE = 0.4  # of a logged-in reader's actions
+LONG_TAIL_SIGNED_IN = 0.3  # share of logged-in readers in the long-tail scenario
 SHELVES = ["want_to_read", "reading", "read", "favorites"]
 ERROR_KINDS = ("rate_limited", "errors", "server_errors", "no_response")
 
@@ -127,6 +129,30 @@ class Reader(FastHttpUser):
 def _popular(items: list):
     """Skewed towards the head of the list (ordered by popularity), as real traffic is."""
     return items[min(len(items) - 1, int(random.paretovariate(1.2)) - 1)]
+
+
+class LongTail(FastHttpUser):
+    """The long-tail reader: books, topics and profiles drawn uniformly over the whole data set
+    (not the popular few), LONG_TAIL_SIGNED_IN of readers logged in, reads only; logged-in
+    page views are named "<page> (logged in)" so they are reported apart."""
+
+    wait_time = between(THINK * 0.5, THINK * 1.5)
+
+    def on_start(self):
+        gevent.sleep(random.uniform(0, THINK))
+        self.headers, self.suffix = {}, ""
+        if random.random() < LONG_TAIL_SIGNED_IN and FIXTURES["readers"]:
+            session = random.choice(FIXTURES["readers"])
+            self.headers = {"Cookie": f"sessionid={session['sessionid']}; csrftoken={session['csrftoken']}"}
+            self.suffix = " (logged in)"
+
+    @task
+    def read(self):
+        page = random.choices(list(READS), weights=READS.values())[0]
+        tail = FIXTURES["tail"].get(page)
+        url = random.choice(tail) if tail else Reader.read_url(self, page)
+        with self.client.get(url, name=page + self.suffix, headers=self.headers, catch_response=True) as response:
+            _check(response)
 
 
 class Saturate(FastHttpUser):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import ratios, report
+from bench import capacity, ratios, report
 from bench.scales import SCALES, Scale
 from bench.stack import (
     ROOT,
@@ -180,6 +180,28 @@ def quick(args, scale: Scale, env: dict, workdir: Path, fixtures: Path) -> None:
     log(f"done: {args.out / f'ratios-{scale.name}.md'}")
 
 
+def capacity_phase(stack: Stack, workdir: Path, scale: Scale, locust_env: dict, meter: CpuMeter, out: Path) -> dict:
+    """The long-tail capacity curve (bench/capacity.py) on the running stack."""
+    log(f"capacity curve: {scale.capacity_steps} long-tail readers")
+    before = load_note()
+
+    def run_locust(phase, user_class, users, spawn_rate, seconds):
+        return locust(stack, workdir, phase, user_class=user_class, users=users, spawn_rate=spawn_rate,
+                      seconds=seconds, env=locust_env, reset_stats=True)  # fmt: skip
+
+    curve = capacity.measure(
+        run_locust, meter, list(scale.capacity_steps), scale.spawn_rate, scale.capacity_seconds, scale.think_seconds
+    )
+    capacity.write(curve, out, scale.name, f"{before} at the start, {load_note()} at the end")
+    return curve
+
+
+def capacity_only(args, scale: Scale, env: dict, workdir: Path, locust_env: dict, groups) -> None:
+    with Stack(env, CONFIGS[0], workdir) as stack:
+        capacity_phase(stack, workdir, scale, locust_env, CpuMeter(groups(stack)), args.out)
+    log(f"done: {args.out / f'capacity-{scale.name}.md'}")
+
+
 def cold_probe(env: dict, workdir: Path, fixtures: Path, scale: Scale) -> dict:
     log("cold pages, CPU in-process")
     probe(env, "cold", str(workdir / "cold.json"), str(fixtures), str(scale.cold_requests))
@@ -203,6 +225,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--redis-db", type=int, default=None, help="cache DB (broker: the next one); 10 by default")
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--quick", action="store_true", help="only the cold CPU probe and the wrk ceiling ratios")
+    parser.add_argument("--capacity", action="store_true", help="only the long-tail capacity curve")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     redis_db = args.redis_db if args.redis_db is not None else (12 if scale.name == "tiny" else 10)
@@ -232,11 +255,6 @@ def main(argv: list[str] | None = None) -> dict:
         quick(args, scale, env, workdir, fixtures)
         flush_redis(redis_db)
         return results
-    cold = cold_probe(env, workdir, fixtures, scale)
-
-    log("cold and warm cache per page")
-    probe(env, "pages", str(workdir / "pages.json"), str(fixtures), str(scale.sequential_requests))
-    results["cache"] = json.loads((workdir / "pages.json").read_text())
 
     def groups(stack):
         return {
@@ -245,6 +263,17 @@ def main(argv: list[str] | None = None) -> dict:
             "postgres": lambda pids: [p for p, (name, _) in pids.items() if name.startswith("postgres")],
             "redis": lambda pids: [p for p, (name, _) in pids.items() if name.startswith("redis-server")],
         }
+
+    if args.capacity:
+        capacity_only(args, scale, env, workdir, locust_env, groups)
+        flush_redis(redis_db)
+        return results
+
+    cold = cold_probe(env, workdir, fixtures, scale)
+
+    log("cold and warm cache per page")
+    probe(env, "pages", str(workdir / "pages.json"), str(fixtures), str(scale.sequential_requests))
+    results["cache"] = json.loads((workdir / "pages.json").read_text())
 
     hot_urls = [url for urls in json.loads(fixtures.read_text())["hot"].values() for url in urls]
     results["configs"] = {}
@@ -297,6 +326,7 @@ def main(argv: list[str] | None = None) -> dict:
         mixed["think_seconds"] = scale.think_seconds
         mixed["history"] = report.history(workdir / "mixed_stats_history.csv")
         results["mixed"] = mixed
+        results["capacity"] = capacity_phase(stack, workdir, scale, locust_env, meter, args.out)
         results["stack_alive_at_end"] = stack.alive()
 
     slowest = min(HOT_READS, key=lambda page: results["saturation"][page]["rps"])

@@ -43,6 +43,8 @@ class Scale:
     wrk_seconds: int = 10  # per row of the wrk ceiling ratios (bench/ratios.py)
     wrk_connections: int = 32
     cold_requests: int = 30  # long-tail URLs per page for the cold CPU probe
+    capacity_steps: tuple[int, ...] = (1_000, 2_500, 5_000, 10_000)  # long-tail readers (bench/capacity.py)
+    capacity_seconds: int = 40  # steady part of each step, after the ramp-up
 
 
 SCALES = {
@@ -60,6 +62,8 @@ SCALES = {
         sessions=2_000,
         growth_base=(200, 10_000),
         sequential_requests=20,
+        capacity_steps=(1_000, 2_000, 4_000, 6_000, 8_000, 10_000),
+        capacity_seconds=60,
     ),
     "small": Scale(
         name="small",
@@ -90,5 +94,7 @@ SCALES = {
         wrk_seconds=1,
         wrk_connections=8,
         cold_requests=3,
+        capacity_steps=(20, 60),
+        capacity_seconds=3,
     ),
 }

@@ -45,6 +45,9 @@ def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
     assert {"book (logged in)", "topic, long tail (logged in)", "bare Django (1 Redis GET)"} <= set(ratios)
     assert all(row["cpu_ms_p50"] > 0 for who in results["cold"].values() for row in who.values())
     assert (tmp_path / "ratios-tiny.png").read_bytes().startswith(PNG_MAGIC)
+    points = results["capacity"]["points"]
+    assert points and all(point["held"] == point["readers"] and point["server_errors"] == 0 for point in points)
+    assert (tmp_path / "capacity-tiny.png").read_bytes().startswith(PNG_MAGIC)
 
     report = (tmp_path / "report-tiny.md").read_text()
     assert "## Targets" in report and "ceiling" in report
