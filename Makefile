@@ -56,6 +56,7 @@ soak: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@! git grep -nE '^(<<<<<<<|>>>>>>>) ' -- . || { echo "lint: merge-conflict markers left in the lines above"; exit 1; }
 
 stack: install
 	$(PY) manage.py migrate --noinput
