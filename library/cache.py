@@ -17,6 +17,11 @@ def year_stats_key(user_id: int, year: int, *, owner_view: bool) -> str:
     return versioned_key(reader_namespace(user_id), "stats", year, "owner" if owner_view else "public")
 
 
+def year_books_key(user_id: int, year: int, *, owner_view: bool) -> str:
+    # The books of "Seu ano em livros", with ratings by audience like the stats.
+    return versioned_key(reader_namespace(user_id), "books", year, "owner" if owner_view else "public")
+
+
 def goal_panel_key(user_id: int, year: int) -> str:
     return versioned_key(reader_namespace(user_id), "goal", year)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from accounts.selectors import can_see_read_shelf, shelf_share_token, shelf_visibility
 from catalog.models import Book
+from catalog.selectors import CARD_FIELDS
 from core.cache import cached
 from core.privacy import SHARE_PARAM, Visibility, can_view, share_token
 from debates.models import DebatePost
@@ -167,6 +168,46 @@ def year_stats(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, 
     return cached(
         library_cache.year_stats_key(owner.pk, year, owner_view=owner_view),
         lambda: _build_year_stats(owner.pk, year, public_only=not owner_view),
+    )
+
+
+def _build_year_books(user_id: int, year: int, public_only: bool) -> dict:
+    """The books behind "Seu ano em livros" (2 queries): covers in finishing order, month by
+    month, the longest and the best rated (by the reader's own rating)."""
+    entries = list(
+        _read_in_year(user_id, year)
+        .select_related("book")
+        .only("finished_at", "book", *(f"book__{name}" for name in CARD_FIELDS))
+        .order_by("finished_at", "id")
+    )
+    reviews = BookReview.objects.filter(user_id=user_id, book_id__in=[entry.book_id for entry in entries])
+    if public_only:
+        reviews = reviews.filter(visibility=Visibility.PUBLIC)
+    ratings = dict(reviews.values_list("book_id", "rating"))
+    months = [{"month": month, "books": []} for month in range(1, 13)]
+    for entry in entries:
+        months[entry.finished_at.month - 1]["books"].append(entry.book)
+    longest = max((e for e in entries if e.book_pages), key=lambda e: e.book_pages, default=None)
+    rated = [e for e in entries if e.book_id in ratings]
+    # Ties go to the book finished last: the freshest favourite.
+    best = max(reversed(rated), key=lambda e: ratings[e.book_id], default=None)
+    return {
+        "books": [entry.book for entry in entries],
+        "months": months,
+        "busiest": max((len(month["books"]) for month in months), default=0),
+        "longest": {"book": longest.book, "pages": longest.book_pages} if longest else None,
+        "best": {"book": best.book, "rating": ratings[best.book_id]} if best else None,
+    }
+
+
+def year_books(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, token: str | None = None) -> dict:
+    """The year's books, as visible as the year's stats (cached with them per reader)."""
+    if not can_see_read_shelf(viewer=viewer, owner=owner, token=token):
+        raise PermissionDenied(_("As estatísticas deste leitor são privadas."))
+    owner_view = viewer.pk == owner.pk
+    return cached(
+        library_cache.year_books_key(owner.pk, year, owner_view=owner_view),
+        lambda: _build_year_books(owner.pk, year, public_only=not owner_view),
     )
 
 

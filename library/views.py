@@ -234,5 +234,10 @@ def year_stats(request, username: str, year: int):
 
 @require_GET
 def year_summary(request, username: str, year: int):
-    """ "Seu ano em livros": a short page meant to be shared."""
-    return render(request, "library/year_summary.html", _year_context(request, username, year))
+    """ "Seu ano em livros": a visual page meant to be shared (covers, totals, highlights, months)."""
+    context = _year_context(request, username, year)
+    if context["stats"] is not None:
+        context["year_books"] = selectors.year_books(
+            owner=context["profile_user"], viewer=request.user, year=year, token=request.GET.get(SHARE_PARAM)
+        )
+    return render(request, "library/year_summary.html", context)

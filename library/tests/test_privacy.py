@@ -129,7 +129,7 @@ def test_the_ratings_distribution_counts_public_reviews_only_for_others(client, 
         assert (counts["5,0"], counts["1,0"], counts["2,0"]) == (1, 0, 0)
         assert "Nota média: 5,00 (1 " in html_of(stats)
     summary = html_of(client.get(year_url("library:year_summary", owner)))
-    assert ("Nota média: 5,00" in summary) == (who != "owner")
+    assert ("<strong>5,00</strong> nota média" in summary) == (who != "owner")
 
 
 # --- the goal -----------------------------------------------------------------------------
