@@ -1,5 +1,8 @@
 import logging
 
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_added
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
@@ -41,3 +44,14 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     ip = client_ip(request) if request is not None else "-"
     login = login_name(credentials)
     auth_log.warning("failed login: %s from %s", login, ip, extra={"event": "login_failed", "login": login, "ip": ip})
+
+
+@receiver(email_added, dispatch_uid="accounts_notify_email_added")
+def notify_email_added(sender, request, user, email_address, **kwargs):
+    """The account's current address hears of a new one (allauth itself only notices changes
+    of the primary address, which it sends to the old one)."""
+    current = EmailAddress.objects.get_primary_email(user)
+    if current and current.lower() != email_address.email.lower():
+        get_adapter(request).send_notification_mail(
+            "account/email/email_added", user, {"added_email": email_address.email}, email=current
+        )

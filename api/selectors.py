@@ -4,9 +4,9 @@ Everything else, threads included, comes from the apps' own selectors.
 """
 
 from django.db.models import QuerySet
-from rest_framework.authtoken.models import Token
 
 from accounts.models import ReadingProgress
+from api.models import ApiToken
 from catalog.models import Author
 
 
@@ -19,5 +19,6 @@ def progress_list(*, user) -> QuerySet[ReadingProgress]:
     return ReadingProgress.objects.filter(user=user).select_related("book").order_by("-updated_at", "-id")
 
 
-def token_for(*, user) -> Token | None:
-    return Token.objects.filter(user=user).only("created").first()
+def token_list(*, user) -> QuerySet[ApiToken]:
+    """The reader's tokens, newest first, expired ones included (marked on the page)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

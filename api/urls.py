@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from api import views
+from api import tokens, views
 
 app_name = "api"
 
@@ -22,6 +22,8 @@ v1 = [
     path("me/progress/<int:pk>/", views.ProgressDetailView.as_view(), name="progress_detail"),
     path("me/progress/<int:pk>/abandon/", views.ProgressAbandonView.as_view(), name="progress_abandon"),
     path("me/recommendations/", views.MyRecommendationsView.as_view(), name="my_recommendations"),
+    path("me/tokens/", tokens.TokenListView.as_view(), name="token_list"),
+    path("me/tokens/<int:pk>/", tokens.TokenDetailView.as_view(), name="token_detail"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/helpful/", views.ReviewHelpfulView.as_view(), name="review_helpful"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
@@ -46,5 +48,7 @@ urlpatterns = [
         ),
         name="redoc",
     ),
-    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/novo/", tokens.token_create, name="token_create"),
+    path("tokens/<int:pk>/revogar/", tokens.token_revoke, name="token_revoke"),
 ]

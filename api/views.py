@@ -8,11 +8,9 @@ import functools
 import hashlib
 import json
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,7 +23,7 @@ from rest_framework.response import Response
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import BookReview, BookShelf, ReadingProgress
-from api import selectors, serializers, services
+from api import selectors, serializers
 from api.pagination import CachedPagePagination
 from catalog import selectors as catalog_selectors
 from catalog.models import Author, Book, Category, Tag
@@ -480,24 +478,3 @@ class PostVoteView(GenericAPIView):
         my_vote = debate_services.vote_toggle(post=post, user=request.user, value=value)
         result = {"post_id": post.pk, "my_vote": my_vote, "votes_score": post.votes_score}
         return Response(self.get_serializer(result).data)
-
-
-# --- Token page (HTML) ---------------------------------------------------------------------
-
-
-@login_required
-def tokens(request):
-    """Create or revoke the reader's API token; a new key is shown once, right after creation."""
-    new_key = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            new_key = services.token_create(user=request.user).key
-        elif action == "revoke":
-            if services.token_revoke(user=request.user):
-                messages.success(request, _("Token revogado. Apps que o usavam perderam o acesso."))
-            return redirect("api:tokens")
-        else:
-            return render(request, "api/tokens.html", {"error": _("Ação inválida.")}, status=400)
-    token = selectors.token_for(user=request.user)
-    return render(request, "api/tokens.html", {"token": token, "new_key": new_key})

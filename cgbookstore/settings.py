@@ -60,7 +60,6 @@ THIRD_PARTY_APPS = [
     "django_celery_results",
     "django_prometheus",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -299,6 +298,11 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="none")
 ACCOUNT_LOGOUT_ON_GET = False
+# Adding, removing or making an e-mail primary asks for the password again unless the
+# reader logged in within ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (300); security notices
+# (e-mail changed or added, password changed) go to the account's address.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Brute-force protection on login and sign-up (allauth counts in the shared cache).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("RATELIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
@@ -316,6 +320,7 @@ RATELIMITS = {
     "debates_list": env("RATELIMIT_DEBATES_LIST", default="200/h"),
     "review_write": env("RATELIMIT_REVIEW_WRITE", default="60/h"),
     "shelf_write": env("RATELIMIT_SHELF_WRITE", default="300/h"),
+    "token_create": env("RATELIMIT_TOKEN_CREATE", default="10/h"),
     "post_edit": env("RATELIMIT_POST_EDIT", default="60/h"),
     "report": env("RATELIMIT_REPORT", default="30/h"),
     "follow_write": env("RATELIMIT_FOLLOW_WRITE", default="200/h"),
@@ -473,7 +478,7 @@ if DEBUG and env.bool("DEBUG_TOOLBAR", default=False):
 REST_FRAMEWORK = {
     # Tokens for apps first, so an anonymous call gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -484,6 +489,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
+# API tokens (docs/api.md#authentication): lifetime when the reader does not choose one.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CGBookStore API",
     "DESCRIPTION": "API JSON do CGBookStore: catálogo, estantes, leituras, resenhas, debates e recomendações.",

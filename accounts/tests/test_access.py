@@ -99,3 +99,42 @@ def test_login_with_the_full_width_spelling_finds_the_reader(client, user):
     wide = "".join(chr(ord(char) + 0xFEE0) for char in user.username)  # ASCII → full width
     response = client.post(reverse("account_login"), {"login": wide, "password": PASSWORD})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+
+
+def reauthenticate(client) -> None:
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_adding_an_email_asks_for_the_password_and_tells_the_current_address(client, user, mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"email": "intruso@example.com", "action_add": ""})
+    assert response.status_code == 302 and reverse("account_reauthenticate") in response["Location"]
+    assert not EmailAddress.objects.filter(email="intruso@example.com").exists()
+    # With the password, allauth replays the suspended form.
+    client.post(response["Location"], {"password": PASSWORD})
+    assert EmailAddress.objects.filter(user=user, email="intruso@example.com", primary=False).exists()
+    notices = [mail for mail in mailoutbox if mail.to == [user.email]]
+    assert notices and "intruso@example.com" in notices[-1].body
+
+
+def test_making_an_email_primary_asks_for_the_password_and_tells_the_old_address(client, user, mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    old = user.email
+    EmailAddress.objects.create(user=user, email=old, primary=True, verified=True)
+    EmailAddress.objects.create(user=user, email="nova@example.com", primary=False, verified=True)
+    client.force_login(user)
+    body = {"email": "nova@example.com", "action_primary": ""}
+    response = client.post(reverse("account_email"), body)
+    assert reverse("account_reauthenticate") in response["Location"]
+    assert EmailAddress.objects.get(email=old).primary
+    reauthenticate(client)
+    client.post(reverse("account_email"), body)
+    user.refresh_from_db()
+    assert user.email == "nova@example.com"
+    notices = [mail for mail in mailoutbox if mail.to == [old]]
+    assert notices and "nova@example.com" in notices[-1].body

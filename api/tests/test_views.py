@@ -260,28 +260,14 @@ def test_session_auth_enforces_csrf(client, user):
     assert api.get(f"{V1}/me/shelves/").status_code == 200
 
 
-def test_token_page_creates_and_revokes(auth_client, user):
-    from rest_framework.authtoken.models import Token
-
-    url = reverse("api:tokens")
-    assert auth_client.get(url).status_code == 200
-    created = auth_client.post(url, {"action": "create"})
-    key = Token.objects.get(user=user).key
-    assert key in created.content.decode()
-    assert auth_client.get(url).content.decode().count(key) == 0  # shown once
-    auth_client.post(url, {"action": "revoke"})
-    assert not Token.objects.filter(user=user).exists()
-    assert auth_client.post(url, {"action": "outra"}).status_code == 400
-
-
 def test_token_page_needs_login(client):
     assert client.get(reverse("api:tokens")).status_code == 302
 
 
 def test_revoked_token_is_refused(reader_api, reader):
-    from api.services import token_revoke
+    from api.services import tokens_revoke_all
 
-    token_revoke(user=reader)
+    tokens_revoke_all(user=reader)
     assert reader_api.get(f"{V1}/me/shelves/").status_code == 401
 
 
