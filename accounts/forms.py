@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import BookShelf, Profile
+from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
 from accounts.models.book_review import RATING_CHOICES
 from accounts.services import CUSTOM_NAME_MAX
 from catalog.models import Category
+from core.limits import model_limit
 from core.privacy import Visibility
 
 
@@ -43,7 +44,10 @@ class ProgressForm(forms.Form):
         label=_("Prazo"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(
-        label=_("Notas (só você vê)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notas (só você vê)"),
+        max_length=model_limit(ReadingProgress, "notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -80,10 +84,12 @@ class ReviewForm(forms.Form):
         help_text=_("De 1 a 5 estrelas; meia estrela também vale."),
         error_messages={"required": _("Escolha uma nota de 1 a 5 estrelas antes de publicar.")},
     )
-    title = forms.CharField(label=_("Título"), max_length=200, required=False, help_text=_("Opcional."))
+    title = forms.CharField(
+        label=_("Título"), max_length=model_limit(BookReview, "title"), required=False, help_text=_("Opcional.")
+    )
     text = forms.CharField(
         label=_("Resenha"),
-        max_length=10000,
+        max_length=model_limit(BookReview, "text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Opcional. Conte o que achou, sem pressa."),

@@ -19,7 +19,12 @@ ShelfType = BookShelf.ShelfType
 
 
 def book_shelf_context(request, book, **extra) -> dict:
-    context = {"book": book, "shelf_types": ShelfType, "status_shelves": BookShelf.STATUS_SHELVES}
+    context = {
+        "book": book,
+        "shelf_types": ShelfType,
+        "status_shelves": BookShelf.STATUS_SHELVES,
+        "custom_name_max": BookShelf.CUSTOM_NAME_MAX_LENGTH,
+    }
     if request.user.is_authenticated:
         state = selectors.viewer_book_state(user=request.user, book=book)
         progress = state["progress"]

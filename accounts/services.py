@@ -24,7 +24,7 @@ from core.db import bulk_set
 from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
-CUSTOM_NAME_MAX = 60
+CUSTOM_NAME_MAX = BookShelf.CUSTOM_NAME_MAX_LENGTH
 VALID_RATINGS = {value for value, _label in RATING_CHOICES}
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
 from core.moderation import can_moderate
+from core.pagination import paginate, requested_page
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
@@ -134,7 +134,11 @@ def shelves(request, username: str):
     shelf_type = request.GET.get("estante", "")
     if shelf_type not in BookShelf.ShelfType.values:
         shelf_type = ""
-    custom_name = request.GET.get("nome", "")[:60] if shelf_type == BookShelf.ShelfType.CUSTOM else ""
+    custom_name = (
+        request.GET.get("nome", "")[: BookShelf.CUSTOM_NAME_MAX_LENGTH]
+        if shelf_type == BookShelf.ShelfType.CUSTOM
+        else ""
+    )
     token = request.GET.get(SHARE_PARAM)
     # One shelf is opened (custom ones by name); "custom" without a name is an overview.
     opened = bool(shelf_type) and (shelf_type != BookShelf.ShelfType.CUSTOM or bool(custom_name))
@@ -146,7 +150,7 @@ def shelves(request, username: str):
     entries = selectors.shelf_entries(
         user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or opened)
     )
-    page = Paginator(entries, SHELF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(entries, number=requested_page(request.GET), per_page=SHELF_PAGE_SIZE)
     context = {
         "profile_user": owner,
         "is_owner": is_owner,
@@ -366,7 +370,7 @@ def review_detail(request, pk: int):
 
 def book_reviews(request, slug: str):
     book = get_object_or_404(Book, slug=slug)
-    page = Paginator(selectors.public_reviews(book=book), REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(selectors.public_reviews(book=book), number=requested_page(request.GET), per_page=REVIEWS_PAGE_SIZE)
     context = {
         "book": book,
         "page": page,

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import BookShelf
+from accounts.models import BookReview, BookShelf, ReadingProgress
 from catalog.selectors import SORTS
+from core.limits import model_limit
 from core.privacy import Visibility
 from debates import services as debate_services
-from debates.selectors import POST_SORTS
+from debates.selectors import POST_SORTS, TOPIC_SORTS
 
 ShelfType = BookShelf.ShelfType
 MAX_PAGES = 100_000
@@ -115,13 +116,15 @@ class ShelfEntrySerializer(serializers.Serializer):
 
 class ShelfQuerySerializer(serializers.Serializer):
     shelf_type = serializers.ChoiceField(choices=ShelfType.choices, required=False)
-    custom_name = serializers.CharField(required=False, max_length=60)
+    custom_name = serializers.CharField(required=False, max_length=BookShelf.CUSTOM_NAME_MAX_LENGTH)
 
 
 class ShelfAddSerializer(serializers.Serializer):
     book = slug_field()
     shelf_type = serializers.ChoiceField(choices=ShelfType.choices)
-    custom_name = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+    custom_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=BookShelf.CUSTOM_NAME_MAX_LENGTH, default=""
+    )
 
 
 class ShelfMoveSerializer(serializers.Serializer):
@@ -151,7 +154,7 @@ class ProgressUpdateSerializer(serializers.Serializer):
     current_page = serializers.IntegerField(min_value=0, max_value=MAX_PAGES)
     total_pages = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGES)
     deadline = serializers.DateField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=model_limit(ReadingProgress, "notes"))
 
 
 # --- Reviews ------------------------------------------------------------------------------
@@ -181,8 +184,8 @@ class ReviewWriteSerializer(serializers.Serializer):
     rating = serializers.DecimalField(
         max_digits=2, decimal_places=1, min_value=1, max_value=5, help_text=_("De 1 a 5, em passos de 0,5.")
     )
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    text = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=model_limit(BookReview, "title"))
+    text = serializers.CharField(required=False, allow_blank=True, max_length=model_limit(BookReview, "text"))
     contains_spoilers = serializers.BooleanField(required=False)
     would_recommend = serializers.BooleanField(required=False)
     visibility = serializers.ChoiceField(
@@ -234,7 +237,9 @@ class TopicDetailSerializer(serializers.Serializer):
 
 class TopicQuerySerializer(serializers.Serializer):
     book = slug_field(required=False, help_text=_("Só os debates deste livro (slug)."))
-    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGES)
+    sort = serializers.ChoiceField(
+        choices=list(TOPIC_SORTS), required=False, help_text=_("ativos (padrão), em-alta ou novos; alias `ordem`.")
+    )
 
 
 class TopicCreateSerializer(serializers.Serializer):
@@ -283,9 +288,10 @@ class ThreadSerializer(PostSerializer):
 
 
 class PostQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGES)
-    ordem = serializers.ChoiceField(
-        choices=list(POST_SORTS), required=False, help_text=_("cronologica (padrão), votados ou recentes.")
+    sort = serializers.ChoiceField(
+        choices=list(POST_SORTS),
+        required=False,
+        help_text=_("cronologica (padrão), votados ou recentes; alias `ordem`."),
     )
 
 

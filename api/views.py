@@ -15,7 +15,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -27,6 +27,7 @@ from api import selectors, serializers
 from api.pagination import CachedPagePagination
 from catalog import selectors as catalog_selectors
 from catalog.models import Author, Book, Category, Tag
+from core.pagination import SORT_ALIAS, SORT_PARAM, requested_page
 from core.privacy import SHARE_PARAM
 from core.ratelimit import check_rate_limit
 from debates import selectors as debate_selectors
@@ -61,7 +62,11 @@ def conditional(request, data) -> Response:
 
 
 def query(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.query_params)
+    """Validated query parameters; the pages' pt-BR names are accepted as aliases."""
+    params = request.query_params.dict()
+    if SORT_PARAM in params:
+        params.setdefault(SORT_ALIAS, params.pop(SORT_PARAM))
+    serializer = serializer_class(data=params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -370,9 +375,9 @@ class TopicListView(GenericAPIView):
     def get(self, request):
         """Debates, pinned first, then most recently active (cached, with an ETag)."""
         params = query(serializers.TopicQuerySerializer, request)
-        page = debate_selectors.topic_list_page(page_number=params.get("page", 1), book_slug=params.get("book"))
-        if page is None:
-            raise NotFound(_("Página inválida."))
+        page = debate_selectors.topic_list_page(
+            page_number=requested_page(request.query_params), book_slug=params.get("book"), sort=params.get("sort", "")
+        )
         data = self.paginator.paginated_data(request, page, self.get_serializer(page.rows, many=True).data)
         return conditional(request, data)
 
@@ -412,10 +417,8 @@ class TopicPostsView(GenericAPIView):
         topic = debate_selectors.topic_for_page(slug=slug)
         params = query(serializers.PostQuerySerializer, request)
         page = debate_selectors.topic_post_page(
-            topic_id=topic.pk, page_number=params.get("page", 1), sort=params.get("ordem", "")
+            topic_id=topic.pk, page_number=requested_page(request.query_params), sort=params.get("sort", "")
         )
-        if page is None:
-            raise NotFound(_("Página inválida."))
         votes = debate_selectors.user_votes(user=request.user, post_ids=[node.id for node in page.nodes])
         results = serializers.ThreadSerializer(page.threads(), many=True, context={"votes": votes}).data
         return Response(self.paginator.paginated_data(request, page, results))

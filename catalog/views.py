@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,14 +13,14 @@ from catalog.forms import BookPagesForm
 from catalog.models import Author, Book, Category, Tag
 from core.microcache import anonymous_page_cache
 from core.moderation import can_moderate
+from core.pagination import paginate, requested_page
 from core.panels import render_panels
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _page(request, queryset):
-    # get_page() turns a bad number into page 1 and one past the end into the last page.
-    return Paginator(queryset, settings.CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(queryset, number=requested_page(request.GET), per_page=settings.CATALOG_PAGE_SIZE)
 
 
 def _by_slug(model, value: str | None):

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import cached
+from core.pagination import PAGE_PARAM, clamped_page, paginate
 from debates import cache as debates_cache
 from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, PostReport, ReviewReport, TopicRead
 
@@ -178,33 +179,31 @@ def _topic_list_queryset(sort: str = "ativos"):
     return DebateTopic.objects.select_related("book", "creator").only(*_LIST_FIELDS).order_by(*TOPIC_SORTS[sort][1])
 
 
-def _build_topic_list_page(page_number: int, book_slug: str | None, sort: str) -> TopicListPage | None:
+def _build_topic_list_page(page_number: int, book_slug: str | None, sort: str) -> TopicListPage:
     queryset = _topic_list_queryset(sort)
     if book_slug:
         queryset = queryset.filter(book__slug=book_slug)
-    paginator = Paginator(queryset, settings.DEBATES_PAGE_SIZE)
-    try:
-        page = paginator.page(page_number)
-    except InvalidPage:
-        return None
+    page = paginate(queryset, number=page_number, per_page=settings.DEBATES_PAGE_SIZE)
     return TopicListPage(
         rows=[_topic_row(topic) for topic in page.object_list],
         number=page.number,
-        num_pages=paginator.num_pages,
-        count=paginator.count,
+        num_pages=page.paginator.num_pages,
+        count=page.paginator.count,
     )
 
 
-def topic_list_page(
-    *, page_number: int = 1, book_slug: str | None = None, sort: str = "ativos"
-) -> TopicListPage | None:
-    """One page of the debates list (pinned first, then by `sort`); None past the end."""
+def topic_list_page(*, page_number: int = 1, book_slug: str | None = None, sort: str = "ativos") -> TopicListPage:
+    """One page of the debates list (pinned first, then by `sort`); past the end, the last."""
     sort = clean_sort(sort, TOPIC_SORTS)
-    return cached(
-        debates_cache.topic_list_cache_key(page_number, book_slug, sort),
-        lambda: _build_topic_list_page(page_number, book_slug, sort),
-        timeout=debates_cache.LIST_TIMEOUT,
-    )
+
+    def fetch(number: int) -> TopicListPage:
+        return cached(
+            debates_cache.topic_list_cache_key(number, book_slug, sort),
+            lambda: _build_topic_list_page(number, book_slug, sort),
+            timeout=debates_cache.LIST_TIMEOUT,
+        )
+
+    return clamped_page(page_number, fetch)
 
 
 def unread_since(user, read_at: datetime | None = None) -> datetime | None:
@@ -286,14 +285,11 @@ def _flatten(roots: list[PostNode]) -> list[PostNode]:
     return ordered
 
 
-def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage | None:
+def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage:
     posts = DebatePost.objects.select_related("author").only(*_POST_FIELDS).order_by("created_at", "id")
     roots = posts.filter(topic_id=topic_id, parent__isnull=True).order_by(*POST_SORTS[sort][1])
-    paginator = Paginator(roots, settings.POSTS_PAGE_SIZE)
-    try:
-        page = paginator.page(page_number)
-    except InvalidPage:
-        return None
+    page = paginate(roots, number=page_number, per_page=settings.POSTS_PAGE_SIZE)
+    paginator = page.paginator
     roots = [post_node(post) for post in page.object_list]
     by_id = {node.id: node for node in roots}
     if roots:
@@ -304,14 +300,18 @@ def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage | N
     return PostPage(nodes=_flatten(roots), number=page.number, num_pages=paginator.num_pages, count=paginator.count)
 
 
-def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronologica") -> PostPage | None:
-    """One page of threads of a topic (paginated by top-level posts, in `sort` order); None past the end."""
+def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronologica") -> PostPage:
+    """One page of threads of a topic (paginated by top-level posts, in `sort` order); past the end, the last."""
     sort = clean_sort(sort, POST_SORTS)
-    return cached(
-        debates_cache.topic_posts_cache_key(topic_id, page_number, sort),
-        lambda: _build_post_page(topic_id, page_number, sort),
-        timeout=debates_cache.TOPIC_TIMEOUT,
-    )
+
+    def fetch(number: int) -> PostPage:
+        return cached(
+            debates_cache.topic_posts_cache_key(topic_id, number, sort),
+            lambda: _build_post_page(topic_id, number, sort),
+            timeout=debates_cache.TOPIC_TIMEOUT,
+        )
+
+    return clamped_page(page_number, fetch)
 
 
 def user_votes(*, user, post_ids: list[int]) -> dict[int, int]:
@@ -329,6 +329,13 @@ def reply_parent(*, topic_id: int, parent_id: int) -> DebatePost | None:
 def post_for_write(*, pk: int) -> DebatePost:
     """A post with its topic (lock state, slug) for the write views; 404 when unknown."""
     return get_object_or_404(DebatePost.objects.select_related("topic"), pk=pk)
+
+
+def post_url(*, post: DebatePost, topic_slug: str, page: int | None = None) -> str:
+    """Where a post is shown: its topic's page that holds its thread, at its anchor."""
+    page = page or post_page_number(post=post)
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return f"{reverse('debates:topic_detail', kwargs={'slug': topic_slug})}{query}#post-{post.pk}"
 
 
 def post_page_number(*, post: DebatePost) -> int:
@@ -361,11 +368,7 @@ def open_reports_page(*, page_number: int = 1):
         )
         .order_by("created_at", "id")
     )
-    paginator = Paginator(reports, settings.DEBATES_PAGE_SIZE)
-    try:
-        return paginator.page(page_number)
-    except InvalidPage:
-        return None
+    return paginate(reports, number=page_number, per_page=settings.DEBATES_PAGE_SIZE)
 
 
 def post_edits(*, post_id: int) -> list[PostEdit]:

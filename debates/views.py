@@ -18,6 +18,7 @@ from accounts.selectors import review_for_viewer
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
 from core.microcache import anonymous_page_cache
+from core.pagination import SORT_PARAM, requested_page, requested_sort
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM
 from core.ratelimit import rate_limit
@@ -26,20 +27,8 @@ from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm,
 from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
 
 
-def _page_number(value) -> int:
-    try:
-        number = int(value or 1)
-    except ValueError:
-        raise Http404(_("Página inválida.")) from None
-    if number < 1:
-        raise Http404(_("Página inválida."))
-    return number
-
-
 def _post_url(post: DebatePost, page: int | None = None) -> str:
-    page = page or selectors.post_page_number(post=post)
-    query = f"?page={page}" if page > 1 else ""
-    return f"{reverse('debates:topic_detail', kwargs={'slug': post.topic.slug})}{query}#post-{post.pk}"
+    return selectors.post_url(post=post, topic_slug=post.topic.slug, page=page)
 
 
 def _refuse_in_form(form, error: ValidationError) -> int:
@@ -74,7 +63,7 @@ def _sort_links(sorts: dict, current: str, **params) -> list[tuple[str, str, boo
     params = {key: value for key, value in params.items() if value}
     default = next(iter(sorts))
     return [
-        (label, urlencode({**params, **({"ordem": key} if key != default else {})}), key == current)
+        (label, urlencode({**params, **({SORT_PARAM: key} if key != default else {})}), key == current)
         for key, (label, _order) in sorts.items()
     ]
 
@@ -85,10 +74,8 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     book_slug = request.GET.get("livro") or None
     if book_slug and not slug_re.fullmatch(book_slug):
         raise Http404(_("Livro não encontrado."))
-    sort = selectors.clean_sort(request.GET.get("ordem"), selectors.TOPIC_SORTS)
-    page = selectors.topic_list_page(page_number=_page_number(request.GET.get("page")), book_slug=book_slug, sort=sort)
-    if page is None:
-        raise Http404(_("Página inválida."))
+    sort = selectors.clean_sort(requested_sort(request.GET), selectors.TOPIC_SORTS)
+    page = selectors.topic_list_page(page_number=requested_page(request.GET), book_slug=book_slug, sort=sort)
     sort_links = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
     context = {
         "page": page,
@@ -102,10 +89,8 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @anonymous_page_cache
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = selectors.topic_for_page(slug=slug, reader=request.user)
-    sort = selectors.clean_sort(request.GET.get("ordem"), selectors.POST_SORTS)
-    page = selectors.topic_post_page(topic_id=topic.pk, page_number=_page_number(request.GET.get("page")), sort=sort)
-    if page is None:
-        raise Http404(_("Página inválida."))
+    sort = selectors.clean_sort(requested_sort(request.GET), selectors.POST_SORTS)
+    page = selectors.topic_post_page(topic_id=topic.pk, page_number=requested_page(request.GET), sort=sort)
     votes = selectors.user_votes(user=request.user, post_ids=[node.id for node in page.nodes])
     services.topic_register_view(topic.pk)
     # Posts newer than the reader's previous visit are marked; the visit then marks the
@@ -354,9 +339,7 @@ def post_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     _moderator_only(request)
-    page = selectors.open_reports_page(page_number=_page_number(request.GET.get("page")))
-    if page is None:
-        raise Http404(_("Página inválida."))
+    page = selectors.open_reports_page(page_number=requested_page(request.GET))
     review_reports, review_reports_open = selectors.open_review_reports()
     context = {
         "page": page,

@@ -14,12 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from accounts.models import BookShelf
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # A longer cell than this is not a library export (reviews are capped at 10,000 chars).
 MAX_FIELD_CHARS = 20_000
 MAX_CUSTOM_SHELVES = 10
-CUSTOM_NAME_MAX = 60
+CUSTOM_NAME_MAX = BookShelf.CUSTOM_NAME_MAX_LENGTH
 
 GOODREADS = "goodreads"
 STORYGRAPH = "storygraph"

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from accounts.selectors import profile_user_get
 from catalog.models import Book
 from catalog.selectors import book_list, clean_query
 from core.errors import refusal_status
+from core.pagination import paginate, requested_page
 from core.privacy import SHARE_PARAM
 from library import exports, selectors, services
 from library.formats import FileRejected
@@ -67,7 +67,7 @@ def import_upload(request):
 
 
 def _job_context(request, job: ImportJob) -> dict:
-    page = Paginator(selectors.unmatched_rows(job=job), UNMATCHED_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = paginate(selectors.unmatched_rows(job=job), number=requested_page(request.GET), per_page=UNMATCHED_PAGE_SIZE)
     return {"job": job, "unmatched_page": page, "problems": selectors.problem_rows(job=job)}
 
 

@@ -4,10 +4,11 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
+from core.pagination import paginate
 from debates.models import DebatePost, TopicRead
 from debates.selectors import unread_since
 from notifications import cache as notifications_cache
@@ -47,11 +48,7 @@ def notification_page(*, user, page_number: int) -> Page | None:
         )
         .order_by("-created_at", "-pk")
     )
-    paginator = Paginator(rows, settings.NOTIFICATIONS_PAGE_SIZE)
-    try:
-        return paginator.page(page_number)
-    except InvalidPage:
-        return None
+    return paginate(rows, number=page_number, per_page=settings.NOTIFICATIONS_PAGE_SIZE)
 
 
 def notification_for_user(*, user, pk: int) -> Notification:

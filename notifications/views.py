@@ -1,41 +1,26 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagination import PAGE_PARAM, page_number, requested_page
 from debates import selectors as debates_selectors
 from debates.models import DebateTopic
 from notifications import selectors, services
 from notifications.models import Notification
 
 
-def _page_number(value) -> int:
-    try:
-        number = int(value or 1)
-    except ValueError:
-        raise Http404(_("Página inválida.")) from None
-    if number < 1:
-        raise Http404(_("Página inválida."))
-    return number
-
-
 def _list_url(page) -> str:
     url = reverse("notifications:list")
-    try:
-        page = int(page or 1)
-    except ValueError:
-        page = 1
-    return f"{url}?page={page}" if page > 1 else url
+    page = page_number(page)
+    return f"{url}?{PAGE_PARAM}={page}" if page > 1 else url
 
 
 def _target_url(notification: Notification) -> str:
     if notification.post_id:
-        post = notification.post
-        page = debates_selectors.post_page_number(post=post)
-        query = f"?page={page}" if page > 1 else ""
-        return f"{reverse('debates:topic_detail', kwargs={'slug': notification.topic.slug})}{query}#post-{post.pk}"
+        return debates_selectors.post_url(post=notification.post, topic_slug=notification.topic.slug)
     if notification.topic_id:
         return reverse("debates:topic_detail", kwargs={"slug": notification.topic.slug})
     if notification.book_id:
@@ -46,9 +31,7 @@ def _target_url(notification: Notification) -> str:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.notification_page(user=request.user, page_number=_page_number(request.GET.get("page")))
-    if page is None:
-        raise Http404(_("Página inválida."))
+    page = selectors.notification_page(user=request.user, page_number=requested_page(request.GET))
     unread = selectors.unread_count(user_id=request.user.pk)
     return render(request, "notifications/list.html", {"page": page, "unread": unread})
 

@@ -131,13 +131,18 @@ def test_invalid_utf8_and_huge_bodies_never_fail_with_500(client, world):
 @pytest.mark.parametrize(
     "url",
     ["/livros/nao-existe/", "/debates/nao-existe/", "/leitores/ninguem-aqui/", "/debates/mensagens/999999/editar/",
-     "/leitores/resenhas/999999/editar/", "/debates/?page=-3", "/debates/?page=99999999999999999999",
-     "/debates/novo/nao-existe/", "/leitores/progresso/999999/atualizar/"],
+     "/leitores/resenhas/999999/editar/", "/debates/novo/nao-existe/", "/leitores/progresso/999999/atualizar/"],
 )  # fmt: skip
-def test_unknown_ids_slugs_and_pages_answer_4xx(client, world, url):
+def test_unknown_ids_and_slugs_answer_4xx(client, world, url):
     client.force_login(world["attacker"])
     response = client.get(url) if "atualizar" not in url else client.post(url, {"current_page": "1"})
     assert_clean_4xx(response, url)
+
+
+@pytest.mark.parametrize("url", ["/debates/?pagina=-3", "/debates/?page=99999999999999999999", "/livros/?pagina=%00"])
+def test_bad_page_numbers_get_a_page(client, world, url):
+    # The pagination policy (core.pagination): page 1 or the last page, never an error.
+    assert client.get(url).status_code == 200
 
 
 def test_login_is_locked_after_repeated_failures_even_with_the_right_password(client, settings):

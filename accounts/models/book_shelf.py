@@ -20,6 +20,8 @@ class BookShelf(models.Model):
         CUSTOM = "custom", _("Personalizada")
 
     STATUS_SHELVES = (ShelfType.WANT_TO_READ, ShelfType.READING, ShelfType.READ, ShelfType.ABANDONED)
+    # The one limit of a custom shelf's name: forms, serializers, the import and the page use it.
+    CUSTOM_NAME_MAX_LENGTH = 60
 
     # No index of its own: accounts_shelf_user_type_idx and the unique constraint start with user.
     user = models.ForeignKey(
@@ -27,7 +29,7 @@ class BookShelf(models.Model):
     )
     book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="shelf_entries")
     shelf_type = models.CharField(_("estante"), max_length=20, choices=ShelfType.choices)
-    custom_name = models.CharField(_("nome da estante"), max_length=60, blank=True)
+    custom_name = models.CharField(_("nome da estante"), max_length=CUSTOM_NAME_MAX_LENGTH, blank=True)
     added_at = models.DateTimeField(_("adicionado em"), auto_now_add=True)
     started_at = models.DateField(_("início da leitura"), null=True, blank=True)
     finished_at = models.DateField(_("fim da leitura"), null=True, blank=True)

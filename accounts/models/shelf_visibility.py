@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models.book_shelf import BookShelf
 from core.privacy import Visibility
 
 
@@ -14,7 +15,7 @@ class ShelfVisibility(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_visibilities")
     shelf_type = models.CharField(_("estante"), max_length=20)
-    custom_name = models.CharField(_("nome da estante"), max_length=60, blank=True)
+    custom_name = models.CharField(_("nome da estante"), max_length=BookShelf.CUSTOM_NAME_MAX_LENGTH, blank=True)
     visibility = models.CharField(_("visibilidade"), max_length=10, choices=Visibility.choices)
 
     class Meta:

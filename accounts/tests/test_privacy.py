@@ -186,9 +186,9 @@ def test_an_unlisted_shelf_link_keeps_its_token_on_the_next_page(client, owner):
     services.shelf_visibility_set(user=owner, shelf_type=ShelfType.READ, visibility=Visibility.UNLISTED)
     token = selectors.shelf_share_token(user_id=owner.pk, shelf_type=ShelfType.READ)
     html = html_of(client.get(shelves_url(owner), shelf_query(ShelfType.READ, token=token)))
-    assert f"k={token}" in html and "page=2" in html
-    assert client.get(shelves_url(owner), {**shelf_query(ShelfType.READ, token=token), "page": 2}).status_code == 200
-    assert client.get(shelves_url(owner), {**shelf_query(ShelfType.READ), "page": 2}).status_code == 404
+    assert f"k={token}" in html and "pagina=2" in html
+    assert client.get(shelves_url(owner), {**shelf_query(ShelfType.READ, token=token), "pagina": 2}).status_code == 200
+    assert client.get(shelves_url(owner), {**shelf_query(ShelfType.READ), "pagina": 2}).status_code == 404
 
 
 # --- shelves: changes take effect at once ------------------------------------------------------

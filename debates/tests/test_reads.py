@@ -88,7 +88,7 @@ def test_jump_lands_on_the_page_of_the_thread(client, reader, settings):
 
     response = client.get(reverse("debates:topic_first_unread", kwargs={"slug": topic.slug}))
 
-    assert response["Location"] == f"{topic_url(topic)}?page=2#post-{reply.pk}"
+    assert response["Location"] == f"{topic_url(topic)}?pagina=2#post-{reply.pk}"
 
 
 def test_topic_page_marks_new_posts_then_the_topic_read(client, reader):

@@ -45,10 +45,15 @@ def test_topic_list_filters_by_book(client):
     assert mine.title in html and "Sobre outro livro" not in html
 
 
-@pytest.mark.parametrize("query", [{"page": "abc"}, {"page": "0"}, {"page": "99"}, {"livro": "não slug!"}])
-def test_topic_list_answers_bad_paging_with_404(client, query):
-    DebateTopicFactory()
-    assert client.get(reverse("debates:topic_list"), query).status_code == 404
+@pytest.mark.parametrize("query", [{"pagina": "abc"}, {"pagina": "0"}, {"pagina": "99"}, {"page": "²"}])
+def test_topic_list_answers_any_page_number_with_a_page(client, query):
+    topic = DebateTopicFactory()
+    response = client.get(reverse("debates:topic_list"), query)
+    assert response.status_code == 200 and topic.title in response.content.decode()
+
+
+def test_topic_list_answers_a_malformed_book_with_404(client):
+    assert client.get(reverse("debates:topic_list"), {"livro": "não slug!"}).status_code == 404
 
 
 def test_new_post_shows_in_the_cached_list_on_the_next_request(client, django_capture_on_commit_callbacks):

@@ -66,9 +66,9 @@ def test_page_queries_are_the_same_at_any_size(auth_client, user, django_assert_
     assert response.content.decode().count('<li class="notification') == min(size, 20)
 
 
-def test_bad_page_numbers_are_404(auth_client):
-    assert auth_client.get(LIST_URL, {"page": "x"}).status_code == 404
-    assert auth_client.get(LIST_URL, {"page": "9"}).status_code == 404
+def test_bad_page_numbers_get_the_first_or_last_page(auth_client):
+    assert auth_client.get(LIST_URL, {"pagina": "x"}).status_code == 200
+    assert auth_client.get(LIST_URL, {"pagina": "9"}).status_code == 200
 
 
 def test_usernames_and_titles_are_escaped(auth_client, user):
@@ -88,7 +88,7 @@ def test_usernames_and_titles_are_escaped(auth_client, user):
 def test_mark_one_read(auth_client, user):
     notification = NotificationFactory(recipient=user)
     response = auth_client.post(reverse("notifications:read", kwargs={"pk": notification.pk}), {"page": "2"})
-    assert response.status_code == 302 and response.url.endswith("?page=2")
+    assert response.status_code == 302 and response.url.endswith("?pagina=2")
     notification.refresh_from_db()
     assert notification.read_at is not None
 
