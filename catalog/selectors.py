@@ -75,41 +75,54 @@ def _card_books(*, category: Category | None = None, tag: Tag | None = None) -> 
     return books
 
 
-def book_search_fuzzy(*, q: str, category: Category | None = None, tag: Tag | None = None) -> list[Book]:
-    """Books whose title or authors are close to `q` despite typos, closest first.
+def book_fuzzy_queryset(*, q: str, category: Category | None = None, tag: Tag | None = None) -> QuerySet[Book]:
+    """PostgreSQL: books whose unaccented title or authors are word-similar to `q` (pg_trgm),
+    closest first; served by the GIN trigram indexes of migration 0005."""
+    needle = Unaccent(Value(q))
+    books = _card_books(category=category, tag=tag).annotate(
+        title_u=Unaccent("title"), authors_u=Unaccent("author_names")
+    )
+    return (
+        books.filter(Q(title_u__trigram_word_similar=needle) | Q(authors_u__trigram_word_similar=needle))
+        .annotate(similarity=Greatest(*(TrigramWordSimilarity(needle, col) for col in ("title_u", "authors_u"))))
+        .order_by("-similarity", "-ratings_count", "id")
+    )
 
-    PostgreSQL: pg_trgm word similarity on the unaccented columns, served by the GIN
-    trigram indexes (migration 0005). SQLite: difflib over the books' words.
-    """
-    books = _card_books(category=category, tag=tag)
+
+def book_search_fuzzy(*, q: str, category: Category | None = None, tag: Tag | None = None) -> list[Book]:
+    """Books whose title or authors are close to `q` despite typos, closest first
+    (pg_trgm on PostgreSQL, difflib over the books' words on SQLite)."""
     if connection.vendor == "postgresql":
-        needle = Unaccent(Value(q))
-        books = books.annotate(title_u=Unaccent("title"), authors_u=Unaccent("author_names"))
-        return list(
-            books.filter(Q(title_u__trigram_word_similar=needle) | Q(authors_u__trigram_word_similar=needle))
-            .annotate(similarity=Greatest(*(TrigramWordSimilarity(needle, col) for col in ("title_u", "authors_u"))))
-            .order_by("-similarity", "-ratings_count", "id")[:FUZZY_LIMIT]
-        )
+        return list(book_fuzzy_queryset(q=q, category=category, tag=tag)[:FUZZY_LIMIT])
     query_words = words(q)[:10]
-    rows = books.values_list("id", "title", "author_names").order_by("id")[:FUZZY_SCAN_LIMIT]
-    scored = sorted(((-fuzzy_score(query_words, f"{title} {names}"), pk) for pk, title, names in rows))
+    rows = _card_books(category=category, tag=tag).values_list("id", "title", "author_names")
+    scored = sorted(
+        (-fuzzy_score(query_words, f"{title} {names}"), pk)
+        for pk, title, names in rows.order_by("id")[:FUZZY_SCAN_LIMIT]
+    )
     ids = [pk for score, pk in scored if -score >= FUZZY_CUTOFF][:FUZZY_LIMIT]
     by_id = Book.objects.only(*CARD_FIELDS).in_bulk(ids)
     return [by_id[pk] for pk in ids]
 
 
+def author_fuzzy_queryset(*, q: str) -> QuerySet[Author]:
+    """PostgreSQL: authors word-similar to `q` enough to show (catalog_author_name_trgm)."""
+    needle = Unaccent(Value(q))
+    return (
+        Author.objects.only("name", "slug")
+        .annotate(name_u=Unaccent("name"))
+        .filter(name_u__trigram_word_similar=needle)
+        .annotate(similarity=TrigramWordSimilarity(needle, "name_u"))
+        .filter(similarity__gte=AUTHOR_MIN_SIMILARITY)
+        .order_by("-similarity", "name")
+    )
+
+
 def authors_matching(*, q: str, limit: int = AUTHORS_LIMIT) -> list[Author]:
     """Authors whose name matches `q` (typos forgiven on PostgreSQL), best first."""
-    authors = Author.objects.only("name", "slug")
     if connection.vendor == "postgresql":
-        needle = Unaccent(Value(q))
-        return list(
-            authors.annotate(name_u=Unaccent("name"))
-            .filter(name_u__trigram_word_similar=needle)
-            .annotate(similarity=TrigramWordSimilarity(needle, "name_u"))
-            .filter(similarity__gte=AUTHOR_MIN_SIMILARITY)
-            .order_by("-similarity", "name")[:limit]
-        )
+        return list(author_fuzzy_queryset(q=q)[:limit])
+    authors = Author.objects.only("name", "slug")
     for word in q.split()[:10]:
         authors = authors.filter(name__icontains=word)
     return list(authors.order_by("name")[:limit])

@@ -162,13 +162,18 @@ def year_stats(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, 
     Stats are made of the Lidos shelf, so others see them when they may see that shelf
     (public, or unlisted with its link), and count public reviews only.
     """
+    return _visible_year(
+        library_cache.year_stats_key, _build_year_stats, owner=owner, viewer=viewer, year=year, token=token
+    )
+
+
+def _visible_year(key, build, *, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, token: str | None):
+    """`build(owner_id, year, public_only)`, cached under `key(...)` per audience, for viewers
+    who may see the owner's Lidos shelf; PermissionDenied for the others."""
     if not can_see_read_shelf(viewer=viewer, owner=owner, token=token):
         raise PermissionDenied(_("As estatísticas deste leitor são privadas."))
     owner_view = viewer.pk == owner.pk
-    return cached(
-        library_cache.year_stats_key(owner.pk, year, owner_view=owner_view),
-        lambda: _build_year_stats(owner.pk, year, public_only=not owner_view),
-    )
+    return cached(key(owner.pk, year, owner_view=owner_view), lambda: build(owner.pk, year, public_only=not owner_view))
 
 
 def _build_year_books(user_id: int, year: int, public_only: bool) -> dict:
@@ -202,12 +207,8 @@ def _build_year_books(user_id: int, year: int, public_only: bool) -> dict:
 
 def year_books(*, owner: AbstractBaseUser, viewer: AbstractBaseUser, year: int, token: str | None = None) -> dict:
     """The year's books, as visible as the year's stats (cached with them per reader)."""
-    if not can_see_read_shelf(viewer=viewer, owner=owner, token=token):
-        raise PermissionDenied(_("As estatísticas deste leitor são privadas."))
-    owner_view = viewer.pk == owner.pk
-    return cached(
-        library_cache.year_books_key(owner.pk, year, owner_view=owner_view),
-        lambda: _build_year_books(owner.pk, year, public_only=not owner_view),
+    return _visible_year(
+        library_cache.year_books_key, _build_year_books, owner=owner, viewer=viewer, year=year, token=token
     )
 
 
