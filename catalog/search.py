@@ -88,13 +88,26 @@ def translated_title(query: str) -> str:
     return ""
 
 
-def fuzzy_score(query_words: list[str], text: str) -> float:
+def word_matchers(query: str) -> list[difflib.SequenceMatcher]:
+    """One matcher per query word (difflib caches its analysis of the fixed side)."""
+    return [difflib.SequenceMatcher(None, b=word, autojunk=False) for word in words(query)[:10]]
+
+
+def fuzzy_score(matchers: list[difflib.SequenceMatcher], text: str) -> float:
     """How well `text` covers the query's words, 0–1: each query word's best difflib ratio, averaged."""
-    candidates = words(text)
-    if not query_words or not candidates:
+    candidates = set(words(text))
+    if not matchers or not candidates:
         return 0.0
-    best = [max(difflib.SequenceMatcher(None, word, other).ratio() for other in candidates) for word in query_words]
-    return sum(best) / len(best)
+    total = 0.0
+    for matcher in matchers:
+        best = 0.0
+        for other in candidates:
+            matcher.set_seq1(other)
+            # The cheap upper bounds skip most words before the exact ratio.
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
+        total += best
+    return total / len(matchers)
 
 
 def did_you_mean(query: str, texts: list[str]) -> str:

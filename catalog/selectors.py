@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import cache as catalog_cache
 from catalog.models import Author, Book, BookEdit, Category, CoverStatus, Tag
-from catalog.search import FUZZY_CUTOFF, Unaccent, book_search_query, did_you_mean, fuzzy_score, translated_title, words
+from catalog.search import (
+    FUZZY_CUTOFF,
+    Unaccent,
+    book_search_query,
+    did_you_mean,
+    fuzzy_score,
+    translated_title,
+    word_matchers,
+)
 
 MAX_QUERY_LENGTH = 200
 POPULAR_LIMIT = 12
@@ -94,11 +102,10 @@ def book_search_fuzzy(*, q: str, category: Category | None = None, tag: Tag | No
     (pg_trgm on PostgreSQL, difflib over the books' words on SQLite)."""
     if connection.vendor == "postgresql":
         return list(book_fuzzy_queryset(q=q, category=category, tag=tag)[:FUZZY_LIMIT])
-    query_words = words(q)[:10]
+    matchers = word_matchers(q)
     rows = _card_books(category=category, tag=tag).values_list("id", "title", "author_names")
     scored = sorted(
-        (-fuzzy_score(query_words, f"{title} {names}"), pk)
-        for pk, title, names in rows.order_by("id")[:FUZZY_SCAN_LIMIT]
+        (-fuzzy_score(matchers, f"{title} {names}"), pk) for pk, title, names in rows.order_by("id")[:FUZZY_SCAN_LIMIT]
     )
     ids = [pk for score, pk in scored if -score >= FUZZY_CUTOFF][:FUZZY_LIMIT]
     by_id = Book.objects.only(*CARD_FIELDS).in_bulk(ids)
