@@ -5,16 +5,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.cache import book_reviews_summary_key
 from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
 from catalog.models import Book
+from catalog.selectors import CARD_FIELDS
 from core.cache import cached
 from core.privacy import Visibility, can_view, share_token
 
@@ -120,6 +122,58 @@ def shelf_entries(
     return listed_entries(entries) if listed_only else entries
 
 
+# Sorts of a shelf page (`?ordem=`, a leading "-" reverses): key → (label, column).
+SHELF_SORTS = {
+    "adicionado": (_l("Adicionado em"), "added_at"),
+    "lido": (_l("Lido em"), "finished_at"),
+    "titulo": (_l("Título"), "book__title"),
+    "autor": (_l("Autor"), "book__author_names"),
+    "nota": (_l("Nota"), "rating"),
+}
+# Each column's first click: dates and ratings newest/highest first, text A–Z.
+SHELF_SORT_DEFAULT_DESC = {"adicionado", "lido", "nota"}
+
+
+def clean_shelf_sort(value: str | None) -> str:
+    """A known sort ("titulo", "-nota" …); anything else is the default, newest added first."""
+    value = (value or "")[:20]
+    return value if value.lstrip("-") in SHELF_SORTS else "-adicionado"
+
+
+def shelf_rows(*, entries: QuerySet[BookShelf], owner: AbstractBaseUser, is_owner: bool, sort: str) -> QuerySet:
+    """One row per book of `entries` (a book on Lidos and Favoritos is listed once), with when
+    it was added and read and the owner's rating (a non-public review's only for the owner)."""
+    reviews = BookReview.objects.filter(user=owner, book=OuterRef("book_id"))
+    if not is_owner:
+        reviews = reviews.filter(visibility=Visibility.PUBLIC)
+    column = SHELF_SORTS[sort.lstrip("-")][1]
+    order = F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
+    return (
+        entries.order_by()
+        .values("book_id", "book__title", "book__author_names")
+        .annotate(
+            added_at=Max("added_at"),
+            finished_at=Max("finished_at"),
+            rating=Subquery(reviews.values("rating")[:1]),
+        )
+        .order_by(order, "book_id")
+    )
+
+
+def shelf_page_books(*, rows: list[dict], entries: QuerySet[BookShelf]) -> list[dict]:
+    """The page's rows with their Book (for the cover and link) and every shelf of `entries` holding it: two queries."""
+    ids = [row["book_id"] for row in rows]
+    books = Book.objects.only(*CARD_FIELDS).in_bulk(ids)
+    labels: dict[int, list[str]] = {}
+    for entry in (
+        entries.filter(book_id__in=ids)
+        .order_by("shelf_type", "custom_name")
+        .only("book_id", "shelf_type", "custom_name")
+    ):
+        labels.setdefault(entry.book_id, []).append(entry.shelf_label)
+    return [{**row, "book": books[row["book_id"]], "shelves": labels.get(row["book_id"], [])} for row in rows]
+
+
 def _month_starts(today: date, months: int) -> list[date]:
     starts, year, month = [], today.year, today.month
     for _i in range(months):
@@ -162,6 +216,14 @@ def recent_shelf_entries(*, user: AbstractBaseUser, listed_only: bool = False, l
 
 
 # --- Book page ----------------------------------------------------------------------------
+
+
+def profile_reviews(*, user: AbstractBaseUser, is_owner: bool, limit: int = 5) -> list[BookReview]:
+    """A reader's latest reviews for their profile: public ones, or all of them for the owner."""
+    reviews = BookReview.objects.filter(user=user).select_related("book").order_by("-created_at", "-id")
+    if not is_owner:
+        reviews = reviews.filter(visibility=Visibility.PUBLIC)
+    return list(reviews[:limit])
 
 
 def viewer_book_state(*, user: AbstractBaseUser, book: Book) -> dict:

@@ -17,7 +17,7 @@ from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
 from core.moderation import can_moderate
-from core.pagination import paginate, requested_page
+from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page, requested_sort
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
@@ -87,6 +87,7 @@ def profile(request, username: str):
         "is_owner": is_owner,
         "shelves": shelves,
         "recent_entries": selectors.recent_shelf_entries(user=owner, listed_only=not is_owner),
+        "reviews": selectors.profile_reviews(user=owner, is_owner=is_owner),
         # The stats are made of the Lidos shelf: shown when it is listed (no extra query).
         "stats_visible": any(shelf["shelf_type"] == BookShelf.ShelfType.READ for shelf in shelves),
     }
@@ -150,7 +151,11 @@ def shelves(request, username: str):
     entries = selectors.shelf_entries(
         user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or opened)
     )
-    page = paginate(entries, number=requested_page(request.GET), per_page=SHELF_PAGE_SIZE)
+    sort = selectors.clean_shelf_sort(requested_sort(request.GET))
+    rows = selectors.shelf_rows(entries=entries, owner=owner, is_owner=is_owner, sort=sort)
+    page = paginate(rows, number=requested_page(request.GET), per_page=SHELF_PAGE_SIZE)
+    page.object_list = selectors.shelf_page_books(rows=list(page.object_list), entries=entries)
+    view = "tabela" if request.GET.get("vista") == "tabela" else "grade"
     context = {
         "profile_user": owner,
         "is_owner": is_owner,
@@ -160,8 +165,40 @@ def shelves(request, username: str):
         "share_token": token if shelf_type and token else "",
         "visibility_choices": Visibility.choices,
         "page": page,
+        "sort": sort,
+        "view": view,
+        "sort_links": _shelf_sort_links(request, sort),
     }
     return render(request, "accounts/shelves.html", context)
+
+
+def _query_with(request, **changes) -> str:
+    """This page's query string with some parameters changed (and back to page 1)."""
+    query = request.GET.copy()
+    query.pop(PAGE_PARAM, None)
+    query.pop(PAGE_ALIAS, None)
+    for name, value in changes.items():
+        query[name] = value
+    return f"?{query.urlencode()}"
+
+
+def _shelf_sort_links(request, sort: str) -> list[dict]:
+    """Column headers of the table: each links to its sort, or to the reverse when it is the current one."""
+    links = []
+    for key, (label, _column) in selectors.SHELF_SORTS.items():
+        current = sort.lstrip("-") == key
+        if current:
+            target = key if sort.startswith("-") else f"-{key}"
+        else:
+            target = f"-{key}" if key in selectors.SHELF_SORT_DEFAULT_DESC else key
+        links.append(
+            {
+                "label": label,
+                "url": _query_with(request, ordem=target),
+                "sort": ("descending" if sort.startswith("-") else "ascending") if current else "none",
+            }
+        )
+    return links
 
 
 @login_required

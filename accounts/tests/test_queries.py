@@ -27,9 +27,9 @@ FIRST_RECOMMENDATIONS = 21
 def test_profile_page_queries_for_anonymous(client, user, size, django_assert_num_queries):
     seed_shelves(user, size)
     url = reverse("accounts:profile", kwargs={"username": user.username})
-    # user+profile, favourite categories, shelf counts, shelf visibilities, recent entries, stats,
-    # and the goal panel's look at the Lidos shelf's visibility
-    with django_assert_num_queries(7 + PROFILE_PANELS):
+    # user+profile, favourite categories, shelf counts, shelf visibilities, recent entries, latest
+    # reviews, stats, and the goal panel's look at the Lidos shelf's visibility
+    with django_assert_num_queries(8 + PROFILE_PANELS):
         assert client.get(url).status_code == 200
 
 
@@ -38,7 +38,7 @@ def test_profile_page_queries_for_the_owner(client, user, size, django_assert_nu
     seed_shelves(user, size)
     client.force_login(user)
     url = reverse("accounts:profile", kwargs={"username": user.username})
-    with django_assert_num_queries(AUTH + HEADER + 6 + PROFILE_PANELS + FIRST_RECOMMENDATIONS):
+    with django_assert_num_queries(AUTH + HEADER + 7 + PROFILE_PANELS + FIRST_RECOMMENDATIONS):
         assert client.get(url).status_code == 200
 
 
@@ -48,7 +48,8 @@ def test_my_shelves_page_queries(client, user, size, django_assert_num_queries):
     client.force_login(user)
     url = reverse("accounts:shelves", kwargs={"username": user.username})
     # user+profile, favourite categories, shelf counts, shelf visibilities, page count, page rows
-    with django_assert_num_queries(AUTH + HEADER + 6):
+    # (one per book), their books, their shelves
+    with django_assert_num_queries(AUTH + HEADER + 8):
         response = client.get(url, {"estante": "read"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(size // 4 + (size % 4 > 2), 24)
