@@ -1,4 +1,4 @@
-"""Per-reader feeds in Redis: a bounded sorted set of activity ids, scored by time (ms).
+"""Per-reader feeds in Redis: a bounded sorted set of activity ids, scored by time (µs).
 
 A feed key exists only once built from the database (`feed_store`); it then holds a
 sentinel member at score 0, so "built but empty" and "missing" differ. Fan-out pushes
@@ -64,7 +64,8 @@ def _call(action: str, function, default=None):
 
 
 def score_of(created_at) -> int:
-    return int(created_at.timestamp() * 1000)
+    """Microseconds since the epoch: exact in Redis' double scores until the year 2255."""
+    return int(created_at.timestamp() * 1_000_000)
 
 
 def available() -> bool:

@@ -137,7 +137,7 @@ def cursor_of(activity: Activity) -> str:
 
 
 def parse_cursor(value: str | None) -> tuple[int, int] | None:
-    """`<ms>.<id>` as given by `cursor_of`; a bad value is a pt-BR ValidationError (400)."""
+    """`<score>.<id>` as given by `cursor_of`; a bad value is a pt-BR ValidationError (400)."""
     if not value:
         return None
     score, dot, activity_id = value.partition(".")
@@ -158,8 +158,8 @@ def _before(entries: list[tuple[int, int]], cursor: tuple[int, int] | None) -> l
 def _older_than(queryset: QuerySet, cursor: tuple[int, int] | None) -> QuerySet:
     if cursor is None:
         return queryset
-    # Scores are milliseconds; the exact (score, id) cut is made in Python by _before.
-    bound = datetime.fromtimestamp((cursor[0] + 1) / 1000, tz=UTC)
+    # Scores are whole microseconds; the exact (score, id) cut is made in Python by _before.
+    bound = datetime.fromtimestamp((cursor[0] + 1) / 1_000_000, tz=UTC)
     return queryset.filter(created_at__lt=bound)
 
 
@@ -292,20 +292,22 @@ def big_followed_ids(reader_id: int) -> list[int]:
 
 def _feed_entries(reader_id: int, cursor: tuple[int, int] | None, window: int) -> tuple[list[tuple[int, int]], bool]:
     """Up to `window` entries older than the cursor, and whether they came from Redis."""
-    read = feeds.feed_read(reader_id, max_score=cursor[0] if cursor else "+inf", count=window + CURSOR_SLACK)
+    asked = window + CURSOR_SLACK
+    read = feeds.feed_read(reader_id, max_score=cursor[0] if cursor else "+inf", count=asked)
     if read is None:  # no Redis, or Redis down: the database serves the whole feed
-        return _before(_pull(reader_id=reader_id, cursor=cursor, limit=window + CURSOR_SLACK), cursor)[:window], False
+        return _before(_pull(reader_id=reader_id, cursor=cursor, limit=asked), cursor)[:window], False
     if not read.exists:  # never built, expired or lost: rebuild it from the database
         built = _pull(reader_id=reader_id, cursor=None, limit=settings.SOCIAL_FEED_LENGTH)
         feeds.feed_store(reader_id, built)
-        read = feeds.FeedRead(exists=True, rows=built, truncated=len(built) >= settings.SOCIAL_FEED_LENGTH)
+        truncated = len(built) >= settings.SOCIAL_FEED_LENGTH
+        read = feeds.FeedRead(exists=True, rows=_before(built, cursor)[:asked], truncated=truncated)
     entries = _before(read.rows, cursor)
-    if read.truncated and len(entries) < window:  # older than what Redis keeps
+    if read.truncated and len(read.rows) < asked:  # past the oldest entry Redis keeps
         oldest = (entries[-1][1], entries[-1][0]) if entries else cursor
-        entries += _before(_pull(reader_id=reader_id, cursor=oldest, limit=window + CURSOR_SLACK), oldest)
+        entries += _before(_pull(reader_id=reader_id, cursor=oldest, limit=asked), oldest)
     big = big_followed_ids(reader_id)
     if big:
-        entries += _pull(reader_id=reader_id, cursor=cursor, limit=window + CURSOR_SLACK, actor_ids=big)
+        entries += _pull(reader_id=reader_id, cursor=cursor, limit=asked, actor_ids=big)
     return _before(entries, cursor)[:window], True
 
 
@@ -315,7 +317,7 @@ def _seen_mark(reader_id: int) -> int | None:
 
 def feed_mark_seen(reader_id: int) -> None:
     """The reader looked at the top of their feed: later activities count as "novidades"."""
-    cache.set(social_cache.seen_key(reader_id), int(timezone.now().timestamp() * 1000), timeout=None)
+    cache.set(social_cache.seen_key(reader_id), feeds.score_of(timezone.now()), timeout=None)
 
 
 def home_feed(*, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None, size: int = PAGE_SIZE) -> FeedPage:
@@ -340,13 +342,13 @@ def home_feed(*, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None
         last_id, last_score = entries[examined - 1]
         next_cursor = f"{last_score}.{last_id}"
     seen = _seen_mark(reader.pk) if cursor is None else None
-    page = FeedPage(groups=group_activities(shown, seen_ms=seen), next_cursor=next_cursor, activities=shown)
+    page = FeedPage(groups=group_activities(shown, seen=seen), next_cursor=next_cursor, activities=shown)
     if seen is not None:
         page.new_count = sum(1 for _aid, score in entries if score > seen)
     return page
 
 
-def group_activities(activities: list[Activity], *, seen_ms: int | None = None) -> list[ActivityGroup]:
+def group_activities(activities: list[Activity], *, seen: int | None = None) -> list[ActivityGroup]:
     """Same reader, same verb, same day: one group, placed where its newest item is."""
     groups: list[ActivityGroup] = []
     open_groups: dict[tuple, ActivityGroup] = {}
@@ -361,7 +363,7 @@ def group_activities(activities: list[Activity], *, seen_ms: int | None = None) 
             if key:
                 open_groups[key] = group
         group.items.append(activity)
-        if seen_ms is not None and feeds.score_of(activity.created_at) > seen_ms:
+        if seen is not None and feeds.score_of(activity.created_at) > seen:
             group.is_new = True
     return groups
 

@@ -8,11 +8,12 @@ their Redis feed on commit: the next read rebuilds it from the database.
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,22 +185,32 @@ def mute_delete(*, muter: AbstractBaseUser, muted: AbstractBaseUser) -> bool:
 
 
 def social_counts_reconcile() -> int:
-    """Recompute every reader's follower and following counts; returns how many rows drifted."""
+    """Recompute every reader's follower and following counts; returns how many rows drifted.
+
+    One query finds the rows whose counts differ from their follows, one UPDATE sets them.
+    """
     accepted = Follow.objects.filter(status=Status.ACCEPTED)
-    followers = dict(accepted.values("followee_id").annotate(n=Count("id")).values_list("followee_id", "n"))
-    following = dict(accepted.values("follower_id").annotate(n=Count("id")).values_list("follower_id", "n"))
-    _ensure_settings(*(set(followers) | set(following)))
-    drifted = []
-    for row in SocialSettings.objects.only("user_id", "followers_count", "following_count").iterator(chunk_size=2000):
-        actual = (followers.get(row.user_id, 0), following.get(row.user_id, 0))
-        if (row.followers_count, row.following_count) != actual:
-            row.followers_count, row.following_count = actual
-            drifted.append(row)
-    with transaction.atomic():
-        SocialSettings.objects.bulk_update(drifted, ["followers_count", "following_count"], batch_size=1000)
+    involved = Q(pk__in=accepted.values("follower_id")) | Q(pk__in=accepted.values("followee_id"))
+    _ensure_settings(*get_user_model().objects.filter(involved, social__isnull=True).values_list("pk", flat=True))
+    actual = {
+        "followers_count": _count_of(accepted, "followee_id"),
+        "following_count": _count_of(accepted, "follower_id"),
+    }
+    drifted = list(
+        SocialSettings.objects.annotate(**{f"actual_{name}": value for name, value in actual.items()})
+        .filter(~Q(followers_count=F("actual_followers_count")) | ~Q(following_count=F("actual_following_count")))
+        .values_list("user_id", flat=True)
+    )
     if drifted:
+        SocialSettings.objects.filter(user_id__in=drifted).update(**actual)
         social_cache.flush_big_accounts()
     return len(drifted)
+
+
+def _count_of(follows: QuerySet, column: str):
+    """The number of `follows` whose `column` is the row's user, as a subquery (0 without any)."""
+    counted = follows.filter(**{column: OuterRef("user_id")}).values(column).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 # --- Activities -----------------------------------------------------------------------------

@@ -1,0 +1,268 @@
+"""The home feed: fan-out into Redis, removals reaching every feed, rebuilds after a flush,
+read-merge of big accounts, cursor pages, grouping, "novidades", and its query count."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import BookShelf
+from catalog.tests.factories import BookFactory
+from core.privacy import Visibility
+from core.tests.factories import UserFactory
+from debates import services as debates_services
+from social import feeds, selectors, services
+from social.cache import feed_key
+from social.models import Activity, Follow, SocialSettings
+from social.tests import helpers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_at_once(monkeypatch):
+    """Feeds change in on-commit callbacks (drops, fan-out and removal tasks). The test's
+    transaction never commits, so run them at once: the same connection sees the rows.
+    (A transactional test would commit for real, at seconds of table flushing per test.)"""
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+Verb = Activity.Verb
+ShelfType = BookShelf.ShelfType
+
+
+@pytest.fixture
+def followers(db):
+    """An actor and three followers whose feeds exist in Redis."""
+    actor = UserFactory()
+    readers = [UserFactory() for _ in range(3)]
+    for reader in readers:
+        services.follow_create(follower=reader, followee=actor)
+        selectors.home_feed(reader=reader)  # builds the (empty) feed
+    return actor, readers
+
+
+def feed_ids(reader) -> list[int]:
+    return [activity.pk for activity in selectors.home_feed(reader=reader, size=100).activities]
+
+
+def test_a_new_activity_is_pushed_into_every_follower_feed_in_chunks(followers, settings):
+    settings.SOCIAL_FANOUT_CHUNK = 2
+    actor, readers = followers
+    helpers.make_finished(actor)
+    activity = Activity.objects.get(actor=actor)
+    for reader in readers:
+        assert helpers.in_redis_feed(reader.pk, activity.pk)
+        assert feed_ids(reader) == [activity.pk]
+
+
+def test_a_reader_who_has_not_come_by_gets_no_feed_written(followers):
+    actor, _readers = followers
+    absent = UserFactory()
+    services.follow_create(follower=absent, followee=actor)
+    helpers.make_finished(actor)
+    assert not feeds._client().exists(feed_key(absent.pk))
+    assert feed_ids(absent) == [Activity.objects.get(actor=actor).pk]  # built on first read
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["delete_review", "make_private", "make_unlisted", "moderator_hides", "delete_post", "hide_post", "shelf_private"],
+)
+def test_deletion_hiding_and_privacy_changes_leave_every_feed(followers, change):
+    actor, readers = followers
+    if change in ("delete_post", "hide_post"):
+        item = helpers.make_post(actor)
+    elif change == "shelf_private":
+        item = helpers.make_finished(actor)
+    else:
+        item = helpers.make_reviewed(actor)
+    activity = Activity.objects.get(actor=actor)
+    assert all(feed_ids(reader) == [activity.pk] for reader in readers)
+    moderator = UserFactory(is_staff=True)
+    if change == "delete_review":
+        accounts_services.review_delete(review=item, user=actor)
+    elif change in ("make_private", "make_unlisted"):
+        visibility = Visibility.PRIVATE if change == "make_private" else Visibility.UNLISTED
+        accounts_services.review_update(review=item, user=actor, visibility=visibility)
+    elif change == "moderator_hides":
+        debates_services.review_hide(review=item, actor=moderator, reason="Spoiler sem aviso.")
+    elif change == "delete_post":
+        debates_services.post_soft_delete(post=item, actor=actor)
+    elif change == "hide_post":
+        debates_services.post_hide(post=item, actor=moderator, reason="Ofensiva.")
+    else:
+        accounts_services.shelf_visibility_set(user=actor, shelf_type=ShelfType.READ, visibility=Visibility.PRIVATE)
+    for reader in readers + [actor]:
+        assert not helpers.in_redis_feed(reader.pk, activity.pk)  # the removal task cleaned up
+        assert feed_ids(reader) == []
+    assert all(group.actor != actor for group in selectors.community_stream(viewer=readers[0]))
+
+
+def test_restored_item_comes_back_to_the_feeds(followers):
+    actor, readers = followers
+    review = helpers.make_reviewed(actor)
+    accounts_services.review_update(review=review, user=actor, visibility=Visibility.PRIVATE)
+    assert feed_ids(readers[0]) == []
+    accounts_services.review_update(review=review, user=actor, visibility=Visibility.PUBLIC)
+    activity = Activity.objects.get(review=review)
+    assert helpers.in_redis_feed(readers[0].pk, activity.pk)
+    assert feed_ids(readers[0]) == [activity.pk]
+
+
+def test_read_path_hides_a_change_before_any_cleanup_ran(followers):
+    """Even if the removal task never ran, the feed shows only what is public now."""
+    actor, readers = followers
+    review = helpers.make_reviewed(actor)
+    activity = Activity.objects.get(review=review)
+    Activity.objects.filter(pk=activity.pk).update(visibility=Visibility.PRIVATE)  # no signal, no task
+    assert helpers.in_redis_feed(readers[0].pk, activity.pk)
+    assert feed_ids(readers[0]) == []
+    assert not helpers.in_redis_feed(readers[0].pk, activity.pk)  # dropped lazily by the read
+
+
+def test_feed_is_rebuilt_correctly_after_redis_loses_it(followers):
+    actor, readers = followers
+    other = UserFactory()
+    services.follow_create(follower=readers[0], followee=other)
+    helpers.make_finished(actor)
+    helpers.make_reviewed(other)
+    helpers.make_topic(actor)
+    before = feed_ids(readers[0])
+    assert len(before) == 3
+    cache.delete_pattern("*")  # this test run's prefix only: feeds, marks, cached lists
+    assert not feeds._client().exists(feed_key(readers[0].pk))
+    assert feed_ids(readers[0]) == before
+    assert feeds._client().exists(feed_key(readers[0].pk))
+
+
+def test_unfollow_mute_and_follow_rebuild_the_feed(followers):
+    actor, readers = followers
+    reader = readers[0]
+    helpers.make_finished(actor)
+    services.follow_delete(follower=reader, followee=actor)
+    assert feed_ids(reader) == []
+    services.follow_create(follower=reader, followee=actor)
+    assert len(feed_ids(reader)) == 1  # the followed reader's history comes in at once
+    services.mute_create(muter=reader, muted=actor)
+    assert feed_ids(reader) == []
+    helpers.make_finished(actor)
+    assert feed_ids(reader) == []
+
+
+def test_big_accounts_are_read_merged_not_fanned_out(followers, settings):
+    settings.SOCIAL_FANOUT_MAX_FOLLOWERS = 3
+    actor, readers = followers
+    services.follow_create(follower=UserFactory(), followee=UserFactory())  # anything to bump nothing
+    services.social_counts_reconcile()
+    cache.delete_pattern("*social:big*")
+    helpers.make_finished(actor)
+    activity = Activity.objects.get(actor=actor)
+    assert not helpers.in_redis_feed(readers[0].pk, activity.pk)
+    assert feed_ids(readers[0]) == [activity.pk]
+
+
+def test_feed_works_from_the_database_without_redis(followers, monkeypatch):
+    actor, readers = followers
+    helpers.make_finished(actor)
+    monkeypatch.setattr(feeds, "_client", lambda: None)  # what the embedded default has
+    assert feed_ids(readers[0]) == [Activity.objects.get(actor=actor).pk]
+
+
+def test_cursor_pages_walk_the_whole_feed_once(followers, settings):
+    settings.SOCIAL_FEED_LENGTH = 7  # older pages come from the database
+    actor, readers = followers
+    now = timezone.now()
+    books = [BookFactory() for _ in range(25)]
+    Activity.objects.bulk_create(
+        Activity(
+            actor=actor,
+            verb=Verb.FINISHED,
+            book=book,
+            visibility=Visibility.PUBLIC,
+            created_at=now - timezone.timedelta(seconds=index // 2),  # pairs share a time
+        )
+        for index, book in enumerate(books)
+    )
+    feeds.feed_drop(readers[0].pk)
+    seen, cursor = [], None
+    for _page in range(10):
+        page = selectors.home_feed(reader=readers[0], cursor=cursor, size=4)
+        seen += [activity.pk for activity in page.activities]
+        cursor = page.next_cursor and selectors.parse_cursor(page.next_cursor)
+        if not cursor:
+            break
+    expected = list(Activity.objects.order_by("-created_at", "-id").values_list("id", flat=True))
+    assert seen == expected
+
+
+def test_groups_and_novidades(followers, client):
+    actor, readers = followers
+    reader = readers[0]
+    for _ in range(3):
+        helpers.make_finished(actor)
+    helpers.make_topic(actor)
+    client.force_login(reader)
+    page = client.get(reverse("social:feed"))
+    html = page.content.decode()
+    assert "terminou de ler 3 livros" in html
+    assert "abriu um debate sobre" in html
+    helpers.make_reviewed(actor)
+    home = selectors.home_feed(reader=reader)
+    assert home.new_count == 1 and home.groups[0].is_new and not home.groups[1].is_new
+
+
+def test_home_page_shows_the_feed_or_the_community_and_suggestions(client, followers):
+    actor, readers = followers
+    helpers.make_finished(actor)
+    newcomer = UserFactory()
+    book = Activity.objects.get(actor=actor).book
+    accounts_services.shelf_move(user=newcomer, book=book, shelf_type=ShelfType.WANT_TO_READ)
+    client.force_login(newcomer)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "O que a comunidade está lendo" in html and book.title in html
+    assert "Leitores para seguir" in html and actor.username in html and "1 livro em comum" in html
+    client.force_login(readers[0])
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Seu feed" in html and book.title in html
+
+
+def test_bad_cursor_is_a_400(client, reader):
+    client.force_login(reader)
+    response = client.get(reverse("social:feed"), {"antes": "abc"})
+    assert response.status_code == 400 and "Posição inválida" in response.content.decode()
+
+
+def seed_followed(reader, count: int) -> None:
+    """`count` readers the reader follows, one public activity each and 20 more for the first
+    (bulk, fast)."""
+    User = get_user_model()
+    start = User.objects.count()
+    users = User.objects.bulk_create(User(username=f"seguido{start + n}") for n in range(count))
+    Follow.objects.bulk_create(Follow(follower=reader, followee=user) for user in users)
+    book = BookFactory()
+    actors = users + [users[0]] * 20
+    Activity.objects.bulk_create(
+        Activity(actor=user, verb=Verb.FINISHED, book=book, visibility=Visibility.PUBLIC) for user in actors
+    )
+    SocialSettings.objects.create(user=reader, following_count=count)
+
+
+@pytest.mark.parametrize("count", [10, 10_000])
+def test_feed_page_queries_are_flat(client, reader, count, django_assert_num_queries):
+    seed_followed(reader, count)
+    client.force_login(reader)
+    url = reverse("social:feed")
+    # cold: the user, the header's unread count, big accounts followed, the rebuild from the
+    # database, the page's activities
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert len(response.context["page"].activities) == 20
+    # warm: the user and the page's activities; the ids come from Redis
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get(url, {"antes": response.context["page"].next_cursor}).status_code == 200
