@@ -3,7 +3,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from api import tokens, views
+from api import social, tokens, views
 
 app_name = "api"
 
@@ -24,6 +24,9 @@ v1 = [
     path("me/recommendations/", views.MyRecommendationsView.as_view(), name="my_recommendations"),
     path("me/tokens/", tokens.TokenListView.as_view(), name="token_list"),
     path("me/tokens/<int:pk>/", tokens.TokenDetailView.as_view(), name="token_detail"),
+    path("me/feed/", social.FeedView.as_view(), name="my_feed"),
+    path("readers/<str:username>/follow/", social.FollowView.as_view(), name="reader_follow"),
+    path("readers/<str:username>/activities/", social.ReaderActivitiesView.as_view(), name="reader_activities"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/helpful/", views.ReviewHelpfulView.as_view(), name="review_helpful"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
