@@ -37,7 +37,7 @@ install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 run: install
 	$(EMBEDDED_ENV) $(PY) manage.py migrate --noinput
 	$(EMBEDDED_ENV) $(PY) manage.py import_goodbooks data/sample
-	$(EMBEDDED_ENV) $(PY) manage.py seed_demo --users 40 --topics 30 --posts 300
+	$(EMBEDDED_ENV) $(PY) manage.py seed_demo --users 40 --topics 30 --posts 300 --follows 200
 	$(EMBEDDED_ENV) $(PY) manage.py ensure_demo_admin
 	$(EMBEDDED_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -34,7 +34,7 @@ from debates import ranking
 from debates.cache import flush_topic_list
 from debates.models import DebatePost, DebateTopic, DebateVote
 
-from . import texts
+from . import social_seeding, texts
 
 DEMO_PASSWORD = "demo12345"
 USERNAME_PREFIX = "leitor"
@@ -63,6 +63,7 @@ class SeedOptions:
     votes: int = 600
     shelves: int = 400
     reviews: int = 120
+    follows: int = 0
     ratings: tuple[Path, ...] = ()
     seed: int = 42
     batch_size: int = 5000
@@ -143,6 +144,8 @@ class _Seeder:
         self.today = timezone.localdate(self.now)
         self.tz = timezone.get_current_timezone()
         self.report = SeedReport()
+        # Rows created by each phase, for the activities derived from them.
+        self.made: dict[str, list] = {"shelves": [], "progress": [], "reviews": [], "topics": [], "posts": []}
 
     # --- helpers ------------------------------------------------------------------------
     def insert(self, objs: list[models.Model], name: str, **kwargs) -> None:
@@ -199,6 +202,7 @@ class _Seeder:
             read_days = self.create_shelves(real)
             self.create_reviews(real, read_days)
             self.create_debates()
+            self.create_social()
             # Bulk writes send no signals: expire the cached lists and book pages (on commit).
             flush_catalog()
             flush_topic_list()
@@ -278,6 +282,7 @@ class _Seeder:
             shelves.append(BookShelf(user_id=user, book_id=book, shelf_type=Shelf.FAVORITES, added_at=self.past()))
         self.insert(shelves, "shelves")
         self.insert(progress, "reading progress")
+        self.made.update(shelves=shelves, progress=progress)
         return read_days
 
     def reading_progress(self, user: int, book: int, started: date, at: datetime) -> ReadingProgress:
@@ -329,6 +334,7 @@ class _Seeder:
                 )
             )
         self.insert(reviews, "reviews")
+        self.made["reviews"] = reviews
         self.refresh_book_ratings({r.book_id for r in reviews})
 
     def refresh_book_ratings(self, book_ids: set[int]) -> None:
@@ -385,6 +391,17 @@ class _Seeder:
         for depth in range(MAX_REPLY_DEPTH + 1):
             self.insert([p for p, d in posts if d == depth], "posts")
         self.insert(self.votes, "votes")
+        self.made.update(topics=topics, posts=[post for post, _depth in posts])
+
+    def create_social(self) -> None:
+        """The follow graph (`--follows`) and the activities of everything seeded above."""
+        if self.o.follows > 0:
+            follows, settings = social_seeding.build_follows(
+                self.rng, self.users.items, self.users.pick, self.o.follows
+            )
+            self.insert(settings, "social settings", ignore_conflicts=True)
+            self.insert(follows, "follows")
+        self.insert(social_seeding.build_activities(**self.made), "activities")
 
     def unique_slugs(self, titles: list[str]) -> list[str]:
         taken: set[str] = set()

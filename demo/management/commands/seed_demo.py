@@ -24,6 +24,7 @@ class Command(BaseCommand):
             ("votes", "votes on posts"),
             ("shelves", "shelf rows, real 'read' rows included"),
             ("reviews", "reviews, real ratings included"),
+            ("follows", "follows between demo readers (popular readers followed most, a third followed back)"),
         ]:
             parser.add_argument(f"--{name}", type=int, default=getattr(DEFAULTS, name), help=help_text)
         parser.add_argument(
@@ -41,7 +42,10 @@ class Command(BaseCommand):
         for path in ratings:
             if not path.is_file():
                 raise CommandError(f"Arquivo não encontrado / file not found: {path}")
-        if min(o["users"], o["topics"], o["posts"], o["votes"], o["shelves"], o["reviews"]) < 0 or o["batch_size"] < 1:
+        if (
+            min(o["users"], o["topics"], o["posts"], o["votes"], o["shelves"], o["reviews"], o["follows"]) < 0
+            or o["batch_size"] < 1
+        ):
             raise CommandError("Use números não negativos (e --batch-size ≥ 1).")
         options = SeedOptions(
             users=o["users"],
@@ -50,6 +54,7 @@ class Command(BaseCommand):
             votes=o["votes"],
             shelves=o["shelves"],
             reviews=o["reviews"],
+            follows=o["follows"],
             ratings=tuple(ratings),
             seed=o["seed"],
             batch_size=o["batch_size"],
