@@ -28,7 +28,7 @@ def make_abandoned(actor):
 def make_progress(actor):
     progress = accounts_services.progress_start(user=actor, book=BookFactory(pages=200))
     Activity.objects.filter(actor=actor, verb=Activity.Verb.STARTED).delete()  # keep the milestone alone
-    return accounts_services.progress_update(progress=progress, current_page=110)
+    return accounts_services.progress_update(progress=progress, user=actor, current_page=110)
 
 
 def make_rated(actor, **fields):

@@ -131,7 +131,7 @@ def test_muted_reader_leaves_the_feed_but_not_the_profile(cast):
 def test_progress_milestones_once_per_mark(cast):
     progress = accounts_services.progress_start(user=cast["actor"], book=helpers.BookFactory(pages=100))
     for page in (10, 30, 40, 55, 20, 60, 80):
-        progress = accounts_services.progress_update(progress=progress, current_page=page)
+        progress = accounts_services.progress_update(progress=progress, user=cast["actor"], current_page=page)
     marks = sorted(helpers.activities_of(cast["actor"], Verb.PROGRESS).values_list("percent", flat=True))
     assert marks == [25, 50, 75]
 
