@@ -20,4 +20,6 @@ os.environ.setdefault("LIBRARY_IMPORT_DUTY_CYCLE", "1")
 for po in (Path(__file__).resolve().parents[2] / "locale").glob("*/LC_MESSAGES/django.po"):
     mo = po.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")  # xdist workers may start together
+        subprocess.run(["msgfmt", "--check", "-o", str(partial), str(po)], check=True)
+        os.replace(partial, mo)
