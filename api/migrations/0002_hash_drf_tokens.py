@@ -6,13 +6,20 @@ API_TOKEN_DAYS after this migration. The old table (and every plain key in it) i
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import migrations
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 OLD_TABLE = "authtoken_token"
+
+
+def _aware(value):
+    """Raw SQL on SQLite gives a naive UTC time (or its text); PostgreSQL an aware one."""
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
 def hash_old_tokens(apps, schema_editor):
@@ -30,7 +37,7 @@ def hash_old_tokens(apps, schema_editor):
             name="Token anterior",
             prefix=key[:8],
             digest=hashlib.sha256(key.encode()).hexdigest(),
-            created_at=created,
+            created_at=_aware(created) or timezone.now(),
             expires_at=expires_at,
         )
         for key, user_id, created in rows

@@ -3,6 +3,7 @@ password, minted only with the password (re-authentication on the site)."""
 
 import hashlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -144,12 +145,12 @@ def test_old_plain_tokens_are_hashed_by_the_migration_and_keep_working(reader):
     migration = import_module("api.migrations.0002_hash_drf_tokens")
     old_key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, created timestamptz)"
-        )
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, now())", [old_key, reader.pk])
-    with connection.schema_editor() as editor:
-        migration.hash_old_tokens(apps, editor)
+        # DRF authtoken's table as it stood (portable SQL: SQLite installs upgrade too).
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, created timestamp)")
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [old_key, reader.pk, timezone.now()])
+    # The function needs only these two of a schema editor (SQLite's refuses to open in a test's transaction).
+    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+    migration.hash_old_tokens(apps, editor)
     assert "authtoken_token" not in connection.introspection.table_names()
     token = ApiToken.objects.get(user=reader)
     assert token.name == "Token anterior" and token.prefix == old_key[:8] and old_key not in token.digest
