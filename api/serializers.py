@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BookReview, BookShelf, ReadingProgress
-from catalog.selectors import SORTS
 from core.limits import model_limit
 from core.privacy import Visibility
 from debates import services as debate_services
@@ -87,13 +86,6 @@ class BookDetailSerializer(BookCardSerializer):
     def get_rating_stats(self, book) -> dict:
         # The cached review summary of the book page, passed in by the view.
         return RatingStatsSerializer(self.context["rating_stats"]).data
-
-
-class BookQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Título ou autor."))
-    category = slug_field(required=False, help_text=_("Slug de uma categoria."))
-    tag = slug_field(required=False, help_text=_("Slug de uma tag."))
-    sort = serializers.ChoiceField(choices=list(SORTS), required=False)
 
 
 class NameQuerySerializer(serializers.Serializer):

@@ -26,7 +26,8 @@ from accounts.models import BookReview, BookShelf, ReadingProgress
 from api import selectors, serializers
 from api.pagination import CachedPagePagination
 from catalog import selectors as catalog_selectors
-from catalog.models import Author, Book, Category, Tag
+from catalog.filters import BookFilter, CatalogFilterBackend
+from catalog.models import Author, Book
 from core.pagination import SORT_ALIAS, SORT_PARAM, requested_page
 from core.privacy import SHARE_PARAM
 from core.ratelimit import check_rate_limit
@@ -96,20 +97,15 @@ def book_from_url(slug: str) -> Book:
 
 class BookListView(GenericAPIView):
     serializer_class = serializers.BookCardSerializer
+    queryset = Book.objects.none()
+    # The catalog page's own FilterSet: the same names, aliases and refusals.
+    filterset_class = BookFilter
+    filter_backends = [CatalogFilterBackend]
 
-    @extend_schema(parameters=[serializers.BookQuerySerializer], responses=serializers.BookCardSerializer(many=True))
+    @extend_schema(responses=serializers.BookCardSerializer(many=True))
     def get(self, request):
-        """Books: search (`q`), filter by category or tag, sort."""
-        params = query(serializers.BookQuerySerializer, request)
-        category = get_object_or_404(Category, slug=params["category"]) if params.get("category") else None
-        tag = get_object_or_404(Tag, slug=params["tag"]) if params.get("tag") else None
-        books = catalog_selectors.book_list(
-            q=catalog_selectors.clean_query(params.get("q")),
-            sort=params.get("sort", ""),
-            category=category,
-            tag=tag,
-        )
-        page = self.paginate_queryset(books)
+        """Books: search (`q`), filter by `categoria` (alias `category`) or `tag`, order by `ordem` (alias `sort`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

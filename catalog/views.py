@@ -1,5 +1,3 @@
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,36 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog import selectors, services
+from catalog.filters import book_filter
 from catalog.forms import BookPagesForm
-from catalog.models import Author, Book, Category, Tag
+from catalog.models import Author, Book, Category
 from core.microcache import anonymous_page_cache
 from core.moderation import can_moderate
 from core.pagination import paginate, requested_page
 from core.panels import render_panels
-
-SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _page(request, queryset):
     return paginate(queryset, number=requested_page(request.GET), per_page=settings.CATALOG_PAGE_SIZE)
 
 
-def _by_slug(model, value: str | None):
-    """The filter object for a `?category=`/`?tag=` slug; None when absent, 404 when unknown or malformed."""
-    if not value:
-        return None
-    if not SLUG_RE.fullmatch(value):
-        raise Http404
-    return get_object_or_404(model, slug=value)
-
-
 @anonymous_page_cache
 def book_list(request):
-    q = selectors.clean_query(request.GET.get("q"))
-    sort = selectors.clean_sort(request.GET.get("sort"))
-    category = _by_slug(Category, request.GET.get("category"))
-    tag = _by_slug(Tag, request.GET.get("tag"))
-    page_obj = _page(request, selectors.book_list(q=q, sort=sort, category=category, tag=tag))
+    filterset = book_filter(request.GET)
+    q, sort, category, tag = filterset.choices.values()
+    page_obj = _page(request, filterset.qs)
     context = {
         "page_obj": page_obj,
         "q": q,
