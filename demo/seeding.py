@@ -29,7 +29,8 @@ from tqdm import tqdm
 
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
 from catalog.cache import flush_catalog
-from catalog.models import Book
+from catalog.models import Book, BookEdit
+from catalog.services import book_pages_fill
 from debates import ranking
 from debates.cache import flush_topic_list
 from debates.models import DebatePost, DebateTopic, DebateVote
@@ -282,6 +283,12 @@ class _Seeder:
             shelves.append(BookShelf(user_id=user, book_id=book, shelf_type=Shelf.FAVORITES, added_at=self.past()))
         self.insert(shelves, "shelves")
         self.insert(progress, "reading progress")
+        # As on the site (accounts.services): a reader's total fills a book's empty page count.
+        totals = {}
+        for reading in progress:
+            if not self.book_pages[reading.book_id]:
+                totals.setdefault(reading.book_id, reading.total_pages)
+        book_pages_fill(pages_by_book=totals, source=BookEdit.Source.READER)
         self.made.update(shelves=shelves, progress=progress)
         return read_days
 

@@ -128,6 +128,12 @@ def test_every_reply_is_linked_to_its_thread_root_so_the_topic_page_shows_them_a
         assert len(page.nodes) == topic.posts_count  # one page: every post, replies included
 
 
+def test_seeded_readings_fill_empty_page_counts_as_the_site_does(seeded):
+    for progress in ReadingProgress.objects.select_related("book"):
+        assert progress.book.pages is not None
+    assert Book.objects.filter(pages__isnull=True).exists()  # books nobody is reading stay empty
+
+
 def test_seeded_topics_have_been_viewed(seeded):
     assert not DebateTopic.objects.filter(views_count__lt=F("posts_count")).exists()
 
