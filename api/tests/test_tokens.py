@@ -155,3 +155,12 @@ def test_old_plain_tokens_are_hashed_by_the_migration_and_keep_working(reader):
     token = ApiToken.objects.get(user=reader)
     assert token.name == "Token anterior" and token.prefix == old_key[:8] and old_key not in token.digest
     assert client_with(old_key).get(SHELVES).status_code == 200
+
+
+@pytest.mark.parametrize("days", ["abc", "²", "0", "99999999999999999999"])
+def test_settings_page_refuses_a_bad_validity_with_a_message(client, reader, days):
+    client.force_login(reader)
+    assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
+    response = client.post(reverse("api:token_create"), {"name": "app", "expires_in_days": days})
+    assert response.status_code == 422 and "A validade vai de 1 a 365 dias." in response.content.decode()
+    assert not ApiToken.objects.filter(user=reader).exists()
