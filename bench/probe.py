@@ -38,6 +38,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from django_redis import get_redis_connection  # noqa: E402
 
 from accounts.models import ReadingProgress  # noqa: E402
+from bench import feed as bench_feed  # noqa: E402
 from catalog.models import Book  # noqa: E402
 from debates.models import DebatePost, DebateTopic  # noqa: E402
 
@@ -86,6 +87,7 @@ def fixtures(out: Path, sessions: int) -> None:
     ).values_list("user__username", "pk", "total_pages")
     for username, pk, total in progress:
         by_name[username]["progress"].append([pk, total])
+    bench_feed.prepare([reader["username"] for reader in readers])
     hot = {
         "home": ["/"],
         "catalog search": [f"/livros/?q={word}" for word in SEARCH_WORDS],
@@ -115,6 +117,7 @@ def fixtures(out: Path, sessions: int) -> None:
         "readers": readers,
         "hot": hot,
         "tail": tail,
+        "feed": [bench_feed.PATH],  # logged in only (bench/feed.py), so not among the hot pages
     }
     out.write_text(json.dumps(data))
     print(f"fixtures: {len(books)} books, {len(topics)} topics, {len(readers)} sessions", file=sys.stderr)

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench import feed
 from bench.stack import ROOT, log
 
 INSTALL = ROOT / "scripts" / "install_wrk.sh"
@@ -106,6 +107,7 @@ def plan(fixtures: dict) -> list[tuple[str, str, list[str], bool]]:
         for logged_in in (False, True):
             rows.append((f"{page}, long tail{' (logged in)' if logged_in else ''}", "site", tail[page], logged_in))
     rows.append((BARE + ", again", "bare", ["/__bench__/redis/"], False))
+    feed.add_row(rows, fixtures)
     return rows
 
 
@@ -116,13 +118,16 @@ def measure(servers: dict, fixtures: dict, workdir: Path, meter_for, *, seconds:
     rows = {}
     for name, server, paths, logged_in in plan(fixtures):
         row: dict = {"server": server, "urls": len(paths), "logged_in": logged_in}
-        if "long tail" not in name:  # the popular URLs are served warm, as in production
+        row_cookies = cookies if logged_in else []
+        if name.startswith(feed.PAGE):
+            row_cookies = feed.warm(servers[server], cookies)
+        elif "long tail" not in name:  # the popular URLs are served warm, as in production
             _warm(servers[server], paths)
         with meter_for(server).measure(row):
             row |= run_wrk(
                 servers[server],
                 paths,
-                cookies if logged_in else [],
+                row_cookies,
                 seconds=seconds,
                 connections=connections,
                 script=workdir / "wrk.lua",
