@@ -162,7 +162,7 @@ class ReviewSerializer(serializers.Serializer):
     would_recommend = serializers.BooleanField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
     is_hidden = serializers.BooleanField(help_text=_("Ocultada pela moderação: título e texto vêm vazios."))
-    hidden_reason = serializers.CharField()
+    hidden_reason = serializers.CharField(source="shown_hidden_reason")
     helpful_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

@@ -2,7 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from debates import services
-from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport
+from debates.models import (
+    DebatePost,
+    DebateSuspension,
+    DebateTopic,
+    DebateVote,
+    ModerationAction,
+    PostEdit,
+    PostReport,
+)
 
 
 @admin.register(DebateTopic)
@@ -98,3 +106,23 @@ class DebateSuspensionAdmin(admin.ModelAdmin):
     list_select_related = ("user", "suspended_by")
     search_fields = ("user__username", "reason")
     raw_id_fields = ("user", "suspended_by")
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody edits or deletes what a moderator did."""
+
+    list_display = ("created_at", "actor", "kind", "target_type", "target_id", "reason")
+    list_filter = ("kind", "target_type")
+    list_select_related = ("actor",)
+    search_fields = ("actor__username", "reason")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -70,7 +70,17 @@ class DebatePost(models.Model):
     wilson_score = models.FloatField(_("pontuação Wilson"), default=0.0)
     # Hidden by a moderator: the text leaves the page (and the cache), the reason shows instead.
     is_hidden = models.BooleanField(_("oculta"), default=False)
+    # Kept after a restore (the audit trail in ModerationAction says when and by whom).
     hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("ocultada por"),
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -270,3 +280,57 @@ class DebateSuspension(models.Model):
 
     def is_active(self, now=None) -> bool:
         return self.until is None or self.until > (now or timezone.now())
+
+
+class ModerationAction(models.Model):
+    """The audit trail of moderation, append-only: who did what to which item, why and when.
+
+    Written by the moderation services (hide, restore, dismiss, pin, lock, suspend); never
+    updated nor deleted (the admin shows it read-only).
+    """
+
+    class Kind(models.TextChoices):
+        HIDE = "hide", _("ocultou")
+        RESTORE = "restore", _("restaurou")
+        DISMISS = "dismiss", _("descartou denúncias de")
+        PIN = "pin", _("fixou")
+        UNPIN = "unpin", _("desafixou")
+        LOCK = "lock", _("trancou")
+        UNLOCK = "unlock", _("destrancou")
+        SUSPEND = "suspend", _("suspendeu")
+        UNSUSPEND = "unsuspend", _("removeu a suspensão de")
+
+    class Target(models.TextChoices):
+        POST = "post", _("mensagem")
+        REVIEW = "review", _("resenha")
+        TOPIC = "topic", _("debate")
+        USER = "user", _("leitor")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("moderador")
+    )
+    kind = models.CharField(_("ação"), max_length=20, choices=Kind.choices)
+    target_type = models.CharField(_("tipo do item"), max_length=20, choices=Target.choices)
+    target_id = models.PositiveBigIntegerField(_("id do item"))
+    reason = models.CharField(_("motivo"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ação de moderação")
+        verbose_name_plural = _("ações de moderação")
+        indexes = [
+            # One item's history (admin filter, a moderator looking up a post or a reader).
+            models.Index(fields=["target_type", "target_id", "-created_at"], name="debates_modaction_target_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.kind} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("ModerationAction is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("ModerationAction is append-only")

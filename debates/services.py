@@ -31,6 +31,7 @@ from debates.models import (
     DebateSuspension,
     DebateTopic,
     DebateVote,
+    ModerationAction,
     PostEdit,
     PostReport,
     ReviewReport,
@@ -181,22 +182,25 @@ def topic_create(
     return topic
 
 
-def _moderate(*, topic: DebateTopic, actor, **fields) -> DebateTopic:
+def _moderate(*, topic: DebateTopic, actor, kind: str, **fields) -> DebateTopic:
     _moderator_only(actor)
     for name, value in fields.items():
         setattr(topic, name, value)
     topic.save(update_fields=[*fields, "updated_at"])
+    _log(actor=actor, kind=kind, target=topic)
     return topic
 
 
 @transaction.atomic
 def topic_set_pinned(*, topic: DebateTopic, actor, pinned: bool) -> DebateTopic:
-    return _moderate(topic=topic, actor=actor, is_pinned=pinned)
+    kind = ModerationAction.Kind.PIN if pinned else ModerationAction.Kind.UNPIN
+    return _moderate(topic=topic, actor=actor, kind=kind, is_pinned=pinned)
 
 
 @transaction.atomic
 def topic_set_locked(*, topic: DebateTopic, actor, locked: bool) -> DebateTopic:
-    return _moderate(topic=topic, actor=actor, is_locked=locked)
+    kind = ModerationAction.Kind.LOCK if locked else ModerationAction.Kind.UNLOCK
+    return _moderate(topic=topic, actor=actor, kind=kind, is_locked=locked)
 
 
 # --- Posts -------------------------------------------------------------------------------
@@ -369,6 +373,20 @@ def topic_reads_prune() -> int:
 
 # --- Moderation --------------------------------------------------------------------------
 
+_TARGETS = {
+    DebatePost: ModerationAction.Target.POST,
+    BookReview: ModerationAction.Target.REVIEW,
+    DebateTopic: ModerationAction.Target.TOPIC,
+}
+
+
+def _log(*, actor, kind: str, target, reason: str = "") -> ModerationAction:
+    """One row of the append-only audit trail."""
+    target_type = _TARGETS.get(type(target), ModerationAction.Target.USER)
+    return ModerationAction.objects.create(
+        actor=actor, kind=kind, target_type=target_type, target_id=target.pk, reason=reason
+    )
+
 
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
@@ -425,17 +443,21 @@ def report_dismiss(*, report: PostReport | ReviewReport, actor) -> PostReport | 
     """Close every open report of the reported post or review without acting on it."""
     _moderator_only(actor)
     _close_reports(report.subject.reports, actor=actor, status=PostReport.Status.DISMISSED)
+    _log(actor=actor, kind=ModerationAction.Kind.DISMISS, target=report.subject)
     report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
     return report
 
 
 def _set_hidden(item, *, actor, reason: str | None):
     """Hide a post or review behind a reason shown in its place (resolving its open
-    reports), or restore it (`reason` None)."""
+    reports), or restore it (`reason` None: the last reason and who hid it are kept)."""
     _moderator_only(actor)
     item.is_hidden = reason is not None
-    item.hidden_reason = "" if reason is None else _clean_reason(reason)
-    item.save(update_fields=["is_hidden", "hidden_reason"])
+    if reason is not None:
+        item.hidden_reason, item.hidden_by = _clean_reason(reason), actor
+    item.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    kind = ModerationAction.Kind.RESTORE if reason is None else ModerationAction.Kind.HIDE
+    _log(actor=actor, kind=kind, target=item, reason=reason or "")
     if reason is not None:
         _close_reports(item.reports, actor=actor, status=PostReport.Status.RESOLVED)
     # Anonymous readers must not keep seeing the text for the page cache's seconds.
@@ -489,16 +511,19 @@ def user_suspend(*, user, actor, reason: str, days: int | None = None) -> Debate
     if days is not None and not 1 <= days <= 3650:
         raise ValidationError({"days": _("Escolha de 1 a 3650 dias.")})
     until = timezone.now() + timedelta(days=days) if days else None
+    reason = _clean_reason(reason)
     suspension, _created = DebateSuspension.objects.update_or_create(
-        user=user, defaults={"until": until, "reason": _clean_reason(reason), "suspended_by": actor}
+        user=user, defaults={"until": until, "reason": reason, "suspended_by": actor}
     )
+    _log(actor=actor, kind=ModerationAction.Kind.SUSPEND, target=user, reason=reason)
     return suspension
 
 
 @transaction.atomic
 def user_unsuspend(*, user, actor) -> None:
     _moderator_only(actor)
-    DebateSuspension.objects.filter(user=user).delete()
+    if DebateSuspension.objects.filter(user=user).delete()[0]:
+        _log(actor=actor, kind=ModerationAction.Kind.UNSUSPEND, target=user)
 
 
 # --- Counters ----------------------------------------------------------------------------

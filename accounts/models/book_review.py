@@ -27,6 +27,15 @@ class BookReview(models.Model):
     # Hidden by a moderator (debates' moderation queue): the reason is shown in its place.
     is_hidden = models.BooleanField(_("oculta"), default=False)
     hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("ocultada por"),
+    )
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
 
@@ -64,6 +73,11 @@ class BookReview(models.Model):
     @property
     def shown_text(self) -> str:
         return "" if self.is_hidden else self.text
+
+    @property
+    def shown_hidden_reason(self) -> str:
+        # A restored review keeps its last reason for the audit trail, but shows none.
+        return self.hidden_reason if self.is_hidden else ""
 
 
 class ReviewHelpfulVote(models.Model):

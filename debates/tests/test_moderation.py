@@ -10,8 +10,17 @@ from django.utils import timezone
 
 from accounts.tests.factories import BookReviewFactory
 from core.tests.factories import UserFactory
-from debates import services
-from debates.models import DebatePost, DebateSuspension, DebateTopic, DebateVote, PostEdit, PostReport, ReviewReport
+from debates import selectors, services
+from debates.models import (
+    DebatePost,
+    DebateSuspension,
+    DebateTopic,
+    DebateVote,
+    ModerationAction,
+    PostEdit,
+    PostReport,
+    ReviewReport,
+)
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +301,39 @@ def test_hiding_a_post_drops_the_stored_anonymous_topic_page(
         services.post_hide(post=post, actor=moderator, reason="Spam")
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss" and "Texto que vai sumir" not in fresh.content.decode()
+
+
+# --- audit trail -------------------------------------------------------------------------
+
+
+def test_hide_and_restore_leave_an_audit_trail_and_keep_the_reason(moderator):
+    post = DebatePostFactory()
+    services.post_hide(post=post, actor=moderator, reason="spam")
+    services.post_restore(post=post, actor=moderator)
+    post.refresh_from_db()
+    assert (post.is_hidden, post.hidden_reason, post.hidden_by) == (False, "spam", moderator)
+    trail = list(ModerationAction.objects.filter(target_type="post", target_id=post.pk).order_by("id"))
+    assert [(a.actor, a.kind, a.reason) for a in trail] == [(moderator, "hide", "spam"), (moderator, "restore", "")]
+    # Restored: the kept reason is for the trail, not for readers.
+    node = selectors.post_node(DebatePost.objects.select_related("author").get(pk=post.pk))
+    assert node.hidden_reason == "" and node.content == post.content
+
+
+def test_every_moderator_action_is_logged_and_the_log_is_append_only(moderator):
+    topic, member = DebateTopicFactory(), UserFactory()
+    services.topic_set_pinned(topic=topic, actor=moderator, pinned=True)
+    services.topic_set_locked(topic=topic, actor=moderator, locked=True)
+    services.user_suspend(user=member, actor=moderator, reason="insultos", days=3)
+    services.user_unsuspend(user=member, actor=moderator)
+    kinds = list(ModerationAction.objects.order_by("id").values_list("kind", "target_type", "target_id"))
+    assert kinds == [
+        ("pin", "topic", topic.pk),
+        ("lock", "topic", topic.pk),
+        ("suspend", "user", member.pk),
+        ("unsuspend", "user", member.pk),
+    ]
+    action = ModerationAction.objects.first()
+    with pytest.raises(ValueError):
+        action.save()
+    with pytest.raises(ValueError):
+        action.delete()
