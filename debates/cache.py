@@ -47,6 +47,11 @@ def topic_posts_cache_key(topic_id: int, page: int, sort: str = "cronologica") -
     return versioned_key(topic_namespace(topic_id), "posts", sort, page)
 
 
+def topic_thread_html_key(topic_id: int, page: int, sort: str = "cronologica") -> str:
+    """A page's posts as HTML for signed-in readers, with marks for each reader's own bits."""
+    return versioned_key(topic_namespace(topic_id), "thread-html", sort, page)
+
+
 def flood_key(user_id: int) -> str:
     return f"debates:flood:{user_id}"
 

@@ -7,8 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.exceptions import Ratelimited
@@ -16,13 +20,16 @@ from django_ratelimit.exceptions import Ratelimited
 from accounts.models import BookReview
 from accounts.selectors import review_for_viewer
 from catalog.models import Book
+from core.cache import cached
 from core.errors import refusal_message, refusal_status
+from core.fragments import fill_marks
 from core.microcache import anonymous_page_cache
 from core.pagination import SORT_PARAM, requested_page, requested_sort
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM
 from core.ratelimit import rate_limit
-from debates import selectors, services
+from debates import cache as debates_cache
+from debates import selectors, services, widgets
 from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
 from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
 
@@ -109,13 +116,47 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "unread_since": int(since.timestamp()) if has_unread else None,
         "sort_links": sort_links,
         "is_moderator": services.can_moderate(request.user),
+        "reply_url": widgets.reply_url(topic),
         "form": PostForm(),
         "topic_panels": render_panels("topic", request, topic),
     }
+    if request.user.is_authenticated and not context["is_moderator"]:
+        context["thread_html"] = _shared_thread(request, context, sort)
     response = render(request, "debates/topic_detail.html", context)
     # Anonymous visits served whole from the page cache still count as views.
     response.page_cache_hook = ("debates.services.topic_register_view", (topic.pk,))
     return response
+
+
+def _shared_thread(request: HttpRequest, context: dict, sort: str) -> str:
+    """The page's posts for a signed-in reader: HTML rendered once per version of the topic and
+    shared by every reader, their votes, links and unread marks filled in (core.fragments)."""
+    topic, page = context["topic"], context["page"]
+
+    def build() -> str:
+        shared = {"items": [(node, None, False) for node in page.nodes], "page": page, "shared": True}
+        return render_to_string("debates/_thread.html", shared)
+
+    key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort)
+    html = cached(key, build, timeout=debates_cache.TOPIC_TIMEOUT)
+    by_id = {node.id: (node, vote) for node, vote, _new in context["items"]}
+    new_ids = {node.id for node, _vote, is_new in context["items"] if is_new}
+    token, viewer = get_token(request), request.user
+
+    def actions(found):
+        return {
+            pk: widgets.post_actions(by_id[pk][0], viewer=viewer, my_vote=by_id[pk][1], csrf_token=token,
+                                     page_number=page.number, reply_url=context["reply_url"])
+            for (pk, *_extra) in found
+            if pk in by_id
+        }  # fmt: skip
+
+    badge = format_html(' · <span class="badge new">{}</span>', _("nova"))
+    first = context["first_unread_id"]
+    html = fill_marks(html, "actions", actions)
+    html = fill_marks(html, "new_class", lambda found: dict.fromkeys(new_ids, " unread"))
+    html = fill_marks(html, "new_badge", lambda found: dict.fromkeys(new_ids, badge))
+    return fill_marks(html, "first_unread", lambda found: {first: mark_safe('<span id="primeira-nao-lida"></span>')})
 
 
 def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:
@@ -263,8 +304,10 @@ def post_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         if error:
             my_vote = selectors.user_votes(user=request.user, post_ids=[post.pk]).get(post.pk)
-        context = {"node": post, "my_vote": my_vote, "page_number": page, "error": error}
-        return render(request, "debates/_vote.html", context, status=status)
+        widget = widgets.vote_widget(
+            post, viewer=request.user, my_vote=my_vote, csrf_token=get_token(request), page_number=page, error=error
+        )
+        return HttpResponse(widget, status=status)
     if error:
         return _message_page(
             request, title=_("Voto não registrado"), message=error, back=_post_url(post, page), status=status
