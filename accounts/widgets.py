@@ -5,25 +5,12 @@ They are filled into the shared review HTML for every signed-in reader on every 
 Plain forms and links: they work without JavaScript; htmx swaps the vote in place.
 """
 
-import functools
-
-from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-_PK = 987654321  # reversed once per URL name, then replaced by each review's id
-
-
-@functools.lru_cache(maxsize=16)
-def _url_pattern(name: str, prefix: str) -> str:
-    return reverse(name, kwargs={"pk": _PK})
-
-
-def _url(name: str, pk: int) -> str:
-    return _url_pattern(name, get_script_prefix()).replace(str(_PK), str(pk))
-
+from core.fragments import pk_url
 
 _FORM = (
     '<div class="helpful" id="util-{pk}">'
@@ -38,7 +25,7 @@ def helpful_widget(review, *, viewer, voted: bool, csrf_token: str, next_url: st
     """The vote form for a signed-in reader on someone else's review; the count as text otherwise."""
     count = review.helpful_count
     if viewer.is_authenticated and viewer.pk != review.user_id:
-        url = _url("accounts:review_helpful", review.pk)
+        url = pk_url("accounts:review_helpful", review.pk)
         css, pressed = ("", "true") if voted else ("secondary", "false")
         return format_html(
             _FORM, pk=review.pk, url=url, token=csrf_token, next=next_url, css=css, pressed=pressed,
@@ -56,6 +43,6 @@ def review_viewer_bits(
     if review.visibility == "public":
         parts.append(helpful_widget(review, viewer=viewer, voted=voted, csrf_token=csrf_token, next_url=next_url))
     if viewer.is_authenticated and viewer.pk != review.user_id and not review.is_hidden:
-        url = _url("debates:review_report", review.pk) + (f"?k={share_token}" if share_token else "")
+        url = pk_url("debates:review_report", review.pk) + (f"?k={share_token}" if share_token else "")
         parts.append(format_html('<a class="small report-link" href="{}" rel="nofollow">{}</a>', url, _("Denunciar")))
     return SafeString("\n".join(parts))

@@ -9,9 +9,11 @@ number of reads whatever its length. Pages keep working without JavaScript: what
 mark is plain HTML (forms, links).
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 _MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::\d+)*)-->")
@@ -38,3 +40,16 @@ def fill_marks(html: str, kind: str, build: Callable[[Iterable[tuple[int, ...]]]
         return mark_safe(html)
     fills = build(found)
     return mark_safe(_MARK.sub(lambda m: fills.get(int(m[2]), "") if m[1] == kind else m[0], html))
+
+
+_PK = 987654321  # reversed once per URL name, then replaced by each object's id
+
+
+@functools.lru_cache(maxsize=64)
+def _url_pattern(name: str, prefix: str) -> str:
+    return reverse(name, kwargs={"pk": _PK})
+
+
+def pk_url(name: str, pk: int) -> str:
+    """`reverse(name, kwargs={"pk": pk})` for the many ids of a filled fragment, reversed once."""
+    return _url_pattern(name, get_script_prefix()).replace(str(_PK), str(int(pk)))

@@ -6,13 +6,13 @@ Plain forms and links: they work without JavaScript; htmx swaps the vote in plac
 
 import functools
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-_PK = 987654321  # reversed once per URL name, then replaced by each post's id
+from core.fragments import pk_url
 
 # Plain str.format over values that need no escaping (ids, counts, URLs of ids, the CSRF
 # token) and labels escaped once per language: 50 posts a page, so no format_html per bit.
@@ -34,15 +34,6 @@ def _labels(language: str) -> dict[str, str]:
     return {key: escape(value) for key, value in names.items()}
 
 
-@functools.lru_cache(maxsize=32)
-def _url_pattern(name: str, prefix: str) -> str:
-    return reverse(name, kwargs={"pk": _PK})
-
-
-def _url(name: str, pk: int) -> str:
-    return _url_pattern(name, get_script_prefix()).replace(str(_PK), str(pk))
-
-
 def _votable(node, viewer) -> bool:
     return viewer.is_authenticated and not node.is_deleted and not node.is_hidden and node.author_id != viewer.pk
 
@@ -54,7 +45,7 @@ def vote_widget(node, *, viewer, my_vote, csrf_token: str, page_number=None, err
         labels = _labels(get_language())
         page = f'<input type="hidden" name="page" value="{int(page_number)}">' if page_number else ""
         inner = _VOTE_FORM.format(
-            url=_url("debates:post_vote", node.id), pk=node.id, token=escape(csrf_token), page=page,
+            url=pk_url("debates:post_vote", node.id), pk=node.id, token=escape(csrf_token), page=page,
             up="true" if my_vote == 1 else "false", down="true" if my_vote == -1 else "false", score=score,
             up_label=labels["up"], down_label=labels["down"],
         )  # fmt: skip
@@ -79,10 +70,10 @@ def post_links(node, *, viewer, reply_url: str | None, is_moderator: bool = Fals
     if reply_url:
         links.append(f'<a href="{reply_url}?resposta={node.id}">{labels["reply"]}</a>')
     if node.author_id == viewer.pk or is_moderator:
-        links.append(f'<a href="{_url("debates:post_edit", node.id)}">{labels["edit"]}</a>')
-        links.append(f'<a href="{_url("debates:post_delete", node.id)}">{labels["delete"]}</a>')
+        links.append(f'<a href="{pk_url("debates:post_edit", node.id)}">{labels["edit"]}</a>')
+        links.append(f'<a href="{pk_url("debates:post_delete", node.id)}">{labels["delete"]}</a>')
     if node.author_id != viewer.pk:
-        links.append(f'<a href="{_url("debates:post_report", node.id)}">{labels["report"]}</a>')
+        links.append(f'<a href="{pk_url("debates:post_report", node.id)}">{labels["report"]}</a>')
     return mark_safe("\n".join(links))
 
 
