@@ -11,5 +11,7 @@ class SocialConfig(AppConfig):
         from core.panels import register_panel
         from social import panels, signals  # noqa: F401  (connect receivers)
 
-        register_panel("home", name="social_feed", order=1, render=panels.home_feed_panel)
+        # The dashboard's main column, after "reading now"; suggestions in its side column.
+        register_panel("home", name="social_feed", order=6, render=panels.home_feed_panel)
+        register_panel("home_side", name="social_suggestions", order=30, render=panels.suggestions_panel)
         register_panel("profile", name="social_follow", order=1, render=panels.profile_panel)

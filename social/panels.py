@@ -7,18 +7,26 @@ from social import selectors
 
 
 def home_feed_panel(request, obj=None) -> str:
-    """Logged-in readers: their feed, or the community stream while they follow nobody;
-    suggestions of readers to follow either way. Marks the feed as seen ("novidades")."""
+    """Logged-in readers: their feed, or the community stream while they follow nobody.
+    Marks the feed as seen ("novidades")."""
     if not request.user.is_authenticated:
         return ""
     reader = request.user
-    context = {"suggestions": selectors.follow_suggestions(reader=reader)}
+    context = {}
     if selectors.following_count(reader):
         context["page"] = selectors.home_feed(reader=reader)
         selectors.feed_mark_seen(reader.pk)
     else:
         context["community"] = selectors.community_stream(viewer=reader, size=10)
     return render_to_string("social/panels/home_feed.html", context, request=request)
+
+
+def suggestions_panel(request, obj=None) -> str:
+    """ "Leitores para seguir" in the dashboard's side column (cached an hour per reader)."""
+    if not request.user.is_authenticated:
+        return ""
+    suggestions = selectors.follow_suggestions(reader=request.user)
+    return render_to_string("social/_suggestions.html", {"suggestions": suggestions}, request=request)
 
 
 def profile_panel(request, owner) -> str:
