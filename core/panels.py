@@ -2,9 +2,10 @@
 
 A page owned by a lower app (the home page in `core`, the book page in `catalog`) asks
 this registry for its panels; `accounts`, `debates` and later apps register theirs in
-`AppConfig.ready()`. Pages: "home" (obj None), "book" (the Book), "book_actions" (the Book;
-beside the title, above the cover on phones), "profile" (the profile's User), "topic" (the
-DebateTopic). A panel is a function `(request, obj) -> str` returning rendered
+`AppConfig.ready()`. Pages: "home" (obj None; the main column of a reader's dashboard),
+"home_side" (obj None; the dashboard's side column, signed-in readers only), "book" (the
+Book), "book_actions" (the Book; beside the title, above the cover on phones), "profile"
+(the profile's User), "topic" (the DebateTopic). A panel is a function `(request, obj) -> str` returning rendered
 HTML; each one must cost a fixed number of queries (or a cache read).
 """
 
