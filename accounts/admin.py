@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote
+from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewEdit, ReviewHelpfulVote
 from accounts.services import book_rating_refresh
 
 
@@ -30,15 +30,28 @@ class ReadingProgressAdmin(admin.ModelAdmin):
     list_select_related = ["user", "book"]
 
 
+class ReviewEditInline(admin.TabularInline):
+    model = ReviewEdit
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "editor", "old_rating", "old_title", "old_text")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(BookReview)
 class BookReviewAdmin(admin.ModelAdmin):
     """Edits here keep the book's rating aggregates in step, as the services do."""
+
+    inlines = [ReviewEditInline]
 
     list_display = ["user", "book", "rating", "visibility", "contains_spoilers", "helpful_count", "created_at"]
     list_filter = ["visibility", "contains_spoilers", "rating"]
     search_fields = ["user__username", "book__title", "title"]
     raw_id_fields = ["user", "book"]
-    readonly_fields = ["helpful_count"]
+    readonly_fields = ["helpful_count", "hidden_by"]
     list_select_related = ["user", "book"]
 
     def save_model(self, request, obj, form, change):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.cache import book_reviews_summary_key
-from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
+from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewEdit, ReviewHelpfulVote, ShelfVisibility
 from catalog.models import Book
 from catalog.selectors import CARD_FIELDS
 from core.cache import cached
@@ -297,6 +297,11 @@ def review_for_viewer(*, pk: int, viewer: AbstractBaseUser, token: str | None) -
     if not allowed:
         raise Http404(_("Resenha não encontrada."))
     return review
+
+
+def review_edits(*, review_id: int) -> list[ReviewEdit]:
+    """A review's edit history, newest first, with editors (moderators read it)."""
+    return list(ReviewEdit.objects.filter(review_id=review_id).select_related("editor"))
 
 
 def review_share_token(review: BookReview) -> str:

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.cache import flush_book_reviews
-from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewHelpfulVote, ShelfVisibility
+from accounts.models import (
+    BookReview,
+    BookShelf,
+    Profile,
+    ReadingProgress,
+    ReviewEdit,
+    ReviewHelpfulVote,
+    ShelfVisibility,
+)
 from accounts.models.book_review import RATING_CHOICES
 from catalog.cache import flush_book
 from catalog.models import Book, BookEdit, Category
@@ -380,6 +388,9 @@ def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **
     _check_owner(review, user, _("Você só pode editar as suas próprias resenhas."))
     _lock_book(review.book_id)
     review = BookReview.objects.select_for_update().get(pk=review.pk)
+    before = ReviewEdit(
+        review=review, editor=user, old_rating=review.rating, old_title=review.title, old_text=review.text
+    )
     if rating is not None:
         review.rating = clean_rating(rating)
     for name in REVIEW_FIELDS:
@@ -388,6 +399,8 @@ def review_update(*, review: BookReview, user: AbstractBaseUser, rating=None, **
     _check_text_lengths(review, "text")
     review.full_clean(exclude=["user", "book"], validate_unique=False, validate_constraints=False)
     review.save()
+    if (before.old_rating, before.old_title, before.old_text) != (review.rating, review.title, review.text):
+        before.save()  # the history keeps what readers could read before (nothing when unchanged)
     book_rating_refresh(book_id=review.book_id)
     return review
 

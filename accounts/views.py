@@ -402,6 +402,8 @@ def review_detail(request, pk: int):
         "can_moderate": can_moderate(request.user),
         "helpful_ids": selectors.helpful_review_ids(user=request.user, reviews=[review]),
     }
+    if context["can_moderate"]:
+        context["edits"] = selectors.review_edits(review_id=review.pk)
     return render(request, "accounts/review_detail.html", context)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewHelpfulVote
+from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewEdit, ReviewHelpfulVote
 from accounts.tasks import book_ratings_reconcile
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from catalog.models import Book
@@ -274,3 +274,16 @@ def test_helpful_votes_only_on_public_reviews():
     review = BookReviewFactory(visibility=Visibility.UNLISTED)
     with pytest.raises(ValidationError, match="Só resenhas públicas"):
         services.review_mark_helpful(review=review, user=UserFactory())
+
+
+def test_review_edits_keep_what_readers_could_read_before():
+    review = BookReviewFactory(title="Antes", text="Texto antigo", rating=Decimal("3.0"))
+    services.review_update(review=review, user=review.user, rating="4.5", text="Texto novo")
+    services.review_update(review=review, user=review.user, text="Texto novo")  # unchanged: no row
+    (edit,) = ReviewEdit.objects.filter(review=review)
+    assert (edit.editor, edit.old_rating, edit.old_title, edit.old_text) == (
+        review.user,
+        Decimal("3.0"),
+        "Antes",
+        "Texto antigo",
+    )

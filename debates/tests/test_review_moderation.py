@@ -118,3 +118,14 @@ def test_dismiss_closes_the_reviews_open_reports_and_hiding_needs_a_reason(mod_c
     assert not ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).exists()
     review.refresh_from_db()
     assert not review.is_hidden
+
+
+def test_moderators_read_a_reviews_edit_history_on_its_page(client, auth_client):
+    from accounts import services as account_services
+
+    review = BookReviewFactory(text="A primeira versão da resenha")
+    account_services.review_update(review=review, user=review.user, text="A versão corrigida")
+    url = reverse("accounts:review_detail", kwargs={"pk": review.pk})
+    assert "A primeira versão da resenha" not in auth_client.get(url).content.decode()
+    client.force_login(UserFactory(is_staff=True))
+    assert "A primeira versão da resenha" in client.get(url).content.decode()
