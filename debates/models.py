@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moderation import hidden_by_field
+
 
 class DebateTopic(models.Model):
     # No index of its own: debates_topic_book_idx leads with book.
@@ -72,15 +74,7 @@ class DebatePost(models.Model):
     is_hidden = models.BooleanField(_("oculta"), default=False)
     # Kept after a restore (the audit trail in ModerationAction says when and by whom).
     hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("ocultada por"),
-    )
+    hidden_by = hidden_by_field()
 
     class Meta:
         ordering = ["created_at"]

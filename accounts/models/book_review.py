@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.moderation import hidden_by_field
 from core.privacy import Visibility
 
 # Ratings go from 1 to 5 stars in half steps.
@@ -27,15 +28,7 @@ class BookReview(models.Model):
     # Hidden by a moderator (debates' moderation queue): the reason is shown in its place.
     is_hidden = models.BooleanField(_("oculta"), default=False)
     hidden_reason = models.CharField(_("motivo da ocultação"), max_length=300, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("ocultada por"),
-    )
+    hidden_by = hidden_by_field()
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizada em"), auto_now=True)
 
