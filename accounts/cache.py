@@ -6,7 +6,11 @@ version after commit, so the next request rebuilds it. Viewer-specific state (th
 helpful votes) is never cached here.
 """
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
 from core.cache import bump_namespace, versioned_key
+from core.microcache import purge_pages_on_commit
 
 
 def book_reviews_namespace(book_id: int) -> str:
@@ -25,3 +29,10 @@ def book_reviews_html_key(book_id: int, *, signed_in: bool) -> str:
 def flush_book_reviews(*, book_id: int) -> None:
     """Invalidate every cached review dataset of one book (on commit)."""
     bump_namespace(book_reviews_namespace(book_id))
+
+
+def purge_profile_page(*, user_id: int) -> None:
+    """Drop the anonymous readers' stored copy of a profile page (on commit)."""
+    username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first()
+    if username:
+        purge_pages_on_commit(reverse("accounts:profile", kwargs={"username": username}))

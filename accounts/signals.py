@@ -9,8 +9,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from accounts.adapter import login_name
-from accounts.cache import flush_book_reviews
-from accounts.models import BookReview, Profile
+from accounts.cache import flush_book_reviews, purge_profile_page
+from accounts.models import BookReview, Profile, ShelfVisibility
 from core.ratelimit import client_ip
 
 auth_log = logging.getLogger("accounts.auth")
@@ -30,6 +30,16 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=BookReview, dispatch_uid="accounts_review_deleted")
 def review_changed(sender, instance, **kwargs):
     flush_book_reviews(book_id=instance.book_id)
+    purge_profile_page(user_id=instance.user_id)
+
+
+# What anonymous readers see of a profile (cached whole for PAGE_CACHE_SECONDS) changes with
+# a shelf's or a review's visibility and the profile itself: a private item leaves at once.
+@receiver(post_save, sender=ShelfVisibility, dispatch_uid="accounts_shelf_visibility_saved")
+@receiver(post_delete, sender=ShelfVisibility, dispatch_uid="accounts_shelf_visibility_deleted")
+@receiver(post_save, sender=Profile, dispatch_uid="accounts_profile_saved")
+def profile_visible_part_changed(sender, instance, **kwargs):
+    purge_profile_page(user_id=instance.user_id)
 
 
 # Logins through the site, the admin and the API's password checks alike (Django's signals).

@@ -16,6 +16,7 @@ from accounts.models import BookReview, BookShelf, ReadingProgress
 from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
+from core.microcache import anonymous_page_cache
 from core.moderation import can_moderate
 from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page, requested_sort
 from core.panels import render_panels
@@ -77,6 +78,7 @@ def _own_review(request, pk: int) -> BookReview:
 # --- profile ------------------------------------------------------------------------------
 
 
+@anonymous_page_cache
 def profile(request, username: str):
     owner = selectors.profile_user_get(username=username)
     is_owner = request.user.pk == owner.pk
