@@ -68,10 +68,6 @@ def score_of(created_at) -> int:
     return int(created_at.timestamp() * 1_000_000)
 
 
-def available() -> bool:
-    return _client() is not None
-
-
 @dataclass(frozen=True)
 class FeedRead:
     exists: bool

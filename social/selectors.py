@@ -32,7 +32,6 @@ Verb = Activity.Verb
 PAGE_SIZE = 20
 LIST_PAGE_SIZE = 30
 SUGGESTIONS = 5
-INFINITY = float("inf")
 CURSOR_SLACK = 5
 
 
