@@ -223,7 +223,7 @@ def user_recommendations_update(*, user_id: int) -> UserRecommendations | None:
     if len(items) < LIST_SIZE:
         items += _cold_start_items(
             user_id=user_id,
-            exclude=seen | set(best),
+            exclude=seen | {item["book_id"] for item in items},
             count=LIST_SIZE - len(items),
             popular=run.popular if run else None,
         )

@@ -68,6 +68,8 @@ def test_picks_give_personal_recommendations_at_once(auth_client, user, shelf):
     assert list(user.profile.favorite_categories.all()) == [shelf["genre"]]
     items = UserRecommendations.objects.get(user=user).items
     assert [item["book_id"] for item in items[:2]] == [shelf["same_author"].pk, shelf["same_genre"].pk]
+    ids = [item["book_id"] for item in items]
+    assert len(ids) == len(set(ids)) == 10  # topped up with popular picks, never twice the same book
     home = auth_client.get("/").content.decode()
     assert f"parecido com {liked.title}, das suas estantes" in home
     assert "Escolher gêneros e livros" not in home  # the invitation is gone once the list is personal
