@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     redis_db = args.redis_db if args.redis_db is not None else (12 if scale.name == "tiny" else 10)
-    database = f"cgb_bench_{scale.name}"
+    # BENCH_DATABASE (a name starting with cgb_bench) keeps two checkouts' runs on one server apart.
+    database = os.environ.get("BENCH_DATABASE") or f"cgb_bench_{scale.name}"
     started = time.monotonic()
     args.out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=f"cgb-bench-{scale.name}-"))

@@ -35,6 +35,11 @@ def topic_list_cache_key(page: int, book_slug: str | None = None, sort: str = "a
     return versioned_key(LIST_NAMESPACE, "page", sort, book_slug or "-", page)
 
 
+def topic_rows_html_key(page: int, book_slug: str | None = None, sort: str = "ativos") -> str:
+    """A list page's rows as HTML, with marks for each reader's unread badges."""
+    return versioned_key(LIST_NAMESPACE, "rows-html", sort, book_slug or "-", page)
+
+
 def book_panel_cache_key(book_id: int) -> str:
     return versioned_key(LIST_NAMESPACE, "book-panel", book_id)
 

@@ -87,10 +87,29 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "book_slug": book_slug,
-        "unread_ids": selectors.unread_topic_ids(user=request.user, rows=page.rows),
+        "rows_html": _shared_rows(request, page, book_slug, sort),
         "sort_links": sort_links,
     }
     return render(request, "debates/topic_list.html", context)
+
+
+def _shared_rows(request: HttpRequest, page, book_slug: str | None, sort: str) -> str:
+    """The list's rows, rendered once per version of the list for every reader; the reader's
+    unread marks (one query) fill the marks (core.fragments)."""
+    key = debates_cache.topic_rows_html_key(page.number, book_slug, sort)
+    html = cached(
+        key, lambda: render_to_string("debates/_topic_rows.html", {"rows": page.rows}), debates_cache.LIST_TIMEOUT
+    )
+    unread = selectors.unread_topic_ids(user=request.user, rows=page.rows)
+    label = _("Novas mensagens")
+    slugs = {row.id: row.slug for row in page.rows}
+
+    def badge(pk: int) -> str:
+        url = reverse("debates:topic_first_unread", kwargs={"slug": slugs[pk]})
+        return format_html('<a class="badge new" href="{}">{}</a>', url, label)
+
+    html = fill_marks(html, "unread_class", lambda found: dict.fromkeys(unread, " unread"))
+    return fill_marks(html, "unread_badge", lambda found: {pk: badge(pk) for pk in unread if pk in slugs})
 
 
 @anonymous_page_cache

@@ -96,3 +96,24 @@ def test_a_locked_topic_offers_no_reply_link_even_from_a_shared_thread(client, t
     assert reply in _page(client, other, topic)
     DebateTopic.objects.filter(pk=topic.pk).update(is_locked=True)
     assert reply not in _page(client, other, topic)
+
+
+def test_the_list_rows_are_rendered_once_and_each_reader_gets_their_own_unread_badges(client, thread, monkeypatch):
+    topic, author, other, posts = thread
+    import debates.views
+
+    renders = []
+    original = debates.views.render_to_string
+    monkeypatch.setattr(
+        debates.views, "render_to_string", lambda name, *a, **k: renders.append(name) or original(name, *a, **k)
+    )
+    _page(client, other, topic)  # other reads the topic
+    later = timezone.now() + timedelta(minutes=1)
+    DebateTopic.objects.filter(pk=topic.pk).update(last_activity_at=later)
+    first_unread = reverse("debates:topic_first_unread", kwargs={"slug": topic.slug})
+    readers = {other: True, UserFactory(date_joined=later + timedelta(minutes=1)): False}
+    for reader, has_news in readers.items():
+        client.force_login(reader)
+        html = client.get(reverse("debates:topic_list")).content.decode()
+        assert (first_unread in html) is has_news and "<!--viewer:" not in html
+    assert renders.count("debates/_topic_rows.html") == 1
