@@ -11,6 +11,7 @@ from accounts import usernames
 from core.ratelimit import client_ip
 
 logger = logging.getLogger("accounts.auth")
+LOGIN_MAX_LENGTH = 320  # the longest e-mail address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -28,6 +29,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_username(username, shallow=shallow)
 
     def authenticate(self, request, **credentials):
+        # No account has a longer name or e-mail, and SQLite refuses a LIKE pattern past
+        # 50,000 bytes: a longer login is a failed one before it reaches a query.
+        if len(login_name(credentials, limit=None)) > LOGIN_MAX_LENGTH:
+            return None
         # `ＪＯＡＯ` logs in as `joao`, the name sign-up stored.
         if "username" in credentials:
             credentials["username"] = usernames.normalise(credentials["username"])
@@ -48,5 +53,5 @@ class AccountAdapter(DefaultAccountAdapter):
         return self._get_login_attempts_cache_key(request, username=login)
 
 
-def login_name(credentials: dict) -> str:
-    return str(credentials.get("email") or credentials.get("username") or "")[:150]
+def login_name(credentials: dict, limit: int | None = 150) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")[:limit]

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from accounts.models import BookReview, BookShelf, ReadingProgress
 from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
+from core.http import next_url
 from core.microcache import anonymous_page_cache
 from core.moderation import can_moderate
 from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page, requested_sort
@@ -31,10 +31,7 @@ REVIEWS_PAGE_SIZE = 20
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return HttpResponseRedirect(next_url(request, fallback))
 
 
 def _error_messages(error) -> list[str]:
@@ -339,7 +336,7 @@ def review_edit(request, pk: int):
     review = _own_review(request, pk)
     initial = {name: getattr(review, name) for name in ("rating", *services.REVIEW_FIELDS)}
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
-    context = {"form": form, "review": review, "next_url": request.POST.get("next") or request.GET.get("next", "")}
+    context = {"form": form, "review": review, "next_url": next_url(request, "")}
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from core.http import parse_id
+
 MAX_REDIRECTS = 5
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # Far above any cover (a 4000×6000 scan is 24 M); refuses decompression bombs early.
@@ -55,8 +57,8 @@ def download(url: str, *, timeout: float, max_bytes: int) -> bytes:
     try:
         with _opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise CoverError(f"grande demais ({int(length)} bytes)")
+            if (parse_id(length) or 0) > max_bytes:
+                raise CoverError(f"grande demais ({length} bytes)")
             body = bytearray()
             while chunk := response.read(CHUNK):
                 body += chunk

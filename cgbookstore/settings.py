@@ -400,6 +400,8 @@ DEBATES_READ_CUTOFF_DAYS = env.int("DEBATES_READ_CUTOFF_DAYS", default=30)
 # Minimum seconds between two posts of one reader (moderators exempt), besides the hourly limit.
 DEBATES_POST_MIN_INTERVAL_SECONDS = env.int("DEBATES_POST_MIN_INTERVAL_SECONDS", default=15)
 POSTS_PAGE_SIZE = 50
+# Replies nest at most this deep; a reply to a post at the cap joins that post's parent.
+DEBATES_MAX_REPLY_DEPTH = env.int("DEBATES_MAX_REPLY_DEPTH", default=8)
 NOTIFICATIONS_PAGE_SIZE = 20
 # E-mail copies of direct notifications (replies, mentions, milestones, reminders): off by default.
 NOTIFICATIONS_EMAIL = env.bool("NOTIFICATIONS_EMAIL", default=False)
@@ -483,7 +485,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],  # JSON with a bound on nesting
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -9,6 +9,8 @@ from core.metrics import metrics_view
 # The admin's login counts failures in allauth's buckets and answers 429 past them.
 admin.site.login_form = AdminLoginForm
 admin.site.login = throttled(admin.site.login)
+# allauth answers its own limits (e.g. e-mail changes) with this: our 429 with Retry-After.
+handler429 = "core.middleware.too_many_requests"
 
 urlpatterns = [
     path("", include("core.urls")),

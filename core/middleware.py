@@ -23,6 +23,21 @@ def wants_json(request) -> bool:
     )
 
 
+def error_response(request, *, status: int, message: str, template: str, **context):
+    """A refusal as JSON for API and AJAX callers, else as the site's friendly page."""
+    if wants_json(request):
+        return JsonResponse({"error": message, "status": status}, status=status)
+    return render(request, template, {"message": message, **context}, status=status)
+
+
+def too_many_requests(request, retry_after: int = 60):
+    """429 with Retry-After, whoever refused: our limits, flood control, allauth's (`handler429`)."""
+    message = _("Limite de requisições excedido. Tente novamente mais tarde.")
+    response = error_response(request, status=429, message=message, template="429.html", retry_after=retry_after)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def ratelimit_response(request, exception):
     """A rate-limit rejection as 429 with Retry-After: JSON or a friendly page (None if not one)."""
     if not isinstance(exception, Ratelimited):
@@ -30,13 +45,7 @@ def ratelimit_response(request, exception):
     retry_after = exception.retry_after if isinstance(exception, RateLimitExceeded) else 60
     view = request.resolver_match.view_name if request.resolver_match else "unknown"
     metrics.ratelimit_rejections.labels(view=view).inc()
-    message = _("Limite de requisições excedido. Tente novamente mais tarde.")
-    if wants_json(request):
-        response = JsonResponse({"error": message, "status": 429}, status=429)
-    else:
-        response = render(request, "429.html", {"message": message, "retry_after": retry_after}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
+    return too_many_requests(request, retry_after)
 
 
 def statement_timeout_response(request, exception):
@@ -45,24 +54,49 @@ def statement_timeout_response(request, exception):
         return None
     logger.warning("statement timeout on %s", request.path)
     message = _("A página demorou demais para responder. Tente novamente em instantes.")
-    if wants_json(request):
-        response = JsonResponse({"error": message, "status": 503}, status=503)
-    else:
-        response = render(request, "503.html", {"message": message}, status=503)
+    response = error_response(request, status=503, message=message, template="503.html")
     response["Retry-After"] = "30"
     return response
 
 
+MAX_QUERY_STRING = 8192  # nginx's default limit of a whole request line
+
+
+def _holds_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    forms = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    return any("\x00" in key or "\x00" in value for form in forms for key, values in form.lists() for value in values)
+
+
+def bad_input_response(request):
+    """Input no view should see, refused before any reads it (None if the request is fine): a
+    NUL byte in the path, the query or a form field is a 400 (PostgreSQL refuses such text in
+    every query: a 500 wherever it is read); a query string longer than any link of the site
+    is a 414, as nginx answers."""
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+        return error_response(request, status=414, message=_("O endereço é longo demais."), template="400.html")
+    if _holds_nul(request):
+        message = _("O endereço ou o formulário contém um caractere inválido.")
+        return error_response(request, status=400, message=message, template="400.html")
+    return None
+
+
 class ErrorResponseMiddleware:
-    """Rate-limit rejections → 429 (every 429 logged), statement timeouts → 503. One
-    middleware for both: each layer of MIDDLEWARE costs every request a call."""
+    """Hostile input → 400/414 before any view, rate-limit rejections → 429 (every 429 logged
+    and with Retry-After), statement timeouts → 503. One middleware for all: each layer of
+    MIDDLEWARE costs every request a call."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        refused = bad_input_response(request)
+        if refused is not None:
+            return refused
         response = self.get_response(request)
         if response.status_code == 429:  # ours, allauth's or DRF's: every refusal is logged
+            response.setdefault("Retry-After", "60")
             ip = client_ip(request)
             logger.warning(
                 "rate limited: %s %s from %s",

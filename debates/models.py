@@ -59,6 +59,8 @@ class DebatePost(models.Model):
     root = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False, db_index=False
     )
+    # 0 for a top-level post, parent's + 1 for a reply; never above DEBATES_MAX_REPLY_DEPTH.
+    depth = models.PositiveSmallIntegerField(_("nível"), default=0, editable=False)
     content = models.TextField(_("mensagem"), max_length=10000)
     created_at = models.DateTimeField(_("criada em"), auto_now_add=True)
     edited_at = models.DateTimeField(_("editada em"), null=True, blank=True)
@@ -101,6 +103,7 @@ class DebatePost(models.Model):
     def save(self, *args, **kwargs):
         if self.parent_id and not self.root_id:
             self.root_id = self.parent.root_id or self.parent_id
+            self.depth = self.parent.depth + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

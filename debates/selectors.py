@@ -292,11 +292,18 @@ def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage:
     paginator = page.paginator
     roots = [post_node(post) for post in page.object_list]
     by_id = {node.id: node for node in roots}
+    shown_under: dict[int, PostNode] = {}
+    cap = max(1, settings.DEBATES_MAX_REPLY_DEPTH)
     if roots:
         # Every reply of these threads, at any depth, in one query (they share a root).
         for post in posts.filter(root_id__in=list(by_id)):
             node = by_id[post.pk] = post_node(post)
-            by_id[node.parent_id].children.append(node)
+            parent = by_id[node.parent_id]
+            if parent.depth >= cap:  # nested deeper than the cap (rows older than it): shown at the cap
+                parent = shown_under[parent.id]
+            node.depth = parent.depth + 1
+            shown_under[node.id] = parent
+            parent.children.append(node)
     return PostPage(nodes=_flatten(roots), number=page.number, num_pages=paginator.num_pages, count=paginator.count)
 
 

@@ -55,6 +55,10 @@ def read_cutoff_days() -> int:
     return settings.DEBATES_READ_CUTOFF_DAYS
 
 
+def max_reply_depth() -> int:
+    return max(1, settings.DEBATES_MAX_REPLY_DEPTH)
+
+
 def post_min_interval() -> int:
     return settings.DEBATES_POST_MIN_INTERVAL_SECONDS
 
@@ -214,6 +218,10 @@ def _reply_parent(*, topic: DebateTopic, parent_id: int | None) -> DebatePost | 
         raise ValidationError({"parent": _("A mensagem respondida não pertence a este debate.")}, code="wrong_topic")
     if parent.is_deleted or parent.is_hidden:
         raise ValidationError({"parent": _("Não é possível responder a uma mensagem excluída.")}, code="gone")
+    # A reply to a post at the depth cap joins that post's own parent, at the cap: threads
+    # stay bounded for the page, the cache and cascading deletes.
+    while parent.depth >= max_reply_depth():
+        parent = DebatePost.objects.select_related("author").get(pk=parent.parent_id)
     return parent
 
 

@@ -23,6 +23,7 @@ from catalog.models import Book
 from core.cache import cached
 from core.errors import refusal_message, refusal_status
 from core.fragments import fill_marks
+from core.http import parse_id
 from core.microcache import anonymous_page_cache
 from core.pagination import SORT_PARAM, requested_page, requested_sort
 from core.panels import render_panels
@@ -225,7 +226,7 @@ def _parent_id(request) -> int | None:
     value = str((request.POST.get("parent") if request.method == "POST" else request.GET.get("resposta")) or "")
     if not value:
         return None
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+    return parse_id(value) or 0
 
 
 @login_required

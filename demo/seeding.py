@@ -457,6 +457,7 @@ class _Seeder:
                     author_id=topic.creator_id if i == 0 else self.users.pick(),
                     content=self.post_text(reply=parent is not None),
                     created_at=created,
+                    depth=depth,
                 )
                 thread.append((post, depth))
             posts.extend(thread)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from accounts.models import BookShelf
+from core.http import parse_id
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -221,8 +222,8 @@ def _shelves(names: list[str], exclusive: str) -> tuple[bool, list[str]]:
 
 
 def _positive_int(value: str) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    number = parse_id(value)
+    return number if number and number < 2**31 else None
 
 
 def library_row(layout: str, raw: dict) -> LibraryRow:

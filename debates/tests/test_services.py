@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from catalog.tests.factories import BookFactory
 from core.tests.factories import UserFactory
 from debates import cache as debates_cache
-from debates import services
+from debates import selectors, services
 from debates.models import DebatePost, DebateTopic, DebateVote
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory, DebateVoteFactory
 
@@ -118,6 +118,33 @@ def test_reply_keeps_the_thread_root_at_any_depth(user):
     deeper = services.post_create(topic=topic, author=user, content="2", parent_id=reply.pk)
     assert reply.root_id == root.pk and deeper.root_id == root.pk
     assert DebateTopic.objects.get(pk=topic.pk).posts_count == 3
+
+
+def test_replies_deeper_than_the_cap_join_the_thread_at_the_cap(user, settings):
+    settings.DEBATES_MAX_REPLY_DEPTH = 3
+    topic = DebateTopicFactory()
+    chain = [services.post_create(topic=topic, author=user, content="raiz")]
+    for level in range(1, 7):
+        chain.append(services.post_create(topic=topic, author=user, content=str(level), parent_id=chain[-1].pk))
+    assert [post.depth for post in chain] == [0, 1, 2, 3, 3, 3, 3]
+    # Each reply to a post at the cap became its sibling, under the post at depth 2.
+    assert {post.parent_id for post in chain[3:]} == {chain[2].pk}
+    page = selectors.topic_post_page(topic_id=topic.pk)
+    assert max(node.depth for node in page.nodes) == 3 and len(page.nodes) == 7
+
+
+def test_the_thread_page_stays_within_the_cap_for_rows_nested_deeper(user, settings):
+    """Rows written before the cap (or by hand) may nest deeper: the page still shows them at the cap."""
+    topic = DebateTopicFactory()
+    chain = [DebatePostFactory(topic=topic)]
+    for _ in range(40):
+        chain.append(DebatePostFactory(topic=topic, parent=chain[-1]))
+    settings.DEBATES_MAX_REPLY_DEPTH = 5
+    page = selectors.topic_post_page(topic_id=topic.pk)
+    assert [node.depth for node in page.nodes] == [0, 1, 2, 3, 4] + [5] * 36
+    # A reply to the deepest row lands at the cap.
+    reply = services.post_create(topic=topic, author=user, content="fundo", parent_id=chain[-1].pk)
+    assert reply.depth == 5 and reply.parent.depth == 4
 
 
 @pytest.mark.parametrize("content", ["", "   \n ", "x" * 10001])
