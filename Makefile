@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 # The embedded default in CI too (SQLite, local-memory cache, eager tasks): the browser
 # journey, the crawl-and-fuzz test and every write service. Tests marked `full_stack`
 # rely on PostgreSQL or Redis and are left out (docs/reliability.md).
-EMBEDDED_TESTS := e2e/test_journey.py reliability/test_security.py accounts/tests/test_services.py \
+EMBEDDED_TESTS := e2e/test_journey.py reliability/test_fuzz.py reliability/test_security.py core/tests/test_bad_input.py \
+	accounts/tests/test_services.py \
 	debates/tests/test_services.py library/tests/test_services.py library/tests/test_bulk.py \
 	notifications/tests/test_services.py
 
