@@ -1,29 +1,15 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress
 from accounts.models.book_review import RATING_CHOICES
 from accounts.services import CUSTOM_NAME_MAX
 from catalog.models import Category
-from core.http import parse_id
+from core.forms import IdsChoiceField
 from core.limits import model_limit
 from core.privacy import Visibility
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Ids that are not ids (`99999999999999999999`, `²`) are a form error before any query
-    (SQLite raises OverflowError on an integer past 64 bits)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if parse_id(pk) is None:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)
 
 
 class ProfileForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Book, Category
+from core.forms import IdsChoiceField
 
 ONBOARDING_BOOKS = 12
 
@@ -9,13 +10,13 @@ ONBOARDING_BOOKS = 12
 class OnboardingForm(forms.Form):
     """A new reader's first tastes: a few genres and books they liked (at least one of either)."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = IdsChoiceField(
         label=_("Gêneros de que você gosta"),
         queryset=Category.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    books = forms.ModelMultipleChoiceField(
+    books = IdsChoiceField(
         label=_("Livros que você leu e gostou"),
         queryset=Book.objects.none(),
         required=False,

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import profile_user_get
+from core.http import next_url
 from core.ratelimit import rate_limit
 from social import selectors, services
 from social.models import FollowPolicy
@@ -17,10 +17,7 @@ CURSOR_PARAM = "antes"
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(next_url(request, fallback))
 
 
 def _refused(request, error: ValidationError, *, status: int = 422):
