@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import BookShelf
 from core.cache import cached
+from core.http import parse_id
 from core.privacy import Visibility
 from debates.models import DebatePost
 from social import cache as social_cache
@@ -140,9 +141,10 @@ def parse_cursor(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
     score, dot, activity_id = value.partition(".")
-    if not (dot and score.isdigit() and activity_id.isdigit() and len(value) < 40):
+    score, activity_id = parse_id(score), parse_id(activity_id)
+    if not (dot and score and activity_id):
         raise ValidationError(_("Posição inválida na lista de atividades."))
-    return int(score), int(activity_id)
+    return score, activity_id
 
 
 def _before(entries: list[tuple[int, int]], cursor: tuple[int, int] | None) -> list[tuple[int, int]]:

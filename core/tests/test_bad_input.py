@@ -107,3 +107,14 @@ def test_a_2_mb_login_name_is_a_failed_login_not_an_error(client):
     UserFactory(username="leitora")
     response = client.post("/conta/login/", {"login": "x" * 2_000_000, "password": "qualquer"})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("cursor", ["².1", "1.²", "1", ".", "-1.5", "1.99999999999999999999"])
+def test_a_hostile_feed_cursor_is_a_validation_error(cursor):
+    from django.core.exceptions import ValidationError
+
+    from social.selectors import parse_cursor
+
+    assert parse_cursor("1700000000000.42") == (1700000000000, 42)
+    with pytest.raises(ValidationError):
+        parse_cursor(cursor)
