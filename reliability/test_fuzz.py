@@ -103,9 +103,9 @@ class Failures(list):
 
 
 def fuzz_page(client, view: str, url: str, params: set[str], failures: Failures) -> None:
-    """Hostile values in each query parameter seen on links to the page (and `page`, `next`),
+    """Hostile values in each query parameter seen on links to the page (and `pagina`, `page`, `next`),
     and in each part of the path that names an object."""
-    for name in sorted(params | {"page", "next"}):
+    for name in sorted(params | {"pagina", "page", "next"}):
         for value in HOSTILE_NEXT if name == "next" else HOSTILE:
             failures.check(client.get(with_query(url, **{name: value})), "GET", url, f"{name}={value[:12]!r}")
     path = urlsplit(url).path

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import profile_user_get
 from core.http import next_url
+from core.pagination import requested_page
 from core.ratelimit import rate_limit
 from social import selectors, services
 from social.models import FollowPolicy
@@ -117,10 +118,7 @@ def people(request, username: str, direction: str):
     context = {"owner": owner, "rel": rel, "direction": direction}
     if not rel.can_see:
         return render(request, "social/people.html", context, status=403)
-    try:
-        page = max(1, int(request.GET.get("pagina", "1")))
-    except ValueError:
-        page = 1
+    page = requested_page(request.GET)
     context.update(selectors.follow_people(owner=owner, direction=direction, page=page))
     return render(request, "social/people.html", context)
 
