@@ -154,10 +154,10 @@ def api_writes(ids: dict) -> list[tuple[str, str, list[str]]]:
     components = schema["components"]["schemas"]
     writes = []
     for path, operations in schema["paths"].items():
-        url = re.sub(r"([\w-]+)/\{\w+\}", lambda m: f"{m[1]}/{ids[m[1]]}", path)  # a KeyError: add to `ids`
         for method, operation in operations.items():
             if method not in ("post", "put", "patch"):
                 continue
+            url = re.sub(r"([\w-]+)/\{\w+\}", lambda m: f"{m[1]}/{ids[m[1]]}", path)  # a KeyError: add to `ids`
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
             ref = body.get("$ref", "").rsplit("/", 1)[-1]
             writes.append((method, url, sorted(components.get(ref, {}).get("properties", {}))))

@@ -139,7 +139,8 @@ def test_unknown_ids_and_slugs_answer_4xx(client, world, url):
     assert_clean_4xx(response, url)
 
 
-@pytest.mark.parametrize("url", ["/debates/?pagina=-3", "/debates/?page=99999999999999999999", "/livros/?pagina=%00"])
+# A NUL byte anywhere in a query is a 400 before any view (core/tests/test_bad_input.py).
+@pytest.mark.parametrize("url", ["/debates/?pagina=-3", "/debates/?page=99999999999999999999", "/livros/?pagina=²"])
 def test_bad_page_numbers_get_a_page(client, world, url):
     # The pagination policy (core.pagination): page 1 or the last page, never an error.
     assert client.get(url).status_code == 200
