@@ -65,6 +65,7 @@ def world(settings):
         "reviews": review.pk,
         "shelves": shelf.pk,
         "progress": progress.pk,
+        "readers": other.username,
     }
     seeds = ["/", book.get_absolute_url(), topic.get_absolute_url(), f"/leitores/{reader.username}/"]
     return {"users": users, "ids": ids, "seeds": seeds}
