@@ -14,6 +14,10 @@ BIG_FOLLOWED_TIMEOUT = 60 * 60
 # Bumped when a reader crosses SOCIAL_FANOUT_MAX_FOLLOWERS (either way): every reader's list
 # of read-merged accounts is recomputed.
 BIG_ACCOUNTS_NAMESPACE = "social:big"
+# Each activity's rendered line ("Dom Casmurro 4★ — “Releitura”"): dropped when its item
+# changes; the namespace is bumped when a book or a debate is renamed.
+LINES_NAMESPACE = "social:lines"
+LINE_TIMEOUT = 24 * 60 * 60
 
 
 def feed_key(user_id: int) -> str:
@@ -29,6 +33,12 @@ def seen_key(user_id: int) -> str:
 def big_followed_key(user_id: int) -> str:
     """Accounts this reader follows that are read-merged instead of fanned out."""
     return versioned_key(BIG_ACCOUNTS_NAMESPACE, user_id)
+
+
+def line_keys(activity_ids) -> dict[int, str]:
+    """Each activity's line key (the namespace's version read once for all)."""
+    prefix = versioned_key(LINES_NAMESPACE, "")
+    return {activity_id: f"{prefix}{activity_id}" for activity_id in activity_ids}
 
 
 def suggestions_key(user_id: int) -> str:
@@ -51,3 +61,14 @@ def flush_big_accounts() -> None:
 
 def flush_community() -> None:
     delete_on_commit(community_key())
+
+
+def flush_lines(*activity_ids: int) -> None:
+    """These activities' items changed (a review edited, a goal raised)."""
+    if activity_ids:
+        delete_on_commit(*line_keys(activity_ids).values())
+
+
+def flush_all_lines() -> None:
+    """A book or a debate was renamed: every line may show the old title."""
+    bump_namespace(LINES_NAMESPACE)

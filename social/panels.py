@@ -14,7 +14,7 @@ def home_feed_panel(request, obj=None) -> str:
     reader = request.user
     context = {}
     if selectors.following_count(reader):
-        context["page"] = selectors.home_feed(reader=reader)
+        context["page"] = selectors.home_feed(reader=reader, detail=False)
         selectors.feed_mark_seen(reader.pk)
     else:
         context["community"] = selectors.community_stream(viewer=reader, size=10)

@@ -15,7 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -188,6 +190,30 @@ def _shown(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _listed(queryset: QuerySet) -> QuerySet:
+    """Activities with only what a page's grouping needs; their lines come from the cache."""
+    return queryset.select_related("actor").only("verb", "visibility", "created_at", "actor__username")
+
+
+def attach_lines(activities: list[Activity]) -> None:
+    """Give each activity its rendered line (`activity.line`): one `get_many` for the page;
+    only the misses are loaded (one query, none if the rows came with their items) and
+    rendered. A line is dropped when its item changes, so it never shows an old rating."""
+    keys = social_cache.line_keys(activity.pk for activity in activities)
+    lines = cache.get_many(list(keys.values()))
+    missing = {activity.pk: activity for activity in activities if keys[activity.pk] not in lines}
+    if missing:
+        bare = [pk for pk, activity in missing.items() if not Activity.book.is_cached(activity)]
+        if bare:
+            missing.update({row.pk: row for row in _shown(Activity.objects.filter(pk__in=bare))})
+        template = get_template("social/_activity.html")
+        fresh = {keys[pk]: template.render({"activity": row}) for pk, row in missing.items()}
+        cache.set_many(fresh, timeout=social_cache.LINE_TIMEOUT)
+        lines.update(fresh)
+    for activity in activities:
+        activity.line = mark_safe(lines.get(keys[activity.pk], ""))
+
+
 def public_activities() -> QuerySet:
     return Activity.objects.filter(visibility=Visibility.PUBLIC)
 
@@ -239,6 +265,11 @@ class ActivityGroup:
     @property
     def first(self) -> Activity:
         return self.items[0]
+
+    @property
+    def verb_label(self) -> str:
+        """ "terminou de ler": cheaper than `get_verb_display`, which hashes every choice."""
+        return Verb(self.verb).label
 
     @property
     def summary(self) -> str:
@@ -321,11 +352,15 @@ def feed_mark_seen(reader_id: int) -> None:
     cache.set(social_cache.seen_key(reader_id), feeds.score_of(timezone.now()), timeout=None)
 
 
-def home_feed(*, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None, size: int = PAGE_SIZE) -> FeedPage:
-    """One page of the reader's feed: the public activities of whom they follow (and their own)."""
+def home_feed(
+    *, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None, size: int = PAGE_SIZE, detail: bool = True
+) -> FeedPage:
+    """One page of the reader's feed: the public activities of whom they follow (and their own).
+    `detail=False` (HTML pages) loads the rows bare: their lines come from the cache."""
     window = size * 2
     entries, from_redis = _feed_entries(reader.pk, cursor, window)
-    found = {row.pk: row for row in _shown(public_activities().filter(pk__in=[aid for aid, _ in entries]))}
+    load = _shown if detail else _listed
+    found = {row.pk: row for row in load(public_activities().filter(pk__in=[aid for aid, _ in entries]))}
     shown, stale, examined = [], [], 0
     for activity_id, _score in entries:
         examined += 1
@@ -351,6 +386,7 @@ def home_feed(*, reader: AbstractBaseUser, cursor: tuple[int, int] | None = None
 
 def group_activities(activities: list[Activity], *, seen: int | None = None) -> list[ActivityGroup]:
     """Same reader, same verb, same day: one group, placed where its newest item is."""
+    attach_lines(activities)
     groups: list[ActivityGroup] = []
     open_groups: dict[tuple, ActivityGroup] = {}
     for activity in activities:
@@ -387,7 +423,7 @@ def community_stream(*, viewer: AbstractBaseUser, size: int = PAGE_SIZE) -> list
 
     ids = cached(social_cache.community_key(), build, timeout=social_cache.COMMUNITY_TIMEOUT)
     blocked = blocked_ids(viewer.pk) if viewer.is_authenticated else set()
-    rows = _shown(public_activities().filter(pk__in=ids)).order_by("-created_at", "-id")
+    rows = _listed(public_activities().filter(pk__in=ids)).order_by("-created_at", "-id")
     return group_activities([row for row in rows if row.actor_id not in blocked][:size])
 
 

@@ -329,6 +329,7 @@ def activity_sync_review(*, review: BookReview) -> Activity:
     if activity.verb != verb:
         Activity.objects.filter(pk=activity.pk).update(verb=verb)
     _restate(Activity.objects.filter(pk=activity.pk), visibility)
+    social_cache.flush_lines(activity.pk)  # its rating or title may have changed
     return activity
 
 
@@ -366,7 +367,9 @@ def activity_record_post(*, post: DebatePost) -> Activity | None:
 def activity_sync_post(*, post_id: int, is_hidden: bool, is_deleted: bool) -> None:
     """A post hidden by a moderator or deleted leaves every feed; restored, it comes back."""
     visibility = Visibility.PRIVATE if is_hidden or is_deleted else Visibility.PUBLIC
-    _restate(Activity.objects.filter(post_id=post_id), visibility)
+    activities = Activity.objects.filter(post_id=post_id)
+    _restate(activities, visibility)
+    social_cache.flush_lines(*activities.values_list("id", flat=True))  # an edit changes its quote
 
 
 @transaction.atomic
@@ -379,7 +382,9 @@ def activities_sync_shelf(*, user_id: int, shelf_type: str, visibility: str) -> 
 
 @transaction.atomic
 def activity_sync_goal(*, goal: ReadingGoal) -> None:
-    _restate(Activity.objects.filter(goal=goal), goal.visibility)
+    activities = Activity.objects.filter(goal=goal)
+    _restate(activities, goal.visibility)
+    social_cache.flush_lines(*activities.values_list("id", flat=True))  # the goal's number may have changed
     goal_check(user_id=goal.user_id, year=goal.year)
 
 

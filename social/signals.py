@@ -9,10 +9,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
+from catalog.models import Book
 from core.privacy import Visibility
 from debates.models import DebatePost, DebateTopic
 from debates.signals import post_soft_deleted
 from library.models import ReadingGoal
+from social import cache as social_cache
 from social import services
 from social.models import Activity
 
@@ -36,9 +38,24 @@ def review_saved(sender, instance: BookReview, raw: bool = False, **kwargs):
 
 
 @receiver(post_save, sender=DebateTopic, dispatch_uid="social_topic")
-def topic_created(sender, instance: DebateTopic, created: bool, raw: bool = False, **kwargs):
-    if created and not raw:
+def topic_saved(sender, instance: DebateTopic, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if created:
         services.activity_record_topic(topic=instance)
+    elif _renamed(update_fields):
+        social_cache.flush_all_lines()
+
+
+@receiver(post_save, sender=Book, dispatch_uid="social_book")
+def book_saved(sender, instance: Book, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if not (raw or created) and _renamed(update_fields):
+        social_cache.flush_all_lines()
+
+
+def _renamed(update_fields) -> bool:
+    """Might this save have changed a title or slug shown in activity lines?"""
+    return update_fields is None or bool({"title", "slug"} & set(update_fields))
 
 
 @receiver(post_save, sender=DebatePost, dispatch_uid="social_post")

@@ -145,7 +145,7 @@ def feed(request):
         cursor = _cursor(request)
     except ValidationError as error:
         return _refused(request, error, status=400)
-    page = selectors.home_feed(reader=request.user, cursor=cursor)
+    page = selectors.home_feed(reader=request.user, cursor=cursor, detail=False)
     if cursor is None:
         selectors.feed_mark_seen(request.user.pk)
     return render(request, "social/feed.html", {"page": page})

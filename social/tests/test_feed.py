@@ -257,12 +257,29 @@ def test_feed_page_queries_are_flat(client, reader, count, django_assert_num_que
     client.force_login(reader)
     url = reverse("social:feed")
     # cold: the user, the header's unread count, big accounts followed, the rebuild from the
-    # database, the page's activities
-    with django_assert_num_queries(5):
+    # database, the page's activities, their items for the lines not yet cached
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["page"].activities) == 20
-    # warm: the user and the page's activities; the ids come from Redis
+    # warm: the user and the page's activities; the ids and the lines come from Redis
     with django_assert_num_queries(2):
         assert client.get(url).status_code == 200
+    with django_assert_num_queries(3):  # an older page: its lines are rendered once
+        assert client.get(url, {"antes": response.context["page"].next_cursor}).status_code == 200
     with django_assert_num_queries(2):
         assert client.get(url, {"antes": response.context["page"].next_cursor}).status_code == 200
+
+
+def test_a_cached_line_follows_its_review_edits_and_privacy(followers, client):
+    """Lines are cached, but an edit shows at once and a private review leaves the page."""
+    actor, readers = followers
+    review = helpers.make_rated(actor, title="Primeira leitura", text="Boa.")
+    client.force_login(readers[0])
+    url = reverse("social:feed")
+    assert "Primeira leitura" in client.get(url).content.decode()  # the line is now cached
+    accounts_services.review_update(review=review, user=actor, rating="2", title="Releitura")
+    page = client.get(url).content.decode()
+    assert "Releitura" in page and "Primeira leitura" not in page
+    assert "2★" in page or "2.0★" in page or "2,0★" in page
+    accounts_services.review_update(review=review, user=actor, visibility=Visibility.PRIVATE)
+    assert "Releitura" not in client.get(url).content.decode()
