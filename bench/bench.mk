@@ -5,7 +5,7 @@
 #   make bench-quick SCALE=small   cold CPU per page and the wrk ceiling ratios only
 SCALE ?= full
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-three-node
 
 bench: install
 	scripts/install_wrk.sh
@@ -15,6 +15,11 @@ bench: install
 bench-quick: install
 	scripts/install_wrk.sh
 	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE) --quick
+
+# One node vs two web nodes behind a proxy on a primary and its streaming replica, the
+# long-tail readers on both (bench/three_node.py). About 4 minutes at SCALE=small.
+bench-three-node: install
+	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE) --three-node
 
 # The import wave (docs/benchmarks.md): 200 readers upload a 2,000-row file at once while the
 # load mix runs; page p95 with and without it, import rows/s. About 15 minutes at SCALE=small.

@@ -26,22 +26,7 @@ def measure(run_locust, meter, steps: list[int], spawn_rate: int, steady_seconds
         point: dict = {"readers": users}
         with meter.measure(point):
             figures = run_locust(f"capacity {users}", "LongTail", users, spawn_rate, round(ramp + steady_seconds))
-        pages = figures["pages"]
-        total = pages.get("Aggregated", {"requests": 0, "rps": 0})
-        point |= {
-            "held": figures["users_max"],
-            "rps": total["rps"],
-            "p50_ms": total.get("p50_ms"),
-            "p95_ms": total.get("p95_ms"),
-            "p99_ms": total.get("p99_ms"),
-            "errors": total.get("errors", 0),
-            "server_errors": total.get("server_errors", 0),
-            "pages": {name: row for name, row in pages.items() if name != "Aggregated"},
-        }
-        wall, requests = point["cpu"]["wall_s"], total["requests"] or 1
-        point["cpu_ms_per_request"] = {
-            group: round(point["cpu"].get(f"{group}_cores", 0) * wall * 1000 / requests, 2) for group in GROUPS
-        }
+        summarize(point, figures, GROUPS)
         point["met"] = (point["p95_ms"] or 0) < P95_TARGET_MS and point["errors"] == 0 and point["held"] >= users
         points.append(point)
         log(f"  capacity {users} readers: {point['rps']} req/s, p95 {point['p95_ms']} ms, errors {point['errors']}")
@@ -53,6 +38,28 @@ def measure(run_locust, meter, steps: list[int], spawn_rate: int, steady_seconds
         "steady_seconds": steady_seconds,
         "points": points,
         "max_readers_met": max(held, default=0),
+    }
+
+
+def summarize(point: dict, figures: dict, groups) -> None:
+    """Locust's figures of one run into `point` (which holds the run's `cpu`), and the CPU
+    per request of each process group."""
+    pages = figures["pages"]
+    total = pages.get("Aggregated", {"requests": 0, "rps": 0})
+    point |= {
+        "held": figures["users_max"],
+        "requests": total["requests"],
+        "rps": total["rps"],
+        "p50_ms": total.get("p50_ms"),
+        "p95_ms": total.get("p95_ms"),
+        "p99_ms": total.get("p99_ms"),
+        "errors": total.get("errors", 0),
+        "server_errors": total.get("server_errors", 0),
+        "pages": {name: row for name, row in pages.items() if name != "Aggregated"},
+    }
+    wall, requests = point["cpu"]["wall_s"], total["requests"] or 1
+    point["cpu_ms_per_request"] = {
+        group: round(point["cpu"].get(f"{group}_cores", 0) * wall * 1000 / requests, 2) for group in groups
     }
 
 
@@ -106,19 +113,24 @@ def plot(curve: dict, out: Path, scale: str) -> str:
     left.set_xlabel("long-tail readers (30 s think)")
     left.set_ylabel("latency ms")
     left.legend()
-    bottom = [0.0] * len(points)
-    for group in GROUPS:
-        values = [p["cpu_ms_per_request"][group] for p in points]
-        right.bar([str(r) for r in readers], values, bottom=bottom, label=group)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    cpu_bars(right, [str(r) for r in readers], points, GROUPS)
     right.set_xlabel("readers")
-    right.set_ylabel("CPU ms per request")
-    right.legend(fontsize=7)
     fig.tight_layout()
     name = f"capacity-{scale}.png"
     fig.savefig(out / name, dpi=110)
     plt.close(fig)
     return name
+
+
+def cpu_bars(axis, labels: list[str], points: list[dict], groups) -> None:
+    """One bar per run, stacked by process group: CPU ms per request."""
+    bottom = [0.0] * len(points)
+    for group in groups:
+        values = [p["cpu_ms_per_request"][group] for p in points]
+        axis.bar(labels, values, bottom=bottom, label=group)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axis.set_ylabel("CPU ms per request")
+    axis.legend(fontsize=7)
 
 
 def write(curve: dict, out: Path, scale: str, load: str) -> None:

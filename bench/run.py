@@ -6,7 +6,8 @@
 3. Gunicorn configurations compared on the one-Redis-GET ceiling and the topic page; the
    faster one serves the rest.
 4. Closed-loop saturation: the two ceiling views, then each hot page (req/s, fraction of ceiling).
-5. The mixed scenario (Reader) with think time: req/s, p50/p95/p99 per page, errors, 429s, users held.
+5. The mixed scenario (Reader) with think time: req/s, p50/p95/p99 per page, errors, 429s, users held;
+   the long-tail capacity curve; then one node vs two nodes + primary + replica (bench/three_node.py).
 6. Profile of the slowest hot page (pyinstrument); database growth check at 1×, 10×, 100×.
 7. results.json, report.md and PNG plots in --out.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import capacity, ratios, report
+from bench import capacity, ratios, report, three_node
 from bench.scales import SCALES, Scale
 from bench.stack import (
     ROOT,
@@ -59,7 +60,7 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def locust(
-    stack: Stack,
+    url: str,
     workdir: Path,
     phase: str,
     *,
@@ -84,7 +85,7 @@ def locust(
         "--run-time",
         f"{seconds}s",
         "--host",
-        stack.url,
+        url,
         "--csv",
         str(prefix),
         "--csv-full-history",
@@ -114,7 +115,7 @@ def saturate(stack, workdir, scale: Scale, env: dict, page: str, tag: str, meter
     result: dict = {}
     with meter.measure(result):
         figures = locust(
-            stack,
+            stack.url,
             workdir,
             f"sat {tag} {page}",
             user_class="Saturate",
@@ -186,7 +187,7 @@ def capacity_phase(stack: Stack, workdir: Path, scale: Scale, locust_env: dict, 
     before = load_note()
 
     def run_locust(phase, user_class, users, spawn_rate, seconds):
-        return locust(stack, workdir, phase, user_class=user_class, users=users, spawn_rate=spawn_rate,
+        return locust(stack.url, workdir, phase, user_class=user_class, users=users, spawn_rate=spawn_rate,
                       seconds=seconds, env=locust_env, reset_stats=True)  # fmt: skip
 
     curve = capacity.measure(
@@ -200,6 +201,21 @@ def capacity_only(args, scale: Scale, env: dict, workdir: Path, locust_env: dict
     with Stack(env, CONFIGS[0], workdir) as stack:
         capacity_phase(stack, workdir, scale, locust_env, CpuMeter(groups(stack)), args.out)
     log(f"done: {args.out / f'capacity-{scale.name}.md'}")
+
+
+def three_node_phase(config: ServerConfig, workdir: Path, scale: Scale, env: dict, locust_env: dict, out: Path) -> dict:
+    """One node, then two nodes behind a proxy on a primary and its replica (bench/three_node.py)."""
+    before = load_note()
+
+    def run_locust(phase, url, users, spawn_rate, seconds):
+        return locust(url, workdir, phase, user_class="LongTail", users=users, spawn_rate=spawn_rate,
+                      seconds=seconds, env=locust_env, reset_stats=True)  # fmt: skip
+
+    fixtures = json.loads(Path(locust_env["BENCH_FIXTURES"]).read_text())
+    warm = [url for page, urls in fixtures["hot"].items() if not page.startswith("ceiling") for url in urls]
+    result = three_node.run(run_locust, env, config, scale, workdir, warm)
+    three_node.write(result, out, scale.name, f"{before} at the start, {load_note()} at the end")
+    return result
 
 
 def cold_probe(env: dict, workdir: Path, fixtures: Path, scale: Scale) -> dict:
@@ -226,6 +242,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--quick", action="store_true", help="only the cold CPU probe and the wrk ceiling ratios")
     parser.add_argument("--capacity", action="store_true", help="only the long-tail capacity curve")
+    parser.add_argument("--three-node", action="store_true", help="only the one-node vs three-node long-tail run")
+    parser.add_argument("--skip-three-node", action="store_true", help="leave the three-node run out")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     redis_db = args.redis_db if args.redis_db is not None else (12 if scale.name == "tiny" else 10)
@@ -268,6 +286,11 @@ def main(argv: list[str] | None = None) -> dict:
     if args.capacity:
         capacity_only(args, scale, env, workdir, locust_env, groups)
         flush_redis(redis_db)
+        return results
+    if args.three_node:
+        three_node_phase(CONFIGS[0], workdir, scale, env, locust_env, args.out)
+        flush_redis(redis_db)
+        log(f"done: {args.out / f'three-node-{scale.name}.md'}")
         return results
 
     cold = cold_probe(env, workdir, fixtures, scale)
@@ -313,7 +336,7 @@ def main(argv: list[str] | None = None) -> dict:
         mixed: dict = {}
         with meter.measure(mixed):
             mixed |= locust(
-                stack,
+                stack.url,
                 workdir,
                 "mixed",
                 user_class="Reader",
@@ -329,6 +352,10 @@ def main(argv: list[str] | None = None) -> dict:
         results["mixed"] = mixed
         results["capacity"] = capacity_phase(stack, workdir, scale, locust_env, meter, args.out)
         results["stack_alive_at_end"] = stack.alive()
+
+    if not args.skip_three_node:
+        log("three nodes: two web nodes behind a proxy, a primary and its replica")
+        results["three_node"] = three_node_phase(chosen, workdir, scale, env, locust_env, args.out)
 
     slowest = min(HOT_READS, key=lambda page: results["saturation"][page]["rps"])
     log(f"profiling the slowest hot page: {slowest}")

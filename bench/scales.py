@@ -46,6 +46,7 @@ class Scale:
     cold_requests: int = 30  # long-tail URLs per page for the cold CPU probe
     capacity_steps: tuple[int, ...] = (1_000, 2_500, 5_000, 10_000)  # long-tail readers (bench/capacity.py)
     capacity_seconds: int = 40  # steady part of each step, after the ramp-up
+    three_node_readers: int = 1_000  # long-tail readers of the three-node run (bench/three_node.py)
 
 
 SCALES = {
@@ -65,6 +66,7 @@ SCALES = {
         sequential_requests=20,
         capacity_steps=(1_000, 2_000, 4_000, 6_000, 8_000, 10_000),
         capacity_seconds=60,
+        three_node_readers=4_000,
     ),
     "small": Scale(
         name="small",
@@ -78,6 +80,7 @@ SCALES = {
         sessions=1_000,
         growth_base=(40, 2_000),
         sequential_requests=10,
+        three_node_readers=300,
     ),
     "tiny": Scale(
         name="tiny",
@@ -97,5 +100,6 @@ SCALES = {
         cold_requests=3,
         capacity_steps=(20, 60),
         capacity_seconds=3,
+        three_node_readers=20,
     ),
 }

@@ -26,10 +26,10 @@ class RoundRobinProxy(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, upstreams: dict[str, int]):
+    def __init__(self, upstreams: dict[str, int], port: int = 0):
         self.turns = itertools.cycle(upstreams.items())
         self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
+        super().__init__(("127.0.0.1", port), ProxyHandler)
 
     def next_upstream(self) -> tuple[str, int]:
         with self.lock:
@@ -128,3 +128,10 @@ class Browser:
         status, body, _headers, url = self.post(f"{base}/conta/login/", {"login": username, "password": password})
         errors = re.findall(r"<ul class=\"errorlist[^\"]*\">.*?</ul>", body, re.S)
         assert status == 200 and "/conta/login/" not in url, (status, url, errors)
+
+
+if __name__ == "__main__":
+    # `python -m reliability.nodes PORT NAME=PORT…`: the proxy as a process of its own (the
+    # benchmark measures its CPU apart from the nodes').
+    upstreams = dict(arg.split("=", 1) for arg in sys.argv[2:])
+    RoundRobinProxy({name: int(port) for name, port in upstreams.items()}, int(sys.argv[1])).serve_forever()

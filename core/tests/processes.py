@@ -106,11 +106,13 @@ def _as_postgres(command: list[str]) -> list[str]:
 class PostgresWithReplica:
     """A private PostgreSQL primary and its streaming replica (`pg_basebackup -R`), each on a
     free port, from the installed server binaries. `primary_url`/`replica_url` name the
-    database `cgbookstore`, created on the primary (the replica follows by streaming)."""
+    database `cgbookstore`, created on the primary (the replica follows by streaming).
+    `options`: more server settings for both, as `-c name=value` (the benchmark adds some)."""
 
     SETTINGS = "-c listen_addresses=127.0.0.1 -c fsync=off -c wal_level=replica -c max_wal_senders=4"
 
-    def __init__(self):
+    def __init__(self, options: str = ""):
+        self.options = options
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
         found = bins[-1] if bins else shutil.which("pg_ctl")
         assert found, "PostgreSQL server binaries are not installed (make test needs them)"
@@ -126,7 +128,7 @@ class PostgresWithReplica:
         subprocess.run(_as_postgres([str(self.bin / program), *args]), check=True, capture_output=True)
 
     def start(self, name: str) -> None:
-        options = f"-p {self.ports[name]} -k {self.root} {self.SETTINGS}"
+        options = f"-p {self.ports[name]} -k {self.root} {self.SETTINGS} {self.options}"
         log = str(self.root / f"{name}.log")
         self._run("pg_ctl", "-D", str(self.root / name), "-l", log, "-w", "-o", options, "start")
 
