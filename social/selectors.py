@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from accounts.models import BookShelf
 from core.cache import cached
 from core.http import parse_id
+from core.pagination import paginate
 from core.privacy import Visibility
 from debates.models import DebatePost
 from social import cache as social_cache
@@ -112,14 +113,10 @@ def follow_people(*, owner: AbstractBaseUser, direction: str, page: int = 1) -> 
         follows, person = follows.filter(followee=owner), "follower"
     else:
         follows, person = follows.filter(follower=owner), "followee"
-    offset = (page - 1) * LIST_PAGE_SIZE
-    rows = list(
-        follows.select_related(person)
-        .only(f"{person}__username", "created_at")
-        .order_by("-created_at", "-id")[offset : offset + LIST_PAGE_SIZE + 1]
-    )
-    people = [getattr(row, person) for row in rows[:LIST_PAGE_SIZE]]
-    return {"people": people, "has_next": len(rows) > LIST_PAGE_SIZE, "page": page}
+    rows = follows.select_related(person).only(f"{person}__username", "created_at").order_by("-created_at", "-id")
+    shown = paginate(rows, number=page, per_page=LIST_PAGE_SIZE)  # past the end: the last page
+    people = [getattr(row, person) for row in shown]
+    return {"people": people, "has_next": shown.has_next(), "page": shown.number}
 
 
 def pending_requests(*, user: AbstractBaseUser, limit: int = 100) -> list[Follow]:

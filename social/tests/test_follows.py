@@ -1,11 +1,14 @@
 """Follow rules: policies, requests, blocks, mutes, counters and the pages that drive them."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from social import selectors, services
-from social.models import Follow, FollowPolicy, SocialSettings
+from catalog.tests.factories import BookFactory
+from core.privacy import Visibility
+from social import panels, selectors, services
+from social.models import Activity, Follow, FollowPolicy, SocialSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,39 @@ def test_requests_page_accepts(client, reader, friend):
 def test_anonymous_cannot_follow(client, friend):
     response = client.post(reverse("social:follow", kwargs={"username": friend.username}))
     assert response.status_code == 302 and "login" in response.url
+
+
+def _bulk_followers(owner, count: int) -> None:
+    User = get_user_model()
+    start = User.objects.count()
+    users = User.objects.bulk_create(User(username=f"fa{start + n}") for n in range(count))
+    Follow.objects.bulk_create(Follow(follower=user, followee=owner) for user in users)
+
+
+def test_follower_list_past_the_end_is_the_last_page(client, reader):
+    _bulk_followers(reader, selectors.LIST_PAGE_SIZE + 1)
+    url = reverse("social:followers", kwargs={"username": reader.username})
+    last = client.get(url, {"pagina": "99"})
+    assert last.status_code == 200 and last.context["page"] == 2 and len(last.context["people"]) == 1
+    assert "?pagina=1" in last.content.decode() and not last.context["has_next"]
+    first = client.get(url, {"pagina": "abc"})
+    assert first.context["page"] == 1 and len(first.context["people"]) == selectors.LIST_PAGE_SIZE
+    assert first.context["has_next"]
+
+
+@pytest.mark.parametrize("count", [2, 200])
+def test_follow_box_on_someone_elses_profile_costs_flat_queries(rf, reader, friend, count, django_assert_num_queries):
+    """A signed-in visitor: the owner's settings, follows between the two, blocks, mute, and
+    the owner's latest activities, whatever the number of followers and activities."""
+    _bulk_followers(friend, count)
+    book = BookFactory()
+    Activity.objects.bulk_create(
+        Activity(actor=friend, verb=Activity.Verb.FINISHED, book=book, visibility=Visibility.PUBLIC)
+        for _ in range(count)
+    )
+    request = rf.get("/")
+    request.user = reader
+    panels.profile_panel(request, friend)  # caches the activities' lines
+    with django_assert_num_queries(5):
+        html = panels.profile_panel(request, friend)
+    assert book.title in html and "Seguir" in html
