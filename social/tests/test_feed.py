@@ -283,3 +283,14 @@ def test_a_cached_line_follows_its_review_edits_and_privacy(followers, client):
     assert "2★" in page or "2.0★" in page or "2,0★" in page
     accounts_services.review_update(review=review, user=actor, visibility=Visibility.PRIVATE)
     assert "Releitura" not in client.get(url).content.decode()
+
+
+def test_renaming_a_book_refreshes_the_cached_lines(followers, client):
+    actor, readers = followers
+    review = helpers.make_rated(actor)
+    client.force_login(readers[0])
+    url = reverse("social:feed")
+    assert review.book.title in client.get(url).content.decode()
+    review.book.title = "Título novo do livro"
+    review.book.save()
+    assert "Título novo do livro" in client.get(url).content.decode()
