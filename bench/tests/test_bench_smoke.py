@@ -43,7 +43,9 @@ def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
     assert all(results["stack_alive_at_end"].values())
 
     ratios = results["ratios"]["rows"]
-    assert all(row["requests"] > 0 and row["non_2xx"] == 0 for row in ratios.values()), ratios
+    # A long-tail row may complete no request in its second on a busy box: no figure is judged.
+    assert all(row["non_2xx"] == 0 for row in ratios.values()), ratios
+    assert ratios["bare Django (1 Redis GET)"]["requests"] > 0 and ratios["project /__bench__/redis/"]["requests"] > 0
     assert {"book (logged in)", "topic, long tail (logged in)", "bare Django (1 Redis GET)"} <= set(ratios)
     assert all(row["cpu_ms_p50"] > 0 for who in results["cold"].values() for row in who.values())
     assert (tmp_path / "ratios-tiny.png").read_bytes().startswith(PNG_MAGIC)
