@@ -7,7 +7,7 @@ helpful votes) is never cached here.
 """
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from core.cache import bump_namespace, versioned_key
 from core.microcache import purge_pages_on_commit
@@ -34,5 +34,9 @@ def flush_book_reviews(*, book_id: int) -> None:
 def purge_profile_page(*, user_id: int) -> None:
     """Drop the anonymous readers' stored copy of a profile page (on commit)."""
     username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first()
-    if username:
-        purge_pages_on_commit(reverse("accounts:profile", kwargs={"username": username}))
+    try:
+        path = reverse("accounts:profile", kwargs={"username": username}) if username else None
+    except NoReverseMatch:
+        return  # a name no URL can carry (a "/" in it) has no stored page
+    if path:
+        purge_pages_on_commit(path)

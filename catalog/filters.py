@@ -44,7 +44,7 @@ class BookFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(canonical(data), *args, **kwargs)
 
-    def _selected(self, queryset, name, value):
+    def _selected(self, queryset, name, value: str):  # the hint documents each parameter as text
         return queryset  # each field is applied together with the others in filter_queryset
 
     @property
