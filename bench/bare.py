@@ -2,7 +2,7 @@
 
 Served by the same gunicorn (deploy/gunicorn.conf.py) as the site, on the bench's cache
 database, so the project's pages can be reported as a fraction of what Django itself
-serves on this box in the same run. Nothing of the project is imported.
+serves on this box in the same run. Nothing of the site is imported.
 """
 
 import os
@@ -14,6 +14,8 @@ from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
 from django.urls import path
 
+from bench.django_defaults import STARTPROJECT_MIDDLEWARE
+
 settings.configure(
     DEBUG=False,
     SECRET_KEY="bench-bare-not-a-secret",
@@ -21,15 +23,7 @@ settings.configure(
     ROOT_URLCONF=__name__,
     INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
                     "django.contrib.messages"],
-    MIDDLEWARE=[
-        "django.middleware.security.SecurityMiddleware",
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "django.contrib.messages.middleware.MessageMiddleware",
-        "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    ],
+    MIDDLEWARE=STARTPROJECT_MIDDLEWARE,
     CACHES={"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}},
     DATABASES={},
 )  # fmt: skip

@@ -22,15 +22,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.test import Client, RequestFactory, override_settings  # noqa: E402
 
-DJANGO_DEFAULTS = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+from bench.django_defaults import STARTPROJECT_MIDDLEWARE  # noqa: E402
+
 PATH = "/__bench__/redis/"
 
 
@@ -68,7 +61,7 @@ def main() -> None:
     full = list(settings.MIDDLEWARE)
     for who, cookie in (("anonymous", ""), ("logged in", _session_cookie())):
         base = _cpu_per_request(full, cookie, args.requests)
-        bare = _cpu_per_request(DJANGO_DEFAULTS, cookie, args.requests)
+        bare = _cpu_per_request(STARTPROJECT_MIDDLEWARE, cookie, args.requests)
         print(f"\n{who}: all middleware {base:.3f} ms/request; Django's defaults {bare:.3f} ms")
         print("| middleware | ms it adds |\n|---|---|")
         previous = _cpu_per_request([], cookie, args.requests)
