@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from accounts.models import BookReview, BookShelf, Profile, ReadingProgress, ReviewEdit, ReviewHelpfulVote
 from accounts.services import book_rating_refresh
+from core.admin import AppendOnlyAdminMixin
 
 
 @admin.register(Profile)
@@ -70,18 +71,9 @@ class BookReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewHelpfulVote)
-class ReviewHelpfulVoteAdmin(admin.ModelAdmin):
+class ReviewHelpfulVoteAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: votes change through the site so helpful_count stays in step."""
 
     list_display = ["user", "review", "created_at"]
     search_fields = ["user__username"]
     raw_id_fields = ["user", "review"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services, tasks
 from catalog.models import Author, Book, BookEdit, Category, Tag
+from core.admin import ReadOnlyAdminMixin
 from core.jobs import enqueue_on_commit
 
 
@@ -58,7 +59,7 @@ class BookAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookEdit)
-class BookEditAdmin(admin.ModelAdmin):
+class BookEditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log of page-count fills and librarian edits: read only."""
 
     list_display = ["created_at", "book", "field", "old_value", "new_value", "source", "user"]
@@ -66,9 +67,3 @@ class BookEditAdmin(admin.ModelAdmin):
     search_fields = ["book__title"]
     list_select_related = ["book", "user"]
     readonly_fields = [f.name for f in BookEdit._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

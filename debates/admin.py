@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import AppendOnlyAdminMixin
 from debates import services
 from debates.models import (
     DebatePost,
@@ -109,7 +110,7 @@ class DebateSuspensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only: nobody edits or deletes what a moderator did."""
 
     list_display = ("created_at", "actor", "kind", "target_type", "target_id", "reason")
@@ -117,12 +118,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     search_fields = ("actor__username", "reason")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
