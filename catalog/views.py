@@ -10,7 +10,7 @@ from catalog import selectors, services
 from catalog.filters import book_filter
 from catalog.forms import BookPagesForm
 from catalog.models import Author, Book, Category
-from core.microcache import anonymous_page_cache
+from core.microcache import anonymous_page_cache, reader_page_cache
 from core.moderation import can_moderate
 from core.pagination import paginate, requested_page
 from core.panels import render_panels
@@ -21,6 +21,7 @@ def _page(request, queryset):
 
 
 @anonymous_page_cache
+@reader_page_cache
 def book_list(request):
     filterset = book_filter(request.GET)
     q, sort, category, tag = filterset.choices.values()
@@ -56,6 +57,7 @@ def book_detail(request, slug):
 
 
 @anonymous_page_cache
+@reader_page_cache
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return render(
@@ -66,6 +68,7 @@ def author_detail(request, slug):
 
 
 @anonymous_page_cache
+@reader_page_cache
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     sort = selectors.clean_sort(request.GET.get("sort"))

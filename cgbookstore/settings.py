@@ -12,6 +12,7 @@ import dj_database_url
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.replica.ReadYourWritesMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_count",
+                "core.context_processors.shared_page",
             ],
         },
     },
@@ -193,8 +196,12 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-# Anonymous readers of the hot pages share rendered HTML for this long (0 turns it off).
+# Readers of the hot pages share rendered HTML for this long (0 turns it off). A reader who
+# wrote is served pages of their own for longer, so no shared page older than their write
+# reaches them afterwards (core/microcache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+if PAGE_CACHE_SECONDS >= READ_YOUR_WRITES_SECONDS:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be shorter than READ_YOUR_WRITES_SECONDS")
 # Sessions live in the database and are cached: flushing or losing Redis loses none.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Núcleo"
 
     def ready(self):
-        from core import observability
+        from core import fillers, observability
+        from core.fragments import register_filler
 
         observability.connect_signals()
+        register_filler("nav", fillers.fill_nav)

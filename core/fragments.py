@@ -7,21 +7,44 @@ holds a mark, `<!--viewer:<kind>:<id>-->`; each request replaces the marks of on
 HTML built from one read for all of them (`fill_marks`), so a page costs a fixed, small
 number of reads whatever its length. Pages keep working without JavaScript: what fills a
 mark is plain HTML (forms, links).
+
+Whole pages shared by signed-in readers (core.microcache.reader_page_cache) are filled by
+`fill_page`: every kind of mark has a filler registered by the app that owns it
+(`register_filler`), called once per page with all the marks of its kind. A *slot*,
+`<!--slot:<kind>:<id>-->default<!--/slot-->`, holds what most readers see (a book's shelf
+buttons for a reader who has not shelved it); its filler returns the reader's own HTML, or
+None to keep the default. The CSRF token is a mark of its own (`CSRF_MARK`), replaced last,
+so filled HTML may carry it too.
 """
 
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 _MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::\d+)*)-->")
+_SLOT = re.compile(r"<!--slot:([a-z_]+):(\d+)((?::\d+)*)-->(.*?)<!--/slot-->", re.S)
+CSRF_MARK = mark_safe("<!--viewer-csrf-->")
+
+# kind -> fill(request, [(pk, *extra), ...]) -> {pk: html} (for a slot: html or None)
+Filler = Callable[[HttpRequest, list[tuple[int, ...]]], dict[int, str | None]]
+_fillers: dict[str, Filler] = {}
 
 
 def viewer_mark(kind: str, pk: int, *extra: int) -> SafeString:
     """The mark of the reader's own bit `kind` about object `pk` (plus ints the filler needs)."""
     return mark_safe("<!--viewer:" + ":".join(str(value) for value in (kind, int(pk), *map(int, extra))) + "-->")
+
+
+def slot(kind: str, pk: int, default: str, *extra: int) -> SafeString:
+    """`default` for most readers; the filler of `kind` may put a reader's own HTML instead."""
+    opening = "<!--slot:" + ":".join(str(value) for value in (kind, int(pk), *map(int, extra))) + "-->"
+    return mark_safe(f"{opening}{default}<!--/slot-->")
 
 
 def marks(html: str, kind: str) -> list[tuple[int, ...]]:
@@ -40,6 +63,30 @@ def fill_marks(html: str, kind: str, build: Callable[[Iterable[tuple[int, ...]]]
         return mark_safe(html)
     fills = build(found)
     return mark_safe(_MARK.sub(lambda m: fills.get(int(m[2]), "") if m[1] == kind else m[0], html))
+
+
+def register_filler(kind: str, fill: Filler) -> None:
+    """Register (or replace) what fills the marks and slots of `kind` in shared pages."""
+    _fillers[kind] = fill
+
+
+def fill_page(request: HttpRequest, html: str) -> SafeString:
+    """A shared page with this reader's bits: one filler call per kind of mark or slot."""
+    found: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+    for pattern in (_SLOT, _MARK):
+        for match in pattern.finditer(html):
+            found[match[1]].append((int(match[2]), *(int(part) for part in match[3].split(":")[1:])))
+    fills = {kind: _fillers[kind](request, items) for kind, items in found.items()}
+    if fills:
+        html = _SLOT.sub(lambda m: _filled_slot(fills[m[1]].get(int(m[2])), m[4]), html)
+        html = _MARK.sub(lambda m: fills[m[1]].get(int(m[2])) or "", html)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return mark_safe(html)
+
+
+def _filled_slot(own: str | None, default: str) -> str:
+    return default if own is None else own
 
 
 _PK = 987654321  # reversed once per URL name, then replaced by each object's id

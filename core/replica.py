@@ -124,12 +124,9 @@ def recently_wrote(request: HttpRequest) -> bool:
 
 
 class ReplicaRoutingMiddleware:
-    """Chooses the database for a request's reads and keeps a writer on the primary a while.
-
-    A successful unsafe request (POST, PUT, PATCH, DELETE) sets a short signed cookie; while it
-    lives the reader's reads go to the primary, so nobody sees their own post or vote vanish.
-    If the replica fails during a safe request, the request is served again from the primary.
-    """
+    """Chooses the database for a request's reads and keeps a writer (ReadYourWritesMiddleware)
+    on the primary a while. If the replica fails during a safe request, the request is served
+    again from the primary."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -150,6 +147,19 @@ class ReplicaRoutingMiddleware:
             replica_state.mark_down("a query failed")
             replica_fallbacks.labels(reason="error").inc()
             response = self.get_response(request)  # a safe request: running it again is harmless
+        return response
+
+
+class ReadYourWritesMiddleware:
+    """A successful unsafe request (POST, PUT, PATCH, DELETE) sets a short signed cookie; while
+    it lives the writer's reads go to the primary and their pages are rendered for them alone
+    (core.microcache), so nobody sees their own post or vote vanish."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if request.method not in SAFE_METHODS and response.status_code < 400:
             response.set_signed_cookie(
                 WROTE_COOKIE,

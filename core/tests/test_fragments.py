@@ -48,3 +48,24 @@ def test_a_request_reads_a_namespace_version_once_and_sees_its_own_bump(django_c
         request_finished.send(sender=None)
     cache.set(f"ver:{namespace}", 5, timeout=None)
     assert namespace_version(namespace) == 5  # outside a request nothing is memoised
+
+
+def test_fill_page_calls_each_filler_once_and_keeps_a_slots_default_when_told(rf):
+    from core.fragments import CSRF_MARK, fill_page, register_filler, slot
+
+    calls = []
+
+    def fill_shelf(request, found):
+        calls.append(found)
+        return {1: "<b>minha</b>", 2: None}  # book 2: this reader has nothing of their own
+
+    register_filler("test_shelf", fill_shelf)
+    register_filler("test_count", lambda request, found: {7: "3"})
+    default = "<i>padrão</i>"
+    count = viewer_mark("test_count", 7)
+    html = f"{slot('test_shelf', 1, default)}|{slot('test_shelf', 2, default)}|{count}|{CSRF_MARK}"
+    request = rf.get("/")
+    filled = fill_page(request, html)
+    assert filled.startswith("<b>minha</b>|<i>padrão</i>|3|")
+    assert "<!--" not in filled and len(filled.rsplit("|", 1)[1]) == 64  # a masked CSRF token
+    assert calls == [[(1,), (2,)]]
