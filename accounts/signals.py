@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from accounts.adapter import login_name
+from accounts.backends import forget_user
 from accounts.cache import flush_book_reviews, purge_profile_page
 from accounts.models import BookReview, Profile, ShelfVisibility
 from core.ratelimit import client_ip
@@ -18,6 +19,12 @@ auth_log = logging.getLogger("accounts.auth")
 # A reader's shelves or reviews changed through bulk writes, which send no post_save
 # (the library import, once per batch): kwargs `user_id`. Recommendations listen.
 books_changed = Signal()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_forget_cached_user_saved")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_forget_cached_user_deleted")
+def user_changed(sender, instance, **kwargs):
+    forget_user(instance.pk)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_create_profile")

@@ -288,8 +288,10 @@ SOCIAL_FANOUT_CHUNK = env.int("SOCIAL_FANOUT_CHUNK", default=1000)
 
 # --- Auth (django-allauth) ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Named by sessions signed in before the cached backend; they stay signed in.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,13 @@
 """What fills the marks of the base template on pages shared by signed-in readers."""
 
+import functools
+from types import SimpleNamespace
+
 from django.template import engines
 from django.template.loader import get_template
+from django.utils import timezone
+
+from core.fragments import CSRF_MARK
 
 # nav 0: the reader's links (shelves, stats, notifications, profile, logout); nav 1: the
 # unread counter on the phone menu's button.
@@ -13,10 +19,13 @@ def fill_nav(request, found) -> dict[int, str]:
     context = {}
     for processor in engines["django"].engine.template_context_processors:
         context.update(processor(request))
-    fills = {}
-    for pk, *_extra in found:
-        if pk == 1 and not context.get("notifications_unread"):
-            fills[pk] = ""
-        else:
-            fills[pk] = get_template(NAV_TEMPLATES[pk]).render(context)
-    return fills
+    unread = context.get("notifications_unread")
+    nav = _nav_html(request.user.username, timezone.localdate().year, str(unread) if unread else "")
+    return {pk: nav[pk] for pk, *_extra in found}
+
+
+@functools.lru_cache(maxsize=2048)
+def _nav_html(username: str, year: int, unread: str) -> dict[int, str]:
+    """The header for these values, rendered once per process (its CSRF token is a mark)."""
+    context = {"user": SimpleNamespace(username=username), "notifications_unread": unread, "csrf_token": CSRF_MARK}
+    return {pk: get_template(name).render(context) if pk == 0 or unread else "" for pk, name in NAV_TEMPLATES.items()}

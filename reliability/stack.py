@@ -165,12 +165,13 @@ class Worker:
 
 def login_session(user) -> dict[str, str]:
     """Cookies of a signed-in session, stored in the database (as cached_db would after a cache loss)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return {"sessionid": store.session_key, "csrftoken": secrets.token_hex(16)}

@@ -1,0 +1,32 @@
+"""Signing in with Django's model backend; the signed-in user of each request comes from the cache."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+from core.cache import cached, delete_on_commit
+
+USER_KEY = "auth:user:{pk}"
+
+
+def user_cache_key(pk) -> str:
+    return USER_KEY.format(pk=pk)
+
+
+def forget_user(pk) -> None:
+    """Drop the cached user once the transaction commits (any save: login, password, staff...)."""
+    delete_on_commit(user_cache_key(pk))
+
+
+class CachedModelBackend(ModelBackend):
+    """Every signed-in request loads its user: one cache read instead of a query. The entry
+    is dropped whenever the user row is saved or deleted (accounts.signals), so a password
+    change, a suspension or a new username counts on the very next request."""
+
+    def get_user(self, user_id):
+        user = cached(user_cache_key(user_id), lambda: _load(user_id), timeout=cache.default_timeout)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _load(user_id):
+    return get_user_model()._default_manager.filter(pk=user_id).first()
