@@ -16,6 +16,14 @@ bench-quick: install
 	scripts/install_wrk.sh
 	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE) --quick
 
+# A reader with 10,000 followers posts while readers load their feeds: fan-out seconds, feed
+# page req/s and p95 alone and during it, CPU per process group (bench/fanout.py). About 2 minutes.
+.PHONY: bench-fanout
+
+bench-fanout: install
+	scripts/install_wrk.sh
+	eval "$$(scripts/services.sh)" && $(PY) -m bench.run --scale $(SCALE) --fanout
+
 # One node vs two web nodes behind a proxy on a primary and its streaming replica, the
 # long-tail readers on both (bench/three_node.py). About 4 minutes at SCALE=small.
 bench-three-node: install

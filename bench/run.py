@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from bench import capacity, ratios, report, three_node
+from bench import capacity, fanout, ratios, report, three_node
 from bench.scales import SCALES, Scale
 from bench.stack import (
     ROOT,
@@ -197,6 +197,15 @@ def capacity_phase(stack: Stack, workdir: Path, scale: Scale, locust_env: dict, 
     return curve
 
 
+def fanout_phase(stack: Stack, env: dict, workdir: Path, scale: Scale, fixtures: dict, meter: CpuMeter, out: Path):
+    """A reader with 10,000 followers posts while readers load their feeds (bench/fanout.py)."""
+    before = load_note()
+    result = fanout.measure(stack, env, fixtures, workdir, meter, followers=fanout.FOLLOWERS,
+                            seconds=scale.wrk_seconds, connections=scale.wrk_connections)  # fmt: skip
+    fanout.write(result, out, scale.name, f"{before} at the start, {load_note()} at the end")
+    return result
+
+
 def capacity_only(args, scale: Scale, env: dict, workdir: Path, locust_env: dict, groups) -> None:
     with Stack(env, CONFIGS[0], workdir) as stack:
         capacity_phase(stack, workdir, scale, locust_env, CpuMeter(groups(stack)), args.out)
@@ -243,6 +252,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="only the cold CPU probe and the wrk ceiling ratios")
     parser.add_argument("--capacity", action="store_true", help="only the long-tail capacity curve")
     parser.add_argument("--three-node", action="store_true", help="only the one-node vs three-node long-tail run")
+    parser.add_argument("--fanout", action="store_true", help="only the fan-out under page load")
     parser.add_argument("--skip-three-node", action="store_true", help="leave the three-node run out")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
@@ -287,6 +297,14 @@ def main(argv: list[str] | None = None) -> dict:
         capacity_only(args, scale, env, workdir, locust_env, groups)
         flush_redis(redis_db)
         return results
+    if args.fanout:
+        with Stack(env, CONFIGS[0], workdir) as stack:
+            fanout_phase(
+                stack, env, workdir, scale, json.loads(fixtures.read_text()), CpuMeter(groups(stack)), args.out
+            )
+        flush_redis(redis_db)
+        log(f"done: {args.out / f'fanout-{scale.name}.md'}")
+        return results
     if args.three_node:
         three_node_phase(CONFIGS[0], workdir, scale, env, locust_env, args.out)
         flush_redis(redis_db)
@@ -322,6 +340,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
         write_ratios(results["ratios"], cold, args.out, scale.name)
         results["cold"] = cold
+        results["fanout"] = fanout_phase(stack, env, workdir, scale, json.loads(fixtures.read_text()), meter, args.out)
         log(f"saturation runs on {chosen.label}")
         results["saturation"] = {
             page: saturate(stack, workdir, scale, locust_env, page, "main", meter) for page in CEILINGS + HOT_PAGES
