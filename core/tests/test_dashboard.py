@@ -15,8 +15,8 @@ from library.models import ReadingGoal
 from notifications.models import TopicFollow
 
 pytestmark = pytest.mark.django_db
-# The logged-in user (the cached_db session is read from the cache).
-AUTH = 1
+# The logged-in user: after the first request both the session and the user come from the cache.
+AUTH = 0
 # Warm cache: Continue lendo (1), followed debates, their read marks and unread counts (3);
 # the header's unread count, the recommendations and the goal panel are cache reads.
 DASHBOARD = 4

@@ -249,7 +249,7 @@ def test_stats_page_query_count_is_fixed(client, user, size, django_assert_num_q
     with django_assert_num_queries(14):
         assert client.get(stats_url(user)).status_code == 200
     # warm: the stats and the goal come from the cache; the visibility is read each time
-    with django_assert_num_queries(4):  # the header counter is cached too
+    with django_assert_num_queries(3):  # the header counter and the viewer are cached too
         assert client.get(stats_url(user)).status_code == 200
 
 
@@ -273,5 +273,5 @@ def test_home_query_count_is_fixed(auth_client, user, size, django_assert_num_qu
     # user, header notification counter, goal + its count, recent jobs
     with django_assert_num_queries(5):
         assert auth_client.get(HOME).status_code == 200
-    with django_assert_num_queries(2):  # warm: the goal panel (and header counter) are cached
+    with django_assert_num_queries(1):  # warm: the user, the goal panel and the header counter are cached
         assert auth_client.get(HOME).status_code == 200

@@ -60,8 +60,8 @@ def test_page_queries_are_the_same_at_any_size(auth_client, user, django_assert_
     # cold: user, unread count, count for the pager, one page with actor/topic/book joined.
     with django_assert_num_queries(4):
         assert auth_client.get(LIST_URL).status_code == 200
-    # warm: the unread count comes from the cache.
-    with django_assert_num_queries(3):
+    # warm: the user and the unread count come from the cache.
+    with django_assert_num_queries(2):
         response = auth_client.get(LIST_URL)
     assert response.content.decode().count('<li class="notification') == min(size, 20)
 
