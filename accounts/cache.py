@@ -32,7 +32,7 @@ def flush_book_reviews(*, book_id: int) -> None:
 
 
 def purge_profile_page(*, user_id: int) -> None:
-    """Drop the anonymous readers' stored copy of a profile page (on commit)."""
+    """Drop the stored copies of a profile page, anonymous and signed-in (on commit)."""
     username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first()
     try:
         path = reverse("accounts:profile", kwargs={"username": username}) if username else None

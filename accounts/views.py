@@ -16,10 +16,10 @@ from accounts.widgets import helpful_widget
 from catalog.models import Book
 from core.errors import refusal_message, refusal_status
 from core.http import next_url
-from core.microcache import anonymous_page_cache
+from core.microcache import anonymous_page_cache, reader_page_cache
 from core.moderation import can_moderate
 from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page, requested_sort
-from core.panels import render_panels
+from core.panels import panels_shareable, render_panels
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
 
@@ -75,7 +75,13 @@ def _own_review(request, pk: int) -> BookReview:
 # --- profile ------------------------------------------------------------------------------
 
 
+def _seen_as_stranger(request, username: str) -> bool:
+    """Signed-in readers share the profile a stranger sees (its owner sees every item)."""
+    return request.user.username != username and panels_shareable("profile", request, username=username)
+
+
 @anonymous_page_cache
+@reader_page_cache(shareable=_seen_as_stranger)
 def profile(request, username: str):
     owner = selectors.profile_user_get(username=username)
     is_owner = request.user.pk == owner.pk

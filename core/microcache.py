@@ -142,13 +142,19 @@ def _render_shared(view, request, args, kwargs):
         meta.update(saved)
 
 
-def reader_page_cache(view):
+def reader_page_cache(view=None, *, shareable=None):
     """View decorator: signed-in readers share one rendering of the page (module doc). The
-    view's templates and panels print marks where `request.shared_page` is true."""
+    view's templates and panels print marks where `request.shared_page` is true.
+
+    `shareable(request, *args, **kwargs)`, for pages that differ by who looks (a profile for
+    its owner or a follower), says whether this reader sees what the placeholder sees; when
+    it says no, the page is rendered for them alone."""
+    if view is None:
+        return functools.partial(reader_page_cache, shareable=shareable)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _shareable_request(request):
+        if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
         key = page_cache_key(request, READER_KEY_PREFIX)
         hit = cache.get(key)

@@ -7,6 +7,11 @@ this registry for its panels; `accounts`, `debates` and later apps register thei
 Book), "book_actions" (the Book; beside the title, above the cover on phones), "profile"
 (the profile's User), "topic" (the DebateTopic). A panel is a function `(request, obj) -> str` returning rendered
 HTML; each one must cost a fixed number of queries (or a cache read).
+
+On pages shared by signed-in readers (core.microcache.reader_page_cache) a panel is rendered
+for a placeholder reader; one that shows some readers more than marks can fill (a follower
+who may see what strangers may not) registers `shareable(request, **view_kwargs) -> bool`,
+false for those readers, who then get the page rendered for them alone.
 """
 
 from collections.abc import Callable
@@ -23,14 +28,22 @@ class Panel:
     name: str
     order: int
     render: PanelRenderer
+    shareable: Callable[..., bool] | None = None
 
 
 _registry: dict[str, dict[str, Panel]] = {}
 
 
-def register_panel(page: str, *, name: str, order: int, render: PanelRenderer) -> None:
+def register_panel(
+    page: str, *, name: str, order: int, render: PanelRenderer, shareable: Callable[..., bool] | None = None
+) -> None:
     """Register (or replace, by name) a panel on `page` ("home", "book", "profile")."""
-    _registry.setdefault(page, {})[name] = Panel(name=name, order=order, render=render)
+    _registry.setdefault(page, {})[name] = Panel(name=name, order=order, render=render, shareable=shareable)
+
+
+def panels_shareable(page: str, request: HttpRequest, **view_kwargs) -> bool:
+    """Does every panel of `page` show this reader what it shows the placeholder reader?"""
+    return all(panel.shareable(request, **view_kwargs) for panel in _registry.get(page, {}).values() if panel.shareable)
 
 
 def render_panels(page: str, request: HttpRequest, obj: object = None) -> list[SafeString]:

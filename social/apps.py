@@ -8,10 +8,16 @@ class SocialConfig(AppConfig):
     verbose_name = "Rede de leitores"
 
     def ready(self):
+        from core.fragments import register_filler
         from core.panels import register_panel
         from social import panels, signals  # noqa: F401  (connect receivers)
 
         # The dashboard's main column, after "reading now"; suggestions in its side column.
         register_panel("home", name="social_feed", order=6, render=panels.home_feed_panel)
         register_panel("home_side", name="social_suggestions", order=30, render=panels.suggestions_panel)
-        register_panel("profile", name="social_follow", order=1, render=panels.profile_panel)
+        register_panel(
+            "profile", name="social_follow", order=1, render=panels.profile_panel, shareable=panels.profile_shareable
+        )
+        # A profile shared with signed-in readers: each one's follow buttons and "segue você".
+        register_filler("follow", panels.fill_follow)
+        register_filler("follows_you", panels.fill_follows_you)

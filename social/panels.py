@@ -1,9 +1,15 @@
 """The sections this app adds to pages of lower apps (see core.panels): the feed column of
 the home page and the follow box of a profile."""
 
-from django.template.loader import render_to_string
+from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import get_token
+from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from core.fragments import CSRF_MARK, slot, viewer_mark
 from social import selectors
+from social.models import FollowPolicy
 
 
 def home_feed_panel(request, obj=None) -> str:
@@ -30,10 +36,69 @@ def suggestions_panel(request, obj=None) -> str:
 
 
 def profile_panel(request, owner) -> str:
-    """Counts, the follow / block / mute buttons and the reader's latest activities."""
-    rel = selectors.relationship(viewer=request.user, owner=owner)
+    """Counts, the follow / block / mute buttons and the reader's latest activities. Shared
+    with signed-in readers as a stranger sees it: the buttons are a slot ("follow") and the
+    "segue você" badge a mark ("follows_you"), both filled per reader (`fill_follow`)."""
+    shared = getattr(request, "shared_page", False)
+    # The placeholder reader follows and blocks nobody: a stranger's view without the queries.
+    viewer = AnonymousUser() if shared else request.user
+    rel = selectors.relationship(viewer=viewer, owner=owner)
     context = {"owner": owner, "rel": rel, "groups": [], "next_cursor": None}
+    if shared:
+        context["actions"] = slot("follow", owner.pk, _actions(owner.username, rel, CSRF_MARK))
+        context["follows_you"] = viewer_mark("follows_you", owner.pk)
+    elif request.user.is_authenticated and not rel.is_owner:
+        context["actions"] = _actions(owner.username, rel, get_token(request))
+        context["follows_you"] = _follows_you(rel)
     if rel.can_see:
-        rows, context["next_cursor"] = selectors.actor_activities(owner=owner, viewer=request.user, size=10)
+        rows, context["next_cursor"] = selectors.actor_activities(owner=owner, viewer=viewer, size=10)
         context["groups"] = selectors.group_activities(rows)
     return render_to_string("social/panels/profile.html", context, request=request)
+
+
+def profile_shareable(request, username: str) -> bool:
+    """Whether this reader's view of a profile is a stranger's but for the slot and mark:
+    not for the owner, readers blocked either way, nor approved followers of a reader who
+    shows activities to them only. One query, kept for the fillers of this request."""
+    relations = _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, username=username))
+    return bool(relations) and not any(
+        rel.is_owner or rel.blocking or rel.blocked_by or (rel.following and rel.policy == FollowPolicy.APPROVAL)
+        for _name, rel in relations.values()
+    )
+
+
+def fill_follow(request, found) -> dict[int, str | None]:
+    """The reader's own buttons where they differ from a stranger's (else the slot's default)."""
+    fills = {}
+    for pk, (username, rel) in _relations(request, found).items():
+        differs = rel.is_owner or rel.following or rel.requested or rel.follows_you or rel.blocking or rel.blocked_by
+        fills[pk] = ("" if rel.is_owner else _actions(username, rel, CSRF_MARK)) if differs else None
+    return fills
+
+
+def fill_follows_you(request, found) -> dict[int, str]:
+    return {pk: _follows_you(rel) for pk, (_name, rel) in _relations(request, found).items()}
+
+
+def _actions(username: str, rel, csrf_token: str) -> str:
+    context = {"owner": {"username": username}, "rel": rel, "csrf_token": csrf_token}
+    return get_template("social/_profile_actions.html").render(context)
+
+
+def _follows_you(rel) -> str:
+    return format_html(' · <span class="badge">{}</span>', _("segue você")) if rel.follows_you else ""
+
+
+def _remember(request, relations: dict) -> dict:
+    request._social_relations = {**getattr(request, "_social_relations", {}), **relations}
+    return relations
+
+
+def _relations(request, found) -> dict:
+    """The reader's relationship to each owner of `found`: one query for those not known yet."""
+    known = getattr(request, "_social_relations", {})
+    missing = {pk for pk, *_extra in found} - known.keys()
+    if missing:
+        _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, pk__in=missing))
+        known = request._social_relations
+    return {pk: known[pk] for pk, *_extra in found if pk in known}

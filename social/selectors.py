@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -98,6 +98,46 @@ def relationship(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> Relati
         rel.blocked_by = rel.blocked_by or blocker_id == owner.pk
     rel.muting = Mute.objects.filter(muter=viewer, muted=owner).exists()
     return rel
+
+
+def viewer_relations(*, viewer_id: int, **owners) -> dict[int, tuple[str, Relationship]]:
+    """(username, what the viewer is to them) of each active reader matching `owners`
+    (`username=`, `pk__in=`): follows both ways, blocks, mute and the owner's policy, in one
+    query; the counts are not read."""
+    owner = OuterRef("pk")
+
+    def status(**pair):
+        return Subquery(Follow.objects.filter(**pair).values("status")[:1])
+
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True, **owners)
+        .annotate(
+            policy=Subquery(SocialSettings.objects.filter(user=owner).values("follow_policy")[:1]),
+            mine=status(follower_id=viewer_id, followee=owner),
+            theirs=status(follower=owner, followee_id=viewer_id),
+            blocking=Exists(Block.objects.filter(blocker_id=viewer_id, blocked=owner)),
+            blocked_by=Exists(Block.objects.filter(blocker=owner, blocked_id=viewer_id)),
+            muting=Exists(Mute.objects.filter(muter_id=viewer_id, muted=owner)),
+        )
+        .values_list("pk", "username", "policy", "mine", "theirs", "blocking", "blocked_by", "muting")
+    )
+    return {
+        pk: (
+            username,
+            Relationship(
+                is_owner=pk == viewer_id,
+                following=mine == Status.ACCEPTED,
+                requested=mine == Status.PENDING,
+                follows_you=theirs == Status.ACCEPTED,
+                blocking=blocking,
+                blocked_by=blocked_by,
+                muting=muting,
+                policy=policy or FollowPolicy.ANYONE,
+            ),
+        )
+        for pk, username, policy, mine, theirs, blocking, blocked_by, muting in rows
+    }
 
 
 def blocked_ids(user_id: int) -> set[int]:

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.cache import purge_profile_page
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from core.privacy import Visibility
 from core.tasks import enqueue_on_commit
@@ -136,6 +137,8 @@ def follow_policy_set(*, user: AbstractBaseUser, policy: str) -> SocialSettings:
         raise ValidationError(_("Escolha quem pode seguir você: qualquer leitor, só quem você aprovar ou ninguém."))
     _ensure_settings(user.pk)
     SocialSettings.objects.filter(user=user).update(follow_policy=policy)
+    # Closing activities to approved followers must not wait for the stored profile to expire.
+    purge_profile_page(user_id=user.pk)
     pending = Follow.objects.filter(followee=user, status=Status.PENDING)
     if policy == FollowPolicy.NOBODY:
         pending.delete()

@@ -1,11 +1,15 @@
-"""Anonymous readers get a profile page from the page cache; a privacy change purges it at once."""
+"""Anonymous and signed-in readers get the profile a stranger sees from the page cache; a
+privacy change purges it at once; its owner always gets their own."""
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services
 from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
+from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +32,20 @@ def test_a_shelf_made_private_leaves_the_cached_anonymous_profile_at_once(
     assert after["X-Page-Cache"] == "miss" and "Um Livro Bem Particular" not in after.content.decode()
 
 
-def test_signed_in_readers_always_get_a_fresh_profile(client):
-    owner = UserFactory()
-    client.force_login(UserFactory())
-    response = client.get(reverse("accounts:profile", kwargs={"username": owner.username}))
-    assert response.status_code == 200 and "X-Page-Cache" not in response
+def test_signed_in_readers_share_the_strangers_profile_and_its_owner_gets_their_own(client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    owner, book = UserFactory(username="dona"), BookFactory(title="Um Livro Bem Particular")
+    BookShelf.objects.create(user=owner, book=book, shelf_type=BookShelf.ShelfType.READING)
+    services.shelf_visibility_set(user=owner, shelf_type=BookShelf.ShelfType.READING, visibility="private")
+    url = reverse("accounts:profile", kwargs={"username": owner.username})
+    first, second = Client(), Client()
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    assert [first.get(url)["X-Page-Cache"], second.get(url)["X-Page-Cache"]] == ["miss", "hit"]
+    stored = cache.get(path_cache_key(url, READER_KEY_PREFIX))[0]
+    assert "Um Livro Bem Particular" not in stored and "Editar perfil" not in stored
+
+    client.force_login(owner)
+    own = client.get(url)
+    assert "X-Page-Cache" not in own  # rendered for the owner alone
+    assert "Um Livro Bem Particular" in own.content.decode() and "Editar perfil" in own.content.decode()
