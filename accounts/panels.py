@@ -10,12 +10,21 @@ from django.utils.translation import get_language
 from accounts import cache as accounts_cache
 from accounts import selectors
 from accounts.forms import ProgressForm, ProgressStartForm, ReviewForm
-from accounts.models import BookShelf
+from accounts.models import BookReview, BookShelf
 from accounts.widgets import review_viewer_bits
 from core.cache import cached
-from core.fragments import fill_marks
+from core.fragments import fill_marks, slot
+from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
+_NO_STATE = {
+    "status_entry": None,
+    "on_favorites": False,
+    "custom_entries": [],
+    "custom_names": [],
+    "progress": None,
+    "own_review": None,
+}
 
 
 def book_shelf_context(request, book, **extra) -> dict:
@@ -25,7 +34,10 @@ def book_shelf_context(request, book, **extra) -> dict:
         "status_shelves": BookShelf.STATUS_SHELVES,
         "custom_name_max": BookShelf.CUSTOM_NAME_MAX_LENGTH,
     }
-    if request.user.is_authenticated:
+    if getattr(request, "shared_page", False):
+        # The placeholder reader of a shared page owns nothing: no query for their state.
+        context.update(_NO_STATE, review_fields_html=_blank_review_fields(get_language()))
+    elif request.user.is_authenticated:
         state = selectors.viewer_book_state(user=request.user, book=book)
         progress = state["progress"]
         context.update(state)
@@ -58,14 +70,28 @@ def _blank_review_fields(language: str) -> str:
 
 
 def book_shelf_panel(request, book) -> str:
-    """ "Na sua estante": shelf buttons, reading progress and the viewer's review."""
-    return render_to_string("accounts/panels/book_shelf.html", book_shelf_context(request, book), request=request)
+    """ "Na sua estante": shelf buttons, reading progress and the viewer's review. On a shared
+    page, the placeholder's panel (nothing shelved, a blank review form) in a slot that
+    `fill_book_shelf` gives each reader who has something of the book."""
+    html = render_to_string("accounts/panels/book_shelf.html", book_shelf_context(request, book), request=request)
+    if getattr(request, "shared_page", False):
+        return slot("book_shelf", book.pk, html)
+    return html
+
+
+def fill_book_shelf(request, found) -> dict[int, str]:
+    """Filler of the "book_shelf" slots: one query finds the books the reader has something of;
+    their own panel goes there (as the htmx answers to their writes render it), the
+    placeholder's stays on the others."""
+    books = selectors.books_with_viewer_state(user=request.user, book_ids=[pk for pk, *_extra in found])
+    return {book.pk: book_shelf_panel(request, book) for book in books}
 
 
 def book_reviews_panel(request, book) -> str:
     """ "Avaliações": rating summary and the most helpful public reviews, rendered once per
     version of the book's reviews; a signed-in reader's helpful votes and report links fill
-    the marks of the shared HTML (one query for their votes)."""
+    the "review" marks of that HTML (`fill_review_bits`): now, or on a shared page, for each
+    reader once the page is served."""
     signed_in = request.user.is_authenticated
 
     def build() -> str:
@@ -74,19 +100,25 @@ def book_reviews_panel(request, book) -> str:
         return render_to_string("accounts/panels/book_reviews.html", context)
 
     html = cached(accounts_cache.book_reviews_html_key(book.pk, signed_in=signed_in), build)
-    return fill_marks(html, "review", lambda found: _review_viewer_bits(request, book))
+    if not signed_in or getattr(request, "shared_page", False):
+        return html
+    return fill_marks(html, "review", lambda found: fill_review_bits(request, found))
 
 
-def _review_viewer_bits(request, book) -> dict[int, str]:
-    reviews = selectors.book_reviews_summary(book=book)["reviews"]
-    helpful_ids = selectors.helpful_review_ids(user=request.user, reviews=reviews)
-    token, next_url = get_token(request), book.get_absolute_url()
-    return {
-        review.pk: review_viewer_bits(
-            review, viewer=request.user, voted=review.pk in helpful_ids, csrf_token=token, next_url=next_url
+def fill_review_bits(request, found) -> dict[int, str]:
+    """Filler of the "review" marks (accounts_tags.review_mark: public reviews, each mark
+    carrying what the bits show): the reader's "Útil" votes from one query, report links."""
+    voted = selectors.helpful_vote_ids(user=request.user, review_ids=[pk for pk, *_extra in found])
+    token, next_url = get_token(request), request.path  # the page of the marks: the book's
+    fills = {}
+    for pk, user_id, helpful_count, hidden in found:
+        review = BookReview(
+            pk=pk, user_id=user_id, helpful_count=helpful_count, visibility=Visibility.PUBLIC, is_hidden=bool(hidden)
         )
-        for review in reviews
-    }
+        fills[pk] = review_viewer_bits(
+            review, viewer=request.user, voted=pk in voted, csrf_token=token, next_url=next_url
+        )
+    return fills
 
 
 def continue_reading_panel(request, obj) -> str:

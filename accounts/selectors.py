@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections, router
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.http import Http404
@@ -246,6 +247,44 @@ def viewer_book_state(*, user: AbstractBaseUser, book: Book) -> dict:
     }
 
 
+# The two reads below run on every signed-in hit of the book page (accounts.panels fillers):
+# written as SQL because compiling them with the ORM costs 0.5-3 ms of CPU, running them 0.1.
+_STATE_SQL = """
+SELECT b.id, b.slug, b.pages FROM {book} b WHERE b.id IN ({ids}) AND (
+  EXISTS (SELECT 1 FROM {shelf} s WHERE s.user_id = %s AND s.book_id = b.id)
+  OR EXISTS (SELECT 1 FROM {review} r WHERE r.user_id = %s AND r.book_id = b.id)
+  OR EXISTS (SELECT 1 FROM {progress} p WHERE p.user_id = %s AND p.book_id = b.id)
+  OR EXISTS (SELECT 1 FROM {shelf} c WHERE c.user_id = %s AND c.shelf_type = %s))
+"""
+_VOTES_SQL = "SELECT review_id FROM {vote} WHERE review_id IN ({ids}) AND user_id = %s"
+
+
+def _raw_rows(model, sql: str, ids: list[int], params: list) -> list[tuple]:
+    """Rows of `sql` (ids first, then `params`) from the database the router reads `model` from."""
+    tables = {
+        "book": Book._meta.db_table,
+        "shelf": BookShelf._meta.db_table,
+        "review": BookReview._meta.db_table,
+        "progress": ReadingProgress._meta.db_table,
+        "vote": ReviewHelpfulVote._meta.db_table,
+    }
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids)), **tables), [*ids, *params])
+        return cursor.fetchall()
+
+
+def books_with_viewer_state(*, user: AbstractBaseUser, book_ids: list[int]) -> list[Book]:
+    """Which of `book_ids` the reader's shelf panel differs on from the panel of a reader who has
+    nothing, in one query: a shelf, review or progress of theirs; every one when they have a
+    custom shelf (its names are offered there). The books carry what the panel links to."""
+    if not book_ids:
+        return []
+    user_id = user.pk
+    rows = _raw_rows(Book, _STATE_SQL, book_ids, [user_id, user_id, user_id, user_id, ShelfType.CUSTOM.value])
+    db = router.db_for_read(Book)
+    return [Book.from_db(db, ["id", "slug", "pages"], row) for row in rows]
+
+
 def public_reviews(*, book: Book) -> QuerySet[BookReview]:
     """Public reviews of a book, most helpful first (served by accounts_review_book_idx)."""
     return (
@@ -310,13 +349,14 @@ def review_share_token(review: BookReview) -> str:
 
 def helpful_review_ids(*, user: AbstractBaseUser, reviews: list[BookReview]) -> set[int]:
     """Which of `reviews` the viewer marked useful, in one query (none for anonymous)."""
-    if not user.is_authenticated or not reviews:
+    return helpful_vote_ids(user=user, review_ids=[review.pk for review in reviews])
+
+
+def helpful_vote_ids(*, user: AbstractBaseUser, review_ids: list[int]) -> set[int]:
+    """Which of `review_ids` the viewer marked useful, in one query (none for anonymous)."""
+    if not user.is_authenticated or not review_ids:
         return set()
-    return set(
-        ReviewHelpfulVote.objects.filter(user=user, review__in=[review.pk for review in reviews]).values_list(
-            "review_id", flat=True
-        )
-    )
+    return {row[0] for row in _raw_rows(ReviewHelpfulVote, _VOTES_SQL, review_ids, [user.pk])}
 
 
 def continue_reading(*, user: AbstractBaseUser, limit: int = 6) -> list[ReadingProgress]:

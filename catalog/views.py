@@ -43,6 +43,7 @@ def book_list(request):
 
 
 @anonymous_page_cache
+@reader_page_cache
 def book_detail(request, slug):
     book = selectors.book_detail(slug=slug)
     if book is None:

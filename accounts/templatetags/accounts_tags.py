@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 
 from accounts import widgets
+from core.fragments import viewer_mark
 
 register = template.Library()
 
@@ -22,6 +23,13 @@ def review_viewer_bits(context, review):
         next_url=context.get("next_url") or (request.get_full_path() if request is not None else ""),
         share_token=context.get("share_token", ""),
     )
+
+
+@register.simple_tag
+def review_mark(review):
+    """Where a reader's bits on a public review go (accounts.panels.fill_review_bits), with what
+    they show: the author (no vote on one's own review), the count, whether it is hidden."""
+    return viewer_mark("review", review.pk, review.user_id, review.helpful_count, review.is_hidden)
 
 
 @register.filter
