@@ -21,14 +21,16 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-_MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::\d+)*)-->")
-_SLOT = re.compile(r"<!--slot:([a-z_]+):(\d+)((?::\d+)*)-->(.*?)<!--/slot-->", re.S)
+# The extra ints may be negative (a post's score).
+_MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::-?\d+)*)-->")
+_SLOT = re.compile(r"<!--slot:([a-z_]+):(\d+)((?::-?\d+)*)-->(.*?)<!--/slot-->", re.S)
 CSRF_MARK = mark_safe("<!--viewer-csrf-->")
 
 # kind -> fill(request, [(pk, *extra), ...]) -> {pk: html} (for a slot: html or None)
@@ -70,23 +72,55 @@ def register_filler(kind: str, fill: Filler) -> None:
     _fillers[kind] = fill
 
 
+# Marks, slot openings and slot ends, in one pass over the page (a lazy `(.*?)` over each
+# slot's default cost more than everything else of a filled page).
+_TOKEN = re.compile(r"<!--(?:(viewer|slot):([a-z_]+):(\d+)((?::-?\d+)*)|/slot)-->")
+
+
 def fill_page(request: HttpRequest, html: str) -> SafeString:
     """A shared page with this reader's bits: one filler call per kind of mark or slot."""
+    tokens = list(_TOKEN.finditer(html))
     found: dict[str, list[tuple[int, ...]]] = defaultdict(list)
-    for pattern in (_SLOT, _MARK):
-        for match in pattern.finditer(html):
-            found[match[1]].append((int(match[2]), *(int(part) for part in match[3].split(":")[1:])))
+    for token in tokens:
+        if token[1]:
+            extra = token[4]
+            found[token[2]].append((int(token[3]), *map(int, extra[1:].split(":"))) if extra else (int(token[3]),))
     fills = {kind: _fillers[kind](request, items) for kind, items in found.items()}
-    if fills:
-        html = _SLOT.sub(lambda m: _filled_slot(fills[m[1]].get(int(m[2])), m[4]), html)
-        html = _MARK.sub(lambda m: fills[m[1]].get(int(m[2])) or "", html)
+    out, position, replaced = [], 0, False
+    for token in tokens:
+        if replaced:  # inside a slot the reader's own HTML replaces: skip to its end
+            if not token[1]:
+                replaced, position = False, token.end()
+            continue
+        out.append(html[position : token.start()])
+        position = token.end()
+        if token[1] == "viewer":
+            out.append(fills[token[2]].get(int(token[3])) or "")
+        elif token[1] == "slot":
+            own = fills[token[2]].get(int(token[3]))
+            if own is not None:
+                out.append(own)
+                replaced = True
+    out.append(html[position:])
+    html = "".join(out)
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))
     return mark_safe(html)
 
 
-def _filled_slot(own: str | None, default: str) -> str:
-    return default if own is None else own
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def instant(moment: datetime) -> int:
+    """A time as an int for a mark's extras: microseconds since the epoch, exactly, so a
+    filler compares it with a stored time (a read mark) without rounding."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def instant_time(value: int) -> datetime:
+    """The time an `instant()` int stands for."""
+    return _EPOCH + value * _MICROSECOND
 
 
 _PK = 987654321  # reversed once per URL name, then replaced by each object's id
