@@ -12,6 +12,12 @@ class DebatesConfig(AppConfig):
         register_panel("book", name="debates", order=40, render=panels.book_panel)
         register_panel("home", name="debates", order=30, render=panels.home_panel)
 
+        from core.fragments import register_filler
+        from debates.fillers import FILLERS
+
+        for kind, fill in FILLERS.items():
+            register_filler(kind, fill)
+
         from core.warmup import register_hot_page, register_warmer
         from debates import warmup
 

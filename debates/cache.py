@@ -52,9 +52,10 @@ def topic_posts_cache_key(topic_id: int, page: int, sort: str = "cronologica") -
     return versioned_key(topic_namespace(topic_id), "posts", sort, page)
 
 
-def topic_thread_html_key(topic_id: int, page: int, sort: str = "cronologica") -> str:
-    """A page's posts as HTML for signed-in readers, with marks for each reader's own bits."""
-    return versioned_key(topic_namespace(topic_id), "thread-html", sort, page)
+def topic_thread_html_key(topic_id: int, page: int, sort: str = "cronologica", *, locked: bool = False) -> str:
+    """A page's posts as HTML for signed-in readers, with marks for each reader's own bits;
+    the reply links come and go with the lock."""
+    return versioned_key(topic_namespace(topic_id), "thread-html", sort, page, "locked" if locked else "open")
 
 
 def flood_key(user_id: int) -> str:

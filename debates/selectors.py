@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import cached
+from core.fragments import instant
 from core.pagination import PAGE_PARAM, clamped_page, paginate
 from debates import cache as debates_cache
 from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, PostReport, ReviewReport, TopicRead
@@ -55,6 +56,10 @@ class TopicRow:
     views_count: int
     last_activity_at: datetime
 
+    @property
+    def last_activity_instant(self) -> int:
+        return instant(self.last_activity_at)
+
 
 @dataclass(frozen=True)
 class TopicListPage:
@@ -91,6 +96,10 @@ class PostNode:
     @property
     def indent(self) -> int:
         return min(self.depth, MAX_INDENT)
+
+    @property
+    def created_instant(self) -> int:
+        return instant(self.created_at)
 
 
 @dataclass(frozen=True)
@@ -217,14 +226,14 @@ def unread_since(user, read_at: datetime | None = None) -> datetime | None:
     return max(filter(None, (read_at, cutoff, user.date_joined)))
 
 
-def unread_topic_ids(*, user, rows: list[TopicRow]) -> set[int]:
-    """Which of these (cached, shared) rows have news for the reader: one query, any page size."""
-    if not user.is_authenticated or not rows:
-        return set()
-    reads = dict(
-        TopicRead.objects.filter(user=user, topic_id__in=[row.id for row in rows]).values_list("topic_id", "read_at")
-    )
-    return {row.id for row in rows if row.last_activity_at > unread_since(user, reads.get(row.id))}
+def topic_reads(*, user, topic_ids) -> dict[int, tuple[str, datetime, datetime | None]]:
+    """Each topic's slug, last activity and the reader's read mark (None: never read), in one query."""
+    if not user.is_authenticated or not topic_ids:
+        return {}
+    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
+    topics = DebateTopic.objects.filter(pk__in=topic_ids).annotate(reader_read_at=Subquery(read_at))
+    rows = topics.values_list("pk", "slug", "last_activity_at", "reader_read_at")
+    return {pk: (slug, last_activity, read) for pk, slug, last_activity, read in rows}
 
 
 def topic_rows_for_book(*, book_id: int, limit: int = 5) -> list[TopicRow]:

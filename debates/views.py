@@ -11,7 +11,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,9 +21,9 @@ from accounts.selectors import review_for_viewer
 from catalog.models import Book
 from core.cache import cached
 from core.errors import refusal_message, refusal_status
-from core.fragments import fill_marks
+from core.fragments import fill_page, instant, viewer_mark
 from core.http import parse_id
-from core.microcache import anonymous_page_cache
+from core.microcache import anonymous_page_cache, reader_page_cache
 from core.pagination import SORT_PARAM, requested_page, requested_sort
 from core.panels import render_panels
 from core.privacy import SHARE_PARAM
@@ -76,8 +75,17 @@ def _sort_links(sorts: dict, current: str, **params) -> list[tuple[str, str, boo
     ]
 
 
+def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A page rendered for this request alone gets the reader's bits here (debates.fillers); a
+    shared one keeps its marks for each request to fill (core.microcache.reader_page_cache)."""
+    if not getattr(request, "shared_page", False):
+        response.content = fill_page(request, response.content.decode())
+    return response
+
+
 @rate_limit("debates_list", key="ip", method="GET")
 @anonymous_page_cache
+@reader_page_cache
 def topic_list(request: HttpRequest) -> HttpResponse:
     book_slug = request.GET.get("livro") or None
     if book_slug and not slug_re.fullmatch(book_slug):
@@ -85,98 +93,58 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     sort = selectors.clean_sort(requested_sort(request.GET), selectors.TOPIC_SORTS)
     page = selectors.topic_list_page(page_number=requested_page(request.GET), book_slug=book_slug, sort=sort)
     sort_links = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
-    context = {
-        "page": page,
-        "book_slug": book_slug,
-        "rows_html": _shared_rows(request, page, book_slug, sort),
-        "sort_links": sort_links,
-    }
-    return render(request, "debates/topic_list.html", context)
-
-
-def _shared_rows(request: HttpRequest, page, book_slug: str | None, sort: str) -> str:
-    """The list's rows, rendered once per version of the list for every reader; the reader's
-    unread marks (one query) fill the marks (core.fragments)."""
-    key = debates_cache.topic_rows_html_key(page.number, book_slug, sort)
-    html = cached(
-        key, lambda: render_to_string("debates/_topic_rows.html", {"rows": page.rows}), debates_cache.LIST_TIMEOUT
+    # The rows, rendered once per version of the list for everyone, with marks for each
+    # reader's unread flags.
+    rows_html = cached(
+        debates_cache.topic_rows_html_key(page.number, book_slug, sort),
+        lambda: render_to_string("debates/_topic_rows.html", {"rows": page.rows}),
+        debates_cache.LIST_TIMEOUT,
     )
-    unread = selectors.unread_topic_ids(user=request.user, rows=page.rows)
-    label = _("Novas mensagens")
-    slugs = {row.id: row.slug for row in page.rows}
-
-    def badge(pk: int) -> str:
-        url = reverse("debates:topic_first_unread", kwargs={"slug": slugs[pk]})
-        return format_html('<a class="badge new" href="{}">{}</a>', url, label)
-
-    html = fill_marks(html, "unread_class", lambda found: dict.fromkeys(unread, " unread"))
-    return fill_marks(html, "unread_badge", lambda found: {pk: badge(pk) for pk in unread if pk in slugs})
+    context = {"page": page, "book_slug": book_slug, "rows_html": mark_safe(rows_html), "sort_links": sort_links}
+    return _filled(request, render(request, "debates/topic_list.html", context))
 
 
 @anonymous_page_cache
+@reader_page_cache
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = selectors.topic_for_page(slug=slug, reader=request.user)
+    """A topic's page. Signed-in readers get their votes, links and unread marks from marks
+    and slots (debates.fillers), so one rendering serves them all; the visit marks the topic
+    read there too (the "topic_unread" filler)."""
+    topic = selectors.topic_for_page(slug=slug)
     sort = selectors.clean_sort(requested_sort(request.GET), selectors.POST_SORTS)
     page = selectors.topic_post_page(topic_id=topic.pk, page_number=requested_page(request.GET), sort=sort)
-    votes = selectors.user_votes(user=request.user, post_ids=[node.id for node in page.nodes])
     services.topic_register_view(topic.pk)
-    # Posts newer than the reader's previous visit are marked; the visit then marks the
-    # topic read (one upsert, only when there is something new).
-    since = selectors.unread_since(request.user, getattr(topic, "reader_read_at", None))
-    has_unread = since is not None and topic.last_activity_at > since
-    if has_unread:
-        services.topic_mark_read(user=request.user, topic_id=topic.pk, read_at=topic.last_activity_at)
-    items = [(node, votes.get(node.id), has_unread and node.created_at > since) for node in page.nodes]
-    sort_links = _sort_links(selectors.POST_SORTS, sort)
+    signed_in = request.user.is_authenticated
     context = {
         "topic": topic,
         "page": page,
-        "items": items,
-        "first_unread_id": next((node.id for node, _vote, is_new in items if is_new), None),
-        "unread_since": int(since.timestamp()) if has_unread else None,
-        "sort_links": sort_links,
+        "topic_id": topic.pk,
+        "signed_in": signed_in,
+        "sort_links": _sort_links(selectors.POST_SORTS, sort),
         "is_moderator": services.can_moderate(request.user),
         "reply_url": widgets.reply_url(topic),
-        "form": PostForm(),
         "topic_panels": render_panels("topic", request, topic),
     }
-    if request.user.is_authenticated and not context["is_moderator"]:
-        context["thread_html"] = _shared_thread(request, context, sort)
-    response = render(request, "debates/topic_detail.html", context)
-    # Anonymous visits served whole from the page cache still count as views.
+    if signed_in:
+        newest = max((node.created_instant for node in page.nodes), default=0)
+        context["unread_note"] = viewer_mark("topic_unread", topic.pk, instant(topic.last_activity_at), newest)
+        if not context["is_moderator"]:  # moderators see controls on every post
+            context["thread_html"] = _shared_thread(context, sort)
+    response = _filled(request, render(request, "debates/topic_detail.html", context))
+    # Visits served whole from the page caches still count as views.
     response.page_cache_hook = ("debates.services.topic_register_view", (topic.pk,))
     return response
 
 
-def _shared_thread(request: HttpRequest, context: dict, sort: str) -> str:
-    """The page's posts for a signed-in reader: HTML rendered once per version of the topic and
-    shared by every reader, their votes, links and unread marks filled in (core.fragments)."""
+def _shared_thread(context: dict, sort: str) -> str:
+    """The page's posts for signed-in readers: rendered once per version of the topic and
+    shared by all of them (their own bits are marks and slots)."""
     topic, page = context["topic"], context["page"]
-
-    def build() -> str:
-        shared = {"items": [(node, None, False) for node in page.nodes], "page": page, "shared": True}
-        return render_to_string("debates/_thread.html", shared)
-
-    key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort)
-    html = cached(key, build, timeout=debates_cache.TOPIC_TIMEOUT)
-    by_id = {node.id: (node, vote) for node, vote, _new in context["items"]}
-    new_ids = {node.id for node, _vote, is_new in context["items"] if is_new}
-    token, viewer = get_token(request), request.user
-
-    def actions(found):
-        return {
-            pk: widgets.post_actions(by_id[pk][0], viewer=viewer, my_vote=by_id[pk][1], csrf_token=token,
-                                     page_number=page.number, reply_url=context["reply_url"])
-            for (pk, *_extra) in found
-            if pk in by_id
-        }  # fmt: skip
-
-    badge = format_html(' · <span class="badge new">{}</span>', _("nova"))
-    first = context["first_unread_id"]
-    html = fill_marks(html, "actions", actions)
-    html = fill_marks(html, "new_class", lambda found: dict.fromkeys(new_ids, " unread"))
-    html = fill_marks(html, "new_badge", lambda found: dict.fromkeys(new_ids, badge))
-    return fill_marks(html, "first_unread", lambda found: {first: mark_safe('<span id="primeira-nao-lida"></span>')})
+    keep = ("page", "topic_id", "signed_in", "reply_url")
+    key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort, locked=topic.is_locked)
+    html = cached(key, lambda: render_to_string("debates/_thread.html", {name: context[name] for name in keep}),
+                  timeout=debates_cache.TOPIC_TIMEOUT)  # fmt: skip
+    return mark_safe(html)
 
 
 def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:

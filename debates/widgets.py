@@ -1,18 +1,19 @@
 """A reader's own bits on a post (vote buttons, reply/edit/delete/report links), built
-without a template: a topic page shows 50 threads' worth of posts, and these are filled into
-the shared thread HTML (core.fragments) for every signed-in reader on every request.
+without a template: a topic page shows 50 threads' worth of posts. For signed-in readers the
+page holds slots with what a reader who neither wrote nor voted on a post sees
+(`shared_post_actions`); each reader's own bits are filled per request (debates.fillers).
 Plain forms and links: they work without JavaScript; htmx swaps the vote in place.
 """
 
 import functools
 
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from core.fragments import pk_url
+from core.fragments import CSRF_MARK, pk_url, slot
 
 # Plain str.format over values that need no escaping (ids, counts, URLs of ids, the CSRF
 # token) and labels escaped once per language: 50 posts a page, so no format_html per bit.
@@ -45,7 +46,8 @@ def vote_widget(node, *, viewer, my_vote, csrf_token: str, page_number=None, err
         labels = _labels(get_language())
         page = f'<input type="hidden" name="page" value="{int(page_number)}">' if page_number else ""
         inner = _VOTE_FORM.format(
-            url=pk_url("debates:post_vote", node.id), pk=node.id, token=escape(csrf_token), page=page,
+            # conditional: a shared page's CSRF mark (core.fragments) goes in as it is.
+            url=pk_url("debates:post_vote", node.id), pk=node.id, token=conditional_escape(csrf_token), page=page,
             up="true" if my_vote == 1 else "false", down="true" if my_vote == -1 else "false", score=score,
             up_label=labels["up"], down_label=labels["down"],
         )  # fmt: skip
@@ -61,23 +63,34 @@ def reply_url(topic) -> str | None:
     return None if topic.is_locked else escape(reverse("debates:post_create", kwargs={"slug": topic.slug}))
 
 
-def post_links(node, *, viewer, reply_url: str | None, is_moderator: bool = False) -> SafeString:
-    """Reply (open topic), edit and delete (author, moderator), report (someone else's post)."""
-    if not viewer.is_authenticated or node.is_deleted or node.is_hidden:
-        return mark_safe("")
+def own_links(pk: int, *, is_author: bool, is_moderator: bool = False) -> str:
+    """Edit and delete (author, moderator), report (someone else's post), of a visible post."""
     labels = _labels(get_language())
     links = []
-    if reply_url:
-        links.append(f'<a href="{reply_url}?resposta={node.id}">{labels["reply"]}</a>')
-    if node.author_id == viewer.pk or is_moderator:
-        links.append(f'<a href="{pk_url("debates:post_edit", node.id)}">{labels["edit"]}</a>')
-        links.append(f'<a href="{pk_url("debates:post_delete", node.id)}">{labels["delete"]}</a>')
-    if node.author_id != viewer.pk:
-        links.append(f'<a href="{pk_url("debates:post_report", node.id)}">{labels["report"]}</a>')
-    return mark_safe("\n".join(links))
+    if is_author or is_moderator:
+        links.append(f'<a href="{pk_url("debates:post_edit", pk)}">{labels["edit"]}</a>')
+        links.append(f'<a href="{pk_url("debates:post_delete", pk)}">{labels["delete"]}</a>')
+    if not is_author:
+        links.append(f'<a href="{pk_url("debates:post_report", pk)}">{labels["report"]}</a>')
+    return "\n".join(links)
 
 
-def post_actions(node, *, viewer, my_vote, csrf_token: str, page_number, reply_url, is_moderator=False) -> SafeString:
-    """The vote widget and the links, as under each post."""
-    vote = vote_widget(node, viewer=viewer, my_vote=my_vote, csrf_token=csrf_token, page_number=page_number)
-    return mark_safe(vote + "\n" + post_links(node, viewer=viewer, reply_url=reply_url, is_moderator=is_moderator))
+class _Reader:
+    """Who a shared page's defaults are for: signed in, wrote and voted on nothing."""
+
+    is_authenticated = True
+    pk = 0
+
+
+def shared_post_actions(node, *, page_number: int, reply_url) -> SafeString:
+    """The actions under a post on a page shared by signed-in readers: the vote buttons and the
+    links a reader who neither wrote nor voted on it sees, in slots that a reader's own
+    replace (debates.fillers). A deleted or hidden post shows the same to everyone."""
+    if node.is_deleted or node.is_hidden:
+        return vote_widget(node, viewer=_Reader, my_vote=None, csrf_token="")
+    vote = vote_widget(node, viewer=_Reader, my_vote=None, csrf_token=CSRF_MARK, page_number=page_number)
+    own = slot("post_own", node.id, own_links(node.id, is_author=False), node.author_id)
+    reply = f'<a href="{reply_url}?resposta={node.id}">{_labels(get_language())["reply"]}</a>\n' if reply_url else ""
+    return mark_safe(
+        slot("post_vote", node.id, vote, node.author_id, node.votes_score, page_number or 0) + "\n" + reply + own
+    )

@@ -2,15 +2,32 @@
 
 from django.template.loader import render_to_string
 
+from core.fragments import CSRF_MARK, slot
 from notifications import selectors
 
 
 def topic_panel(request, topic) -> str:
-    """The follow / unfollow button: no query for visitors, one for a signed-in reader."""
+    """The follow / unfollow button: no query for visitors, one for a signed-in reader. On a
+    page shared by signed-in readers, "follow" in a slot the followers' filler replaces."""
     if not request.user.is_authenticated:
         return ""
+    if getattr(request, "shared_page", False):
+        html = render_to_string("notifications/_follow.html", {"topic": topic, "following": False}, request=request)
+        return slot("topic_follow", topic.pk, html)
     following = selectors.is_following(user=request.user, topic_id=topic.pk)
     return render_to_string("notifications/_follow.html", {"topic": topic, "following": following}, request=request)
+
+
+def fill_topic_follow(request, found) -> dict[int, str | None]:
+    """The "following" button for the topics of the page the reader follows (one query)."""
+    if not request.user.is_authenticated:
+        return {}
+    slugs = selectors.followed_slugs(user=request.user, topic_ids=[pk for pk, *_extra in found])
+    context = {"following": True, "csrf_token": CSRF_MARK}
+    return {
+        pk: render_to_string("notifications/_follow.html", {**context, "topic": {"slug": slug}})
+        for pk, slug in slugs.items()
+    }
 
 
 def home_followed_panel(request, obj=None) -> str:

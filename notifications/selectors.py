@@ -66,6 +66,12 @@ def is_following(*, user, topic_id: int) -> bool:
     return TopicFollow.objects.filter(user=user, topic_id=topic_id).exists()
 
 
+def followed_slugs(*, user, topic_ids: list[int]) -> dict[int, str]:
+    """Which of these topics the reader follows, topic id -> slug (one query)."""
+    follows = TopicFollow.objects.filter(user=user, topic_id__in=topic_ids)
+    return dict(follows.values_list("topic_id", "topic__slug"))
+
+
 def followed_topics(*, user, limit: int = 5) -> list[dict]:
     """The reader's followed debates, latest activity first, each with how many posts are new
     to them ({"topic", "unread"}). Three queries, whatever the number of posts."""

@@ -1,5 +1,4 @@
 from django import template
-from django.middleware.csrf import get_token
 
 from debates import widgets
 
@@ -7,15 +6,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def post_actions(context, node, my_vote):
-    """`{% post_actions node my_vote %}`: vote widget and links under a post (debates.widgets)."""
-    viewer = context["user"]
-    return widgets.post_actions(
-        node,
-        viewer=viewer,
-        my_vote=my_vote,
-        csrf_token=get_token(context["request"]) if viewer.is_authenticated else "",  # no cookie for visitors
-        page_number=context["page"].number,
-        reply_url=context["reply_url"],
-        is_moderator=context.get("is_moderator", False),
-    )
+def post_actions(context, node):
+    """`{% post_actions node %}` under a post (debates.widgets): for signed-in readers the vote
+    buttons and links in slots each reader's own fill (debates.fillers); for visitors the score."""
+    if context.get("signed_in"):
+        return widgets.shared_post_actions(node, page_number=context["page"].number, reply_url=context["reply_url"])
+    return widgets.vote_widget(node, viewer=context["user"], my_vote=None, csrf_token="")

@@ -1,0 +1,156 @@
+"""What fills the debates' marks and slots on pages shared by signed-in readers
+(core.microcache.reader_page_cache; registered in DebatesConfig.ready()).
+
+Each filler gets every mark of its kind on the page at once and reads at most once:
+- "post_vote" (slot; post id, author id, score, page number): the reader's votes over the
+  page's posts; their own post shows its score, a post they voted on its pressed button.
+- "post_own" (slot; post id, author id): edit and delete for the author (and moderators);
+  no read at all.
+- "topic_unread" (topic id, last activity, newest post of the page) and "post_new_class",
+  "post_new_badge", "post_first_unread" (post id, topic id, created at): what is new since
+  the reader's last visit. "topic_unread" also marks the topic read: every visit, shared
+  page or not, writes one upsert when there is something new.
+- "unread_class", "unread_badge" (topic id, last activity): the debates list's unread rows.
+Times are `core.fragments.instant()` ints. The reader's read marks are read once per
+request for every kind that needs them (`_reads`), before any visit moves them.
+"""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.fragments import CSRF_MARK, instant, instant_time
+from core.moderation import can_moderate
+from debates import selectors, services, widgets
+
+
+class _Post:
+    """What the vote widget needs of a post, from a mark's ints (a slot is only for visible posts)."""
+
+    is_deleted = is_hidden = False
+
+    def __init__(self, pk: int, author_id: int, score: int):
+        self.id, self.author_id, self.votes_score = pk, author_id, score
+
+
+def fill_post_vote(request, found) -> dict[int, str | None]:
+    reader = request.user
+    if not reader.is_authenticated:
+        return {}
+    others = [pk for pk, author_id, *_rest in found if author_id != reader.pk]
+    votes = selectors.user_votes(user=reader, post_ids=others)
+    fills: dict[int, str | None] = {}
+    for pk, author_id, score, page_number in found:
+        if author_id == reader.pk or pk in votes:
+            post = _Post(pk, author_id, score)
+            fills[pk] = widgets.vote_widget(
+                post, viewer=reader, my_vote=votes.get(pk), csrf_token=CSRF_MARK, page_number=page_number
+            )
+    return fills
+
+
+def fill_post_own(request, found) -> dict[int, str | None]:
+    reader = request.user
+    if not reader.is_authenticated:
+        return {}
+    moderator = can_moderate(reader)
+    return {
+        pk: widgets.own_links(pk, is_author=author_id == reader.pk, is_moderator=moderator)
+        for pk, author_id in found
+        if moderator or author_id == reader.pk
+    }
+
+
+def _reads(request, topic_ids) -> dict[int, tuple[str, int, bool]]:
+    """topic id -> (slug, since when activity is new to this reader as an instant, whether the
+    topic has any), read once per request, before this visit marks it read; an unknown topic
+    is missing."""
+    memo = request.__dict__.setdefault("_debates_topic_reads", {})
+    missing = {pk for pk in topic_ids if pk not in memo}
+    if missing:
+        memo.update(dict.fromkeys(missing))
+        for pk, (slug, last_activity, read_at) in selectors.topic_reads(user=request.user, topic_ids=missing).items():
+            since = selectors.unread_since(request.user, read_at)
+            memo[pk] = (slug, instant(since), last_activity > since)
+    return {pk: memo[pk] for pk in topic_ids if memo[pk] is not None}
+
+
+def fill_topic_unread(request, found) -> dict[int, str]:
+    if not request.user.is_authenticated:
+        return {}
+    reads = _reads(request, {pk for pk, *_rest in found})
+    fills = {}
+    for topic_id, last_activity, newest in found:
+        if topic_id not in reads or topic_id in fills or last_activity <= reads[topic_id][1]:
+            continue
+        slug, since, _news = reads[topic_id]
+        services.topic_mark_read(user=request.user, topic_id=topic_id, read_at=instant_time(last_activity))
+        if newest > since:
+            href = "#primeira-nao-lida"
+        else:
+            url = reverse("debates:topic_first_unread", kwargs={"slug": slug})
+            href = f"{url}?desde={since // 1_000_000}"
+        fills[topic_id] = format_html(
+            '<p class="message info unread-note">{}\n    <a href="{}">{}</a></p>',
+            _("Há mensagens novas desde a sua última visita."),
+            href,
+            _("Ir para a primeira não lida"),
+        )
+    return fills
+
+
+def _new_posts(request, found) -> list[int]:
+    """The found posts created after the reader's last visit of their topic, in page order."""
+    if not request.user.is_authenticated:
+        return []
+    reads = _reads(request, {topic_id for _pk, topic_id, _created in found})
+    news = {pk: since for pk, (_slug, since, has_news) in reads.items() if has_news}
+    return [pk for pk, topic_id, created in found if topic_id in news and created > news[topic_id]]
+
+
+def fill_post_new_class(request, found) -> dict[int, str]:
+    return dict.fromkeys(_new_posts(request, found), " unread")
+
+
+def fill_post_new_badge(request, found) -> dict[int, str]:
+    badge = format_html(' · <span class="badge new">{}</span>', _("nova"))
+    return dict.fromkeys(_new_posts(request, found), badge)
+
+
+def fill_post_first_unread(request, found) -> dict[int, str]:
+    new = _new_posts(request, found)
+    return {new[0]: mark_safe('<span id="primeira-nao-lida"></span>')} if new else {}
+
+
+def _unread_topics(request, found) -> dict[int, str]:
+    """topic id -> slug of the listed topics with activity after the reader's last visit."""
+    if not request.user.is_authenticated:
+        return {}
+    reads = _reads(request, {pk for pk, _last in found})
+    return {pk: reads[pk][0] for pk, last_activity in found if pk in reads and last_activity > reads[pk][1]}
+
+
+def fill_unread_class(request, found) -> dict[int, str]:
+    return dict.fromkeys(_unread_topics(request, found), " unread")
+
+
+def fill_unread_badge(request, found) -> dict[int, str]:
+    label = _("Novas mensagens")
+    badge = '<a class="badge new" href="{}">{}</a>'
+    return {
+        pk: format_html(badge, reverse("debates:topic_first_unread", args=[slug]), label)
+        for pk, slug in _unread_topics(request, found).items()
+    }
+
+
+FILLERS = {
+    "post_vote": fill_post_vote,
+    "post_own": fill_post_own,
+    "topic_unread": fill_topic_unread,
+    "post_new_class": fill_post_new_class,
+    "post_new_badge": fill_post_new_badge,
+    "post_first_unread": fill_post_first_unread,
+    "unread_class": fill_unread_class,
+    "unread_badge": fill_unread_badge,
+}
