@@ -9,8 +9,16 @@ class AccountsConfig(AppConfig):
         from accounts import panels, signals  # noqa: F401  (connect receivers)
         from core.fragments import register_filler
         from core.panels import register_panel
+        from core.personal import OWN_DATA_TIMEOUT
 
-        register_panel("home", name="accounts_continue_reading", order=5, render=panels.continue_reading_panel)
+        register_panel(
+            "home",
+            name="accounts_continue_reading",
+            order=5,
+            render=panels.continue_reading_panel,
+            namespaces=lambda user_id: (),  # the reader's own writes only
+            timeout=OWN_DATA_TIMEOUT,
+        )
         register_panel("book_actions", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
         register_panel("book", name="accounts_reviews", order=30, render=panels.book_reviews_panel)
         register_filler("book_shelf", panels.fill_book_shelf)

@@ -12,6 +12,7 @@ from accounts.adapter import login_name
 from accounts.backends import forget_user
 from accounts.cache import flush_book_reviews, purge_profile_page
 from accounts.models import BookReview, Profile, ShelfVisibility
+from core.personal import reader_wrote
 from core.ratelimit import client_ip
 
 auth_log = logging.getLogger("accounts.auth")
@@ -38,6 +39,12 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 def review_changed(sender, instance, **kwargs):
     flush_book_reviews(book_id=instance.book_id)
     purge_profile_page(user_id=instance.user_id)
+
+
+@receiver(books_changed, dispatch_uid="accounts_books_changed_personal")
+def books_changed_personal(sender, user_id, **kwargs):
+    """A bulk write for the reader (an import): their cached dashboard panels are stale."""
+    reader_wrote(user_id)
 
 
 # What anonymous readers see of a profile (cached whole for PAGE_CACHE_SECONDS) changes with

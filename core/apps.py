@@ -6,8 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Núcleo"
 
     def ready(self):
-        from core import fillers, observability
+        from core import fillers, observability, personal
         from core.fragments import register_filler
 
         observability.connect_signals()
         register_filler("nav", fillers.fill_nav)
+        register_filler("reader_name", fillers.fill_reader_name)
+        register_filler(personal.KIND, personal.fill_personal)

@@ -8,6 +8,7 @@ builders run against the database, and the page is still served.
 """
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,11 @@ VERSION_KEY = "ver:{namespace}"
 
 def _version_key(namespace: str) -> str:
     return VERSION_KEY.format(namespace=namespace)
+
+
+def version_key(namespace: str) -> str:
+    """The cache key holding a namespace's version, for reading many versions in one `get_many`."""
+    return _version_key(namespace)
 
 
 # Namespace versions already read by the current request: a page reads several keys of one
@@ -88,6 +94,28 @@ def bump_namespace(namespace: str) -> None:
             cache.incr(key)
         except ValueError:  # not set yet (or evicted): any new value invalidates
             cache.set(key, int(time.time() * 1000), timeout=None)
+
+    transaction.on_commit(bump)
+
+
+# Per-reader versions (core.personal) expire: an entry built under a version that has since
+# expired is itself gone by then, as no entry outlives this.
+READER_VERSION_TIMEOUT = 24 * 60 * 60
+
+
+def bump_namespaces(*namespaces: str) -> None:
+    """Give each namespace a fresh random version after commit, all in one round trip: for the
+    many per-reader namespaces a fan-out touches. Their versions are compared for equality
+    only (core.personal), never counted up."""
+    if not namespaces:
+        return
+
+    def bump():
+        memo = getattr(_request, "versions", None)
+        for namespace in namespaces:
+            if memo:
+                memo.pop(namespace, None)
+        cache.set_many({_version_key(ns): secrets.randbits(62) for ns in namespaces}, READER_VERSION_TIMEOUT)
 
     transaction.on_commit(bump)
 

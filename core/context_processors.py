@@ -8,4 +8,6 @@ def shared_page(request) -> dict:
     that each request replaces with the reader's own token."""
     if getattr(request, "shared_page", False):
         return {"shared_page": True, "csrf_token": CSRF_MARK}
+    if getattr(request, "personal_render", False):  # a reader's fragment, stored (core.personal)
+        return {"csrf_token": CSRF_MARK}
     return {}

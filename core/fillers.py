@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.fragments import CSRF_MARK
 
@@ -29,3 +30,9 @@ def _nav_html(username: str, year: int, unread: str) -> dict[int, str]:
     """The header for these values, rendered once per process (its CSRF token is a mark)."""
     context = {"user": SimpleNamespace(username=username), "notifications_unread": unread, "csrf_token": CSRF_MARK}
     return {pk: get_template(name).render(context) if pk == 0 or unread else "" for pk, name in NAV_TEMPLATES.items()}
+
+
+def fill_reader_name(request, found) -> dict[int, str]:
+    """The reader's name (the dashboard's greeting): no read, the request has the user."""
+    name = escape(request.user.get_username())
+    return {pk: name for pk, *_extra in found}

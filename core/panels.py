@@ -12,13 +12,20 @@ On pages shared by signed-in readers (core.microcache.reader_page_cache) a panel
 for a placeholder reader; one that shows some readers more than marks can fill (a follower
 who may see what strangers may not) registers `shareable(request, **view_kwargs) -> bool`,
 false for those readers, who then get the page rendered for them alone.
+
+A panel of a page without an object that shows the reader's own data (the dashboard's) is
+registered with `namespaces`: on a page shared by signed-in readers it prints a personal mark
+(core.personal), filled per reader from their cached copy, which those namespaces and the
+reader's own writes invalidate; the shared page itself never runs it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+
+from core.personal import personal_mark, register_personal
 
 PanelRenderer = Callable[[HttpRequest, object], str]
 
@@ -29,16 +36,32 @@ class Panel:
     order: int
     render: PanelRenderer
     shareable: Callable[..., bool] | None = None
+    personal: str = ""  # the name of its personal fragment, if it has one
 
 
 _registry: dict[str, dict[str, Panel]] = {}
 
 
 def register_panel(
-    page: str, *, name: str, order: int, render: PanelRenderer, shareable: Callable[..., bool] | None = None
+    page: str,
+    *,
+    name: str,
+    order: int,
+    render: PanelRenderer,
+    shareable: Callable[..., bool] | None = None,
+    namespaces: Callable[[int], Iterable[str]] | None = None,
+    timeout: int | None = None,
 ) -> None:
-    """Register (or replace, by name) a panel on `page` ("home", "book", "profile")."""
-    _registry.setdefault(page, {})[name] = Panel(name=name, order=order, render=render, shareable=shareable)
+    """Register (or replace, by name) a panel on `page` ("home", "book", "profile"). A personal
+    panel (module doc) gives the reader's `namespaces` and how long its copy may live (see
+    core.personal.register_personal)."""
+    personal = ""
+    if namespaces is not None:
+        personal = f"panel:{page}:{name}"
+        register_personal(personal, lambda request: render(request, None), namespaces=namespaces, timeout=timeout)
+    _registry.setdefault(page, {})[name] = Panel(
+        name=name, order=order, render=render, shareable=shareable, personal=personal
+    )
 
 
 def panels_shareable(page: str, request: HttpRequest, **view_kwargs) -> bool:
@@ -48,4 +71,8 @@ def panels_shareable(page: str, request: HttpRequest, **view_kwargs) -> bool:
 
 def render_panels(page: str, request: HttpRequest, obj: object = None) -> list[SafeString]:
     panels = sorted(_registry.get(page, {}).values(), key=lambda panel: panel.order)
-    return [mark_safe(panel.render(request, obj)) for panel in panels]
+    shared = getattr(request, "shared_page", False)
+    return [
+        personal_mark(panel.personal) if shared and panel.personal else mark_safe(panel.render(request, obj))
+        for panel in panels
+    ]

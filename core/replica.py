@@ -153,7 +153,8 @@ class ReplicaRoutingMiddleware:
 class ReadYourWritesMiddleware:
     """A successful unsafe request (POST, PUT, PATCH, DELETE) sets a short signed cookie; while
     it lives the writer's reads go to the primary and their pages are rendered for them alone
-    (core.microcache), so nobody sees their own post or vote vanish."""
+    (core.microcache), so nobody sees their own post or vote vanish. Their cached personal
+    fragments (core.personal) are invalidated too, for when the cookie is gone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -161,6 +162,11 @@ class ReadYourWritesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method not in SAFE_METHODS and response.status_code < 400:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                from core.personal import reader_wrote  # core.personal reads through this module
+
+                reader_wrote(user.pk)
             response.set_signed_cookie(
                 WROTE_COOKIE,
                 "1",

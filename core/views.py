@@ -2,15 +2,18 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from core.health import readiness
-from core.microcache import anonymous_page_cache
+from core.microcache import anonymous_page_cache, reader_page_cache
 from core.panels import render_panels
 from core.replica import replica_configured, replica_status
 
 
 @anonymous_page_cache
+@reader_page_cache
 def home(request):
     """Visitors: what the site is, popular books, debates. Readers: their dashboard, whose
-    main column ("home" panels) and side column ("home_side") come from the apps above."""
+    main column ("home" panels) and side column ("home_side") come from the apps above;
+    readers share one rendering of it, their own panels filled from their cached copies
+    (core.personal)."""
     context = {"panels": render_panels("home", request)}
     if request.user.is_authenticated:
         context["side_panels"] = render_panels("home_side", request)

@@ -17,7 +17,7 @@ import logging
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, versioned_key
+from core.cache import bump_namespace, bump_namespaces, versioned_key
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,15 @@ LIST_NAMESPACE = "debates:list"
 LIST_TIMEOUT = 300
 TOPIC_TIMEOUT = 300
 VIEWS_PREFIX = "debates:views:"
+
+
+def reads_namespace(user_id: int) -> str:
+    """Bumped when the reader's read marks move (visiting a topic with new posts)."""
+    return f"debates:reads:{user_id}"
+
+
+def flush_reads(*, user_id: int) -> None:
+    bump_namespaces(reads_namespace(user_id))
 
 
 def topic_namespace(topic_id: int) -> str:

@@ -370,6 +370,7 @@ def topic_mark_read(*, user, topic_id: int, read_at: datetime) -> None:
         unique_fields=["user", "topic"],
         update_fields=["read_at"],
     )
+    debates_cache.flush_reads(user_id=user.pk)
 
 
 def topic_reads_prune() -> int:

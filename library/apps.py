@@ -7,7 +7,15 @@ class LibraryConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
+        from core.personal import OWN_DATA_TIMEOUT
         from library import panels, signals  # noqa: F401  (connect receivers)
 
         register_panel("profile", name="library_goal", order=40, render=panels.profile_goal_panel)
-        register_panel("home_side", name="library_goal", order=10, render=panels.home_goal_panel)
+        register_panel(
+            "home_side",
+            name="library_goal",
+            order=10,
+            render=panels.home_goal_panel,
+            namespaces=lambda user_id: (),  # the reader's own writes only (and the day)
+            timeout=OWN_DATA_TIMEOUT,
+        )

@@ -7,10 +7,18 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
-        from notifications import panels, signals  # noqa: F401  (connects the receivers)
+        from debates.cache import reads_namespace
+        from notifications import cache, panels, signals  # noqa: F401  (connects the receivers)
 
         register_panel("topic", name="notifications_follow", order=10, render=panels.topic_panel)
-        register_panel("home_side", name="notifications_followed", order=20, render=panels.home_followed_panel)
+        # Others' posts: cached per reader as long as a shared page lives (core.personal).
+        register_panel(
+            "home_side",
+            name="notifications_followed",
+            order=20,
+            render=panels.home_followed_panel,
+            namespaces=lambda user_id: (cache.reader_namespace(user_id), reads_namespace(user_id)),
+        )
 
         from core.fragments import register_filler
 

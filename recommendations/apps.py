@@ -7,8 +7,16 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
-        from recommendations import panels, signals  # noqa: F401  (connects the receivers)
+        from core.personal import OWN_DATA_TIMEOUT
+        from recommendations import cache, panels, signals  # noqa: F401  (connects the receivers)
 
-        register_panel("home", name="recommendations_for_you", order=8, render=panels.home_panel)
+        register_panel(
+            "home",
+            name="recommendations_for_you",
+            order=8,
+            render=panels.home_panel,
+            namespaces=cache.panel_namespaces,
+            timeout=OWN_DATA_TIMEOUT,
+        )
         register_panel("book", name="recommendations_similar", order=50, render=panels.book_panel)
         register_panel("profile", name="recommendations_for_you", order=20, render=panels.profile_panel)

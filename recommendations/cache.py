@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
+from core.cache import bump_namespace, bump_namespaces, cached, delete_on_commit, versioned_key
 
 T = TypeVar("T")
 
@@ -39,9 +39,19 @@ def cached_similar_books(book_id: int, build: Callable[[], T]) -> T:
     return cached(similar_books_key(book_id), build, TIMEOUT)
 
 
+def reader_namespace(user_id: int) -> str:
+    """Bumped with each new list of the reader: their cached "Recomendados" panel (core.personal)."""
+    return f"recommendations:reader:{user_id}"
+
+
+def panel_namespaces(user_id: int) -> tuple[str, ...]:
+    return (reader_namespace(user_id), USER_NAMESPACE)
+
+
 def flush_user(*, user_id: int) -> None:
-    """A reader's shelves or reviews changed: drop their list (on commit)."""
+    """A reader's shelves or reviews changed, or their list was recomputed: drop it (on commit)."""
     delete_on_commit(user_recommendations_key(user_id))
+    bump_namespaces(reader_namespace(user_id))
 
 
 def flush_all() -> None:

@@ -10,11 +10,32 @@ class SocialConfig(AppConfig):
     def ready(self):
         from core.fragments import register_filler
         from core.panels import register_panel
-        from social import panels, signals  # noqa: F401  (connect receivers)
+        from core.personal import OWN_DATA_TIMEOUT, register_personal
+        from social import cache, panels, signals  # noqa: F401  (connect receivers)
 
         # The dashboard's main column, after "reading now"; suggestions in its side column.
-        register_panel("home", name="social_feed", order=6, render=panels.home_feed_panel)
-        register_panel("home_side", name="social_suggestions", order=30, render=panels.suggestions_panel)
+        # Both cached per reader (core.personal); the feed, others' activity, as long as a
+        # shared page lives.
+        register_panel(
+            "home",
+            name="social_feed",
+            order=6,
+            render=panels.home_feed_panel,
+            namespaces=cache.feed_fragment_namespaces,
+        )
+        register_panel(
+            "home_side",
+            name="social_suggestions",
+            order=30,
+            render=panels.suggestions_panel,
+            namespaces=lambda user_id: (cache.relations_namespace(user_id),),
+            timeout=OWN_DATA_TIMEOUT,
+        )
+        register_personal(
+            panels.FEED_PAGE,
+            panels.feed_page_body,
+            namespaces=cache.feed_fragment_namespaces,
+        )
         register_panel(
             "profile", name="social_follow", order=1, render=panels.profile_panel, shareable=panels.profile_shareable
         )

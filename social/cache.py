@@ -6,7 +6,7 @@ rest of the cache (and a test run's cleanup of its own prefix removes feeds too)
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, delete_on_commit, versioned_key
+from core.cache import bump_namespace, bump_namespaces, delete_on_commit, versioned_key
 
 SUGGESTIONS_TIMEOUT = 60 * 60
 COMMUNITY_TIMEOUT = 30
@@ -18,6 +18,22 @@ BIG_ACCOUNTS_NAMESPACE = "social:big"
 # changes; the namespace is bumped when a book or a debate is renamed.
 LINES_NAMESPACE = "social:lines"
 LINE_TIMEOUT = 24 * 60 * 60
+
+
+def feed_namespace(user_id: int) -> str:
+    """Bumped when the reader's feed changes under them (a push, a retraction): their cached
+    feed panel and feed page (core.personal) are rendered again."""
+    return f"social:feed:{user_id}"
+
+
+def relations_namespace(user_id: int) -> str:
+    """Bumped when the reader's follows, blocks or mutes change, whoever made the change."""
+    return f"social:relations:{user_id}"
+
+
+def feed_fragment_namespaces(user_id: int) -> tuple[str, ...]:
+    """What the reader's cached feed (panel and page) depends on, besides their own writes."""
+    return (feed_namespace(user_id), relations_namespace(user_id), LINES_NAMESPACE)
 
 
 def feed_key(user_id: int) -> str:
@@ -53,6 +69,12 @@ def flush_relations(*user_ids: int) -> None:
     """A follow, block or mute changed for these readers."""
     keys = [key for uid in user_ids for key in (big_followed_key(uid), suggestions_key(uid))]
     delete_on_commit(*keys)
+    bump_namespaces(*(relations_namespace(uid) for uid in user_ids))
+
+
+def flush_feeds(*user_ids: int) -> None:
+    """These readers' feeds gained or lost activities (after the Redis write)."""
+    bump_namespaces(*(feed_namespace(uid) for uid in user_ids))
 
 
 def flush_big_accounts() -> None:

@@ -27,6 +27,17 @@ def home_feed_panel(request, obj=None) -> str:
     return render_to_string("social/panels/home_feed.html", context, request=request)
 
 
+FEED_PAGE = "social:feed_page"
+
+
+def feed_page_body(request) -> str:
+    """The first page of the feed page (/social/), for the reader's cached copy (core.personal).
+    Marks the feed as seen."""
+    page = selectors.home_feed(reader=request.user, detail=False)
+    selectors.feed_mark_seen(request.user.pk)
+    return render_to_string("social/_feed_page.html", {"page": page}, request=request)
+
+
 def suggestions_panel(request, obj=None) -> str:
     """ "Leitores para seguir" in the dashboard's side column (cached an hour per reader)."""
     if not request.user.is_authenticated:

@@ -446,4 +446,5 @@ def activities_retract(*, activity_ids: list[int], actor_id: int) -> int:
     """Take activities out of every feed that may hold them; returns how many feeds were touched."""
     holders = [actor_id] + _fanout_followers(actor_id)
     feeds.feed_remove(holders, activity_ids)
+    social_cache.flush_feeds(*holders)
     return len(holders)

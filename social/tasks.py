@@ -4,6 +4,7 @@
 from django.conf import settings
 
 from core.jobs import task
+from social import cache as social_cache
 from social import feeds, services
 
 
@@ -21,8 +22,11 @@ def feeds_fanout(activity_ids: list[int]) -> int:
 
 @task(soft_time_limit=60, time_limit=90)
 def feeds_push(entries: list[list[int]], user_ids: list[int]) -> int:
-    """Add (activity id, score) entries to the existing feeds of these readers."""
-    return feeds.feed_push(user_ids, [(int(activity_id), int(score)) for activity_id, score in entries])
+    """Add (activity id, score) entries to the existing feeds of these readers; their cached
+    feed panels are then rendered again (after the push, so none is rendered without it)."""
+    pushed = feeds.feed_push(user_ids, [(int(activity_id), int(score)) for activity_id, score in entries])
+    social_cache.flush_feeds(*user_ids)
+    return pushed
 
 
 @task(soft_time_limit=120, time_limit=180)

@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import profile_user_get
 from core.http import next_url
+from core.microcache import reader_page_cache
 from core.pagination import requested_page
+from core.personal import personal_mark
 from core.ratelimit import rate_limit
-from social import selectors, services
+from social import panels, selectors, services
 from social.models import FollowPolicy
 
 CURSOR_PARAM = "antes"
@@ -145,10 +148,20 @@ def feed(request):
         cursor = _cursor(request)
     except ValidationError as error:
         return _refused(request, error, status=400)
-    page = selectors.home_feed(reader=request.user, cursor=cursor, detail=False)
     if cursor is None:
-        selectors.feed_mark_seen(request.user.pk)
-    return render(request, "social/feed.html", {"page": page})
+        return _feed_first_page(request)
+    page = selectors.home_feed(reader=request.user, cursor=cursor, detail=False)
+    return render(request, "social/feed.html", {"page": page, "newer_link": True})
+
+
+@reader_page_cache
+def _feed_first_page(request):
+    """Shared by signed-in readers, each reader's feed filled from their cached copy."""
+    if getattr(request, "shared_page", False):
+        body = personal_mark(panels.FEED_PAGE)
+    else:
+        body = mark_safe(panels.feed_page_body(request))
+    return render(request, "social/feed.html", {"feed_body": body})
 
 
 def community(request):

@@ -1,0 +1,130 @@
+"""A reader's own sections of a shared page, cached per reader: the dashboard, the feed page.
+
+A page shared by signed-in readers (core.microcache.reader_page_cache) holds a mark where a
+*personal fragment* goes (their reading progress, their feed, their goal); `fill_page` fills
+every personal fragment of the page from ONE `get_many` that reads, together, each fragment's
+stored HTML and the versions of the namespaces it depends on. A stored fragment is served
+only if it was rendered under the versions read now (and the same day and language);
+otherwise it is rendered again for the reader and stored for its `timeout`.
+
+Exactness comes from the namespaces, bumped after commit by what changes a fragment:
+- `reader:<id>` (`reader_namespace`), which every fragment depends on, is bumped by any
+  successful write request of that reader (core.replica.ReadYourWritesMiddleware) and by
+  bulk writes on their behalf (a library import): their own write shows on their next page;
+- each app adds the namespaces of others' events (a followed reader's activity reaching the
+  feed, a new post in a followed debate, a new recommendation list).
+What no namespace covers (relative times, renamed books, a read-merged account's activity)
+is bounded by the fragment's timeout. Versions are read before rendering, so a write that
+commits during a render leaves an entry whose versions are already old.
+"""
+
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from core.cache import READER_VERSION_TIMEOUT, bump_namespaces, namespace_version, version_key
+from core.fragments import viewer_mark
+from core.replica import primary_reads
+
+KIND = "personal"
+# How long a fragment of the reader's own data may live: bounds what no namespace covers
+# there (a renamed book, an admin's edit). Fragments of others' activity live
+# PAGE_CACHE_SECONDS, like the shared pages (register them without a timeout).
+OWN_DATA_TIMEOUT = 5 * 60
+
+
+@dataclass(frozen=True)
+class Personal:
+    name: str
+    render: Callable[[HttpRequest], str]
+    namespaces: Callable[[int], Iterable[str]]  # reader id -> what the fragment depends on
+    timeout: int | None  # None: PAGE_CACHE_SECONDS, like the shared pages (others' data)
+
+    @property
+    def pk(self) -> int:
+        """Stable across processes and deploys: stored pages carry it."""
+        return zlib.crc32(self.name.encode())
+
+
+_registry: dict[int, Personal] = {}
+
+
+def reader_namespace(user_id: int) -> str:
+    return f"reader:{user_id}"
+
+
+def reader_wrote(user_id: int) -> None:
+    """The reader changed something: every personal fragment of theirs is rendered again."""
+    bump_namespaces(reader_namespace(user_id))
+
+
+def register_personal(
+    name: str,
+    render: Callable[[HttpRequest], str],
+    *,
+    namespaces: Callable[[int], Iterable[str]],
+    timeout: int | None = None,
+) -> Personal:
+    """Register (or replace) a personal fragment; `reader:<id>` is always among its namespaces.
+    Without a timeout it lives as long as a shared page (for fragments of others' activity)."""
+    if timeout is not None and timeout > READER_VERSION_TIMEOUT:
+        raise ValueError("a personal fragment may not outlive the reader's versions")
+    fragment = Personal(name=name, render=render, namespaces=namespaces, timeout=timeout)
+    _registry[fragment.pk] = fragment
+    return fragment
+
+
+def personal_mark(name: str) -> SafeString:
+    return viewer_mark(KIND, zlib.crc32(name.encode()))
+
+
+def entry_key(fragment: Personal, user_id: int) -> str:
+    return f"personal:{fragment.name}:{user_id}"
+
+
+def render_for_reader(request: HttpRequest, fragment: Personal) -> str:
+    """The fragment as this reader sees it, with a CSRF mark (core.context_processors) since
+    a stored token would die with the reader's CSRF cookie."""
+    request.personal_render = True
+    try:
+        with primary_reads():  # a fragment built from a lagging replica would outlive the lag
+            return str(fragment.render(request))
+    finally:
+        request.personal_render = False
+
+
+def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str]:
+    """Filler of the personal marks: one `get_many`, then a render per stale or missing one."""
+    user_id = request.user.pk
+    fragments = [_registry[pk] for pk, *_extra in dict.fromkeys(found) if pk in _registry]
+    if not fragments:
+        return {}
+    depends = {fragment.pk: [reader_namespace(user_id), *fragment.namespaces(user_id)] for fragment in fragments}
+    keys = {fragment.pk: entry_key(fragment, user_id) for fragment in fragments}
+    version_keys = {version_key(ns) for names in depends.values() for ns in names}
+    got = cache.get_many([*keys.values(), *version_keys])
+    context = (str(timezone.localdate()), get_language())
+    fills, fresh = {}, {}
+    for fragment in fragments:
+        stamp = (*context, *(got.get(version_key(ns)) for ns in depends[fragment.pk]))
+        hit = got.get(keys[fragment.pk])
+        if hit is not None and hit[0] == stamp:
+            fills[fragment.pk] = hit[1]
+            continue
+        # A version never set (or expired) is created now, before rendering: else the render,
+        # creating it, would leave an entry that never matches.
+        stamp = (*context, *(got.get(version_key(ns)) or namespace_version(ns) for ns in depends[fragment.pk]))
+        html = render_for_reader(request, fragment)
+        fills[fragment.pk] = html
+        timeout = settings.PAGE_CACHE_SECONDS if fragment.timeout is None else fragment.timeout
+        fresh.setdefault(timeout, {})[keys[fragment.pk]] = (stamp, html)
+    for timeout, entries in fresh.items():
+        cache.set_many(entries, timeout)
+    return fills
