@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
+from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
 from debates import services as debates_services
@@ -294,3 +295,66 @@ def test_renaming_a_book_refreshes_the_cached_lines(followers, client):
     review.book.title = "Título novo do livro"
     review.book.save()
     assert "Título novo do livro" in client.get(url).content.decode()
+
+
+# --- The feed page shared by signed-in readers (core.microcache, core.personal) -------------
+
+
+def shared_get(client, url, **params):
+    """The page as a reader past their own-writes window sees it (no wrote cookie)."""
+    client.cookies.pop("cgb_wrote", None)
+    return client.get(url, params)
+
+
+def test_readers_share_the_feed_page_each_with_their_own_feed(followers, client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    actor, readers = followers
+    helpers.make_finished(actor)
+    title = Activity.objects.get(actor=actor).book.title
+    loner = UserFactory()
+    client.force_login(readers[0])
+    first = shared_get(client, reverse("social:feed"))
+    client.force_login(loner)
+    second = shared_get(client, reverse("social:feed"))
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert title in first.content.decode() and title not in second.content.decode()
+    assert "Nada por aqui ainda" in second.content.decode()
+    stored, _content_type, _hook = cache.get(path_cache_key(reverse("social:feed"), READER_KEY_PREFIX))
+    assert title not in stored and actor.username not in stored and "<!--viewer:personal:" in stored
+
+
+def test_a_followed_readers_activity_reaches_the_shared_feed_page_at_once(followers, client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    actor, readers = followers
+    client.force_login(readers[0])
+    assert "Nada por aqui ainda" in shared_get(client, reverse("social:feed")).content.decode()
+    helpers.make_finished(actor)  # the fan-out pushes it and bumps each follower's feed version
+    page = shared_get(client, reverse("social:feed"))
+    assert page["X-Page-Cache"] == "hit" and Activity.objects.get(actor=actor).book.title in page.content.decode()
+    activity = Activity.objects.get(actor=actor)
+    services.activities_retract(activity_ids=[activity.pk], actor_id=actor.pk)  # the retraction task
+    Activity.objects.filter(pk=activity.pk).delete()
+    assert activity.book.title not in shared_get(client, reverse("social:feed")).content.decode()
+
+
+def test_an_unfollow_leaves_the_shared_feed_page_at_once(followers, client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    actor, readers = followers
+    helpers.make_finished(actor)
+    title = Activity.objects.get(actor=actor).book.title
+    client.force_login(readers[0])
+    assert title in shared_get(client, reverse("social:feed")).content.decode()
+    services.follow_delete(follower=readers[0], followee=actor)  # e.g. from the API: no wrote cookie
+    assert title not in shared_get(client, reverse("social:feed")).content.decode()
+
+
+@pytest.mark.parametrize("count", [10, 1_000])
+def test_a_warm_shared_feed_page_costs_one_query(client, reader, count, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 10
+    seed_followed(reader, count)
+    client.force_login(reader)
+    url = reverse("social:feed")
+    shared_get(client, url)
+    with django_assert_num_queries(1):  # the user: the page, the feed and its versions are cache reads
+        response = shared_get(client, url)
+    assert response["X-Page-Cache"] == "hit" and "terminou de ler" in response.content.decode()
