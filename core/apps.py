@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Núcleo"
 
     def ready(self):
-        from core import fillers, observability, personal
+        from core import fillers, lookups, observability, personal  # noqa: F401  (lookups: registers __any_of)
         from core.fragments import register_filler
 
         observability.connect_signals()

@@ -83,3 +83,23 @@ def test_fill_page_reads_negative_extras_and_fills_marks_inside_a_kept_slot(rf):
     assert calls == [[(1, -3), (2, 4)]]
     moment = instant_time(1_796_220_462_436_383)
     assert instant(moment) == 1_796_220_462_436_383 and moment.microsecond == 436_383
+
+
+@pytest.mark.django_db
+def test_any_of_finds_the_rows_of_many_ids_with_one_parameter():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.tests.factories import UserFactory
+    from notifications.models import Notification
+
+    users = UserFactory.create_batch(3)
+    for user in users:
+        Notification.objects.create(recipient=user, kind=Notification.Kind.REPLY, message="x")
+    wanted = [users[0].pk, users[2].pk, 10**9]
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Notification.objects.filter(recipient_id__any_of=wanted).values_list("recipient_id", flat=True))
+    assert found == {users[0].pk, users[2].pk}
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in queries[0]["sql"]
+    assert list(Notification.objects.filter(recipient_id__any_of=[])) == []
