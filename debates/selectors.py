@@ -222,8 +222,12 @@ def unread_since(user, read_at: datetime | None = None) -> datetime | None:
     """
     if not user.is_authenticated:
         return None
-    cutoff = timezone.now() - timedelta(days=settings.DEBATES_READ_CUTOFF_DAYS)
-    return max(filter(None, (read_at, cutoff, user.date_joined)))
+    return max(filter(None, (read_at, read_cutoff(), user.date_joined)))
+
+
+def read_cutoff() -> datetime:
+    """Activity before this time counts as read for everyone."""
+    return timezone.now() - timedelta(days=settings.DEBATES_READ_CUTOFF_DAYS)
 
 
 def topic_reads(*, user, topic_ids) -> dict[int, tuple[str, datetime, datetime | None]]:
@@ -334,7 +338,7 @@ def user_votes(*, user, post_ids: list[int]) -> dict[int, int]:
     """The viewer's votes on these posts, post id → +1/-1, in one query."""
     if not user.is_authenticated or not post_ids:
         return {}
-    return dict(DebateVote.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", "value"))
+    return dict(DebateVote.objects.filter(user=user, post_id__any_of=post_ids).values_list("post_id", "value"))
 
 
 def reply_parent(*, topic_id: int, parent_id: int) -> DebatePost | None:

@@ -124,6 +124,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_moderator": services.can_moderate(request.user),
         "reply_url": widgets.reply_url(topic),
         "topic_panels": render_panels("topic", request, topic),
+        # Posts older than this are read for everyone: no unread marks (a shorter page to fill).
+        "news_after": selectors.read_cutoff(),
     }
     if signed_in:
         newest = max((node.created_instant for node in page.nodes), default=0)
@@ -140,7 +142,7 @@ def _shared_thread(context: dict, sort: str) -> str:
     """The page's posts for signed-in readers: rendered once per version of the topic and
     shared by all of them (their own bits are marks and slots)."""
     topic, page = context["topic"], context["page"]
-    keep = ("page", "topic_id", "signed_in", "reply_url")
+    keep = ("page", "topic_id", "signed_in", "reply_url", "news_after")
     key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort, locked=topic.is_locked)
     html = cached(key, lambda: render_to_string("debates/_thread.html", {name: context[name] for name in keep}),
                   timeout=debates_cache.TOPIC_TIMEOUT)  # fmt: skip

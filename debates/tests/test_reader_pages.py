@@ -235,3 +235,14 @@ def test_moderators_get_their_controls_and_their_own_marks():
     assert reverse("debates:post_hide", kwargs={"pk": first.pk}) in html
     assert reverse("debates:post_edit", kwargs={"pk": first.pk}) in html
     assert html.count('class="badge new"') == 2 and "<!--" not in html.replace("<!-- ", "")
+
+
+def test_posts_older_than_the_read_cutoff_carry_no_unread_marks(settings):
+    settings.DEBATES_READ_CUTOFF_DAYS = 7
+    topic, (old, recent) = make_topic()
+    DebatePost.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    html = signed_in(reader("ana")).get(topic.get_absolute_url()).content.decode()
+    assert f'id="post-{old.pk}" class="post depth-0"' in html
+    assert f'id="post-{recent.pk}" class="post depth-0 unread"' in html
+    stored, _content_type, _hook = cache.get(path_cache_key(topic.get_absolute_url(), READER_KEY_PREFIX))
+    assert f"post_new_class:{old.pk}:" not in stored and f"post_new_class:{recent.pk}:" in stored
