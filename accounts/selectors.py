@@ -40,6 +40,9 @@ def profile_user_get(*, username: str) -> AbstractBaseUser:
 # --- Shelf privacy ------------------------------------------------------------------------
 
 
+_VISIBILITIES = "_shelf_visibilities"
+
+
 def listed_entries(entries: QuerySet[BookShelf]) -> QuerySet[BookShelf]:
     """Only entries on public shelves: what lists shown to others may contain (one NOT EXISTS)."""
     hidden = ShelfVisibility.objects.filter(
@@ -48,7 +51,24 @@ def listed_entries(entries: QuerySet[BookShelf]) -> QuerySet[BookShelf]:
     return entries.exclude(Exists(hidden))
 
 
+def shelf_visibilities(*, user: AbstractBaseUser) -> dict[tuple[str, str], str]:
+    """Every shelf setting of `user` by (shelf type, lower-cased custom name), read once per
+    user object: the profile's shelf counts and its panels ask about the same owner."""
+    if (memo := user.__dict__.get(_VISIBILITIES)) is None:
+        rows = ShelfVisibility.objects.filter(user=user).only("shelf_type", "custom_name", "visibility")
+        memo = user.__dict__[_VISIBILITIES] = {
+            (row.shelf_type, row.custom_name.lower()): row.visibility for row in rows
+        }
+    return memo
+
+
+def forget_shelf_visibilities(user: AbstractBaseUser) -> None:
+    user.__dict__.pop(_VISIBILITIES, None)
+
+
 def shelf_visibility(*, user: AbstractBaseUser, shelf_type: str, custom_name: str = "") -> str:
+    if (memo := user.__dict__.get(_VISIBILITIES)) is not None:
+        return memo.get((shelf_type, custom_name.lower()), Visibility.PUBLIC)
     setting = ShelfVisibility.objects.filter(user=user, shelf_type=shelf_type, custom_name__iexact=custom_name)
     return setting.values_list("visibility", flat=True).first() or Visibility.PUBLIC
 
@@ -83,10 +103,7 @@ def shelf_counts(*, user: AbstractBaseUser, listed_only: bool = False) -> list[d
     """
     entries = BookShelf.objects.filter(user=user)
     rows = entries.values("shelf_type", "custom_name").annotate(count=Count("id"))
-    settings = {
-        (row.shelf_type, row.custom_name.lower()): row.visibility
-        for row in ShelfVisibility.objects.filter(user=user).only("shelf_type", "custom_name", "visibility")
-    }
+    settings = shelf_visibilities(user=user)
     order = {value: index for index, value in enumerate(ShelfType.values)}
     labels = dict(ShelfType.choices)
     shelves = []
@@ -213,15 +230,38 @@ def reading_stats(*, user: AbstractBaseUser, today: date | None = None) -> list[
 
 
 def recent_shelf_entries(*, user: AbstractBaseUser, listed_only: bool = False, limit: int = 12) -> list[BookShelf]:
-    return list(shelf_entries(user=user, listed_only=listed_only)[:limit])
+    """The profile's "Adicionados recentemente": only what it prints of each entry and book."""
+    entries = shelf_entries(user=user, listed_only=listed_only).only(
+        "shelf_type", "custom_name", "book__title", "book__slug"
+    )
+    return list(entries[:limit])
 
 
 # --- Book page ----------------------------------------------------------------------------
 
 
+# What the profile prints of a review (no book description, covers or counters).
+PROFILE_REVIEW_FIELDS = (
+    "rating",
+    "title",
+    "text",
+    "contains_spoilers",
+    "visibility",
+    "is_hidden",
+    "created_at",
+    "book__title",
+    "book__slug",
+)
+
+
 def profile_reviews(*, user: AbstractBaseUser, is_owner: bool, limit: int = 5) -> list[BookReview]:
     """A reader's latest reviews for their profile: public ones, or all of them for the owner."""
-    reviews = BookReview.objects.filter(user=user).select_related("book").order_by("-created_at", "-id")
+    reviews = (
+        BookReview.objects.filter(user=user)
+        .select_related("book")
+        .only(*PROFILE_REVIEW_FIELDS)
+        .order_by("-created_at", "-id")
+    )
     if not is_owner:
         reviews = reviews.filter(visibility=Visibility.PUBLIC)
     return list(reviews[:limit])

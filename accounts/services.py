@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import rules
+from accounts import rules, selectors
 from accounts.cache import flush_book_reviews
 from accounts.models import (
     BookReview,
@@ -110,6 +110,7 @@ def shelf_visibility_set(
     setting, _created = ShelfVisibility.objects.update_or_create(
         user=user, shelf_type=shelf_type, custom_name=name, defaults={"visibility": visibility}
     )
+    selectors.forget_shelf_visibilities(user)
     return setting
 
 

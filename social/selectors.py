@@ -232,6 +232,9 @@ def _listed(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("actor").only("verb", "visibility", "created_at", "actor__username")
 
 
+LINE_END = "<!--/line-->"
+
+
 def attach_lines(activities: list[Activity]) -> None:
     """Give each activity its rendered line (`activity.line`): one `get_many` for the page;
     only the misses are loaded (one query, none if the rows came with their items) and
@@ -243,8 +246,9 @@ def attach_lines(activities: list[Activity]) -> None:
         bare = [pk for pk, activity in missing.items() if not Activity.book.is_cached(activity)]
         if bare:
             missing.update({row.pk: row for row in _shown(Activity.objects.filter(pk__in=bare))})
-        template = get_template("social/_activity.html")
-        fresh = {keys[pk]: template.render({"activity": row}) for pk, row in missing.items()}
+        # One rendering for all of them: cheaper than a template run per line.
+        rendered = get_template("social/_activity_lines.html").render({"activities": list(missing.values())})
+        fresh = {keys[pk]: line for pk, line in zip(missing, rendered.split(LINE_END), strict=False)}
         cache.set_many(fresh, timeout=social_cache.LINE_TIMEOUT)
         lines.update(fresh)
     for activity in activities:

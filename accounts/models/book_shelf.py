@@ -63,4 +63,7 @@ class BookShelf(models.Model):
 
     @property
     def shelf_label(self) -> str:
-        return self.custom_name if self.shelf_type == self.ShelfType.CUSTOM else self.get_shelf_type_display()
+        # The choice's own label: `get_shelf_type_display` translates every choice to find one.
+        return (
+            self.custom_name if self.shelf_type == self.ShelfType.CUSTOM else str(self.ShelfType(self.shelf_type).label)
+        )

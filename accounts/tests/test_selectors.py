@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.models import BookShelf, ReadingProgress
 from accounts.tests.conftest import seed_reviews
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory
@@ -81,3 +81,12 @@ def test_helpful_vote_refreshes_the_cached_review_order(book, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         review_mark_helpful(review=first, user=UserFactory())
     assert [review.pk for review in selectors.book_reviews_summary(book=book)["reviews"]] == [first.pk, second.pk]
+
+
+def test_shelf_visibilities_read_once_per_owner_and_forgotten_on_a_change(user, django_assert_num_queries):
+    BookShelf.objects.create(user=user, book=BookFactory(), shelf_type=ShelfType.READ)
+    selectors.shelf_counts(user=user)
+    with django_assert_num_queries(0):  # the profile's goal panel asks again
+        assert selectors.shelf_visibility(user=user, shelf_type=ShelfType.READ) == "public"
+    services.shelf_visibility_set(user=user, shelf_type=ShelfType.READ, visibility="private")
+    assert selectors.shelf_visibility(user=user, shelf_type=ShelfType.READ) == "private"

@@ -105,3 +105,16 @@ def test_popular_books_rank_by_reviews_then_rating(shelf):
 
 def test_book_detail_is_none_for_an_unknown_slug(db):
     assert selectors.book_detail(slug="nao-existe") is None
+
+
+@pytest.mark.parametrize("slug", ["duna-frank-herbert", "a_b-2"])
+def test_a_books_url_is_the_reversed_one(slug):
+    from django.urls import reverse
+
+    from catalog.models import Book
+
+    assert (
+        Book(slug=slug).get_absolute_url()
+        == reverse("catalog:book_detail", kwargs={"slug": slug})
+        == f"/livros/{slug}/"
+    )
