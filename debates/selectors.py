@@ -300,10 +300,21 @@ def _flatten(roots: list[PostNode]) -> list[PostNode]:
 
 def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage:
     posts = DebatePost.objects.select_related("author").only(*_POST_FIELDS).order_by("created_at", "id")
-    roots = posts.filter(topic_id=topic_id, parent__isnull=True).order_by(*POST_SORTS[sort][1])
-    page = paginate(roots, number=page_number, per_page=settings.POSTS_PAGE_SIZE)
-    paginator = page.paginator
-    roots = [post_node(post) for post in page.object_list]
+    roots_query = posts.filter(topic_id=topic_id, parent__isnull=True)
+    count = roots_query.count()
+    per_page = settings.POSTS_PAGE_SIZE
+    num_pages = max(1, -(-count // per_page))
+    number = min(max(page_number, 1), num_pages)
+    bottom, top = (number - 1) * per_page, min(number * per_page, count)
+    order = POST_SORTS[sort][1]
+    if bottom > count - top:
+        # Nearer the end than the start (the newest threads of a long topic): read backwards
+        # from the end, so the database skips the rows after the page, not the ones before.
+        backwards = [key[1:] if key.startswith("-") else f"-{key}" for key in order]
+        page_posts = list(roots_query.order_by(*backwards)[count - top : count - bottom])[::-1]
+    else:
+        page_posts = list(roots_query.order_by(*order)[bottom:top])
+    roots = [post_node(post) for post in page_posts]
     by_id = {node.id: node for node in roots}
     shown_under: dict[int, PostNode] = {}
     cap = max(1, settings.DEBATES_MAX_REPLY_DEPTH)
@@ -317,7 +328,7 @@ def _build_post_page(topic_id: int, page_number: int, sort: str) -> PostPage:
             node.depth = parent.depth + 1
             shown_under[node.id] = parent
             parent.children.append(node)
-    return PostPage(nodes=_flatten(roots), number=page.number, num_pages=paginator.num_pages, count=paginator.count)
+    return PostPage(nodes=_flatten(roots), number=number, num_pages=num_pages, count=count)
 
 
 def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronologica") -> PostPage:

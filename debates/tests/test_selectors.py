@@ -104,3 +104,38 @@ def test_hidden_post_text_never_reaches_the_cache():
     assert (page.nodes[0].content, page.nodes[0].hidden_reason) == ("", "spam")
     cached = [cache.get(key) for key in cache.iter_keys(f"debates:topic:{post.topic_id}:*")]
     assert cached and "texto oculto" not in repr(cached)
+
+
+@pytest.mark.parametrize("sort", list(selectors.POST_SORTS))
+def test_pages_near_the_end_are_read_backwards_and_match_the_order(settings, sort):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from debates.models import DebatePost
+
+    settings.POSTS_PAGE_SIZE = 2
+    topic = DebateTopicFactory()
+    roots = [DebatePostFactory(topic=topic) for _ in range(7)]
+    start = timezone.now() - timedelta(days=1)
+    for i, post in enumerate(roots):  # two share a time: the id breaks the tie
+        DebatePost.objects.filter(pk=post.pk).update(created_at=start + timedelta(minutes=i // 2), wilson_score=i % 3)
+    DebatePostFactory(topic=topic, parent=roots[6])
+    in_order = list(
+        DebatePost.objects.filter(topic=topic, parent=None)
+        .order_by(*selectors.POST_SORTS[sort][1])
+        .values_list("id", flat=True)
+    )
+    shown = []
+    for number in range(1, 5):
+        with CaptureQueriesContext(connection) as queries:
+            page = selectors.topic_post_page(topic_id=topic.pk, page_number=number, sort=sort)
+        assert (page.number, page.num_pages, page.count) == (number, 4, 7)
+        shown += [node.id for node in page.nodes if node.depth == 0]
+        page_query = [query["sql"] for query in queries if "LIMIT" in query["sql"]][-1]  # after page 1's
+        assert ("OFFSET" not in page_query) is (number in (1, 4))  # the first and the last skip nothing
+        cache.delete_pattern("*")
+    assert shown == in_order
+    assert selectors.topic_post_page(topic_id=topic.pk, page_number=99, sort=sort).number == 4
