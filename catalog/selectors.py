@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
-from django.db import connection
-from django.db.models import F, Min, Prefetch, Q, QuerySet, Sum, Value
+from django.db import connection, connections
+from django.db.models import F, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,16 +157,47 @@ def books_by_author(*, author: Author) -> QuerySet[Book]:
     return author.books.only(*CARD_FIELDS).order_by(F("publication_year").asc(nulls_last=True), "title", "id")
 
 
+# A book's authors, categories and tags (most used first) in one statement: three prefetches
+# cost three queries and ~2 ms of CPU more on every first view of a book (the long tail).
+_BOOK_RELATED_SQL = """
+SELECT 0 AS kind, a.id AS id, a.name AS name, a.slug AS slug, 0 AS books_count, 0 AS rank
+  FROM {author} a JOIN {authors} x ON x.author_id = a.id WHERE x.book_id = %s
+UNION ALL SELECT 1, c.id, c.name, c.slug, 0, 0
+  FROM {category} c JOIN {categories} x ON x.category_id = c.id WHERE x.book_id = %s
+UNION ALL SELECT 2, t.id, t.name, t.slug, t.books_count, -t.books_count
+  FROM {tag} t JOIN {tags} x ON x.tag_id = t.id WHERE x.book_id = %s
+ORDER BY kind, rank, name, id
+"""
+_RELATED = (
+    ("authors", Author, ["id", "name", "slug"]),
+    ("categories", Category, ["id", "name", "slug"]),
+    ("tags", Tag, ["id", "name", "slug", "books_count"]),
+)
+
+
+def _with_related(book: Book) -> Book:
+    """`book` with its authors, categories and tags loaded as `prefetch_related` would."""
+    tables = {name: getattr(Book, name).through._meta.db_table for name, _model, _fields in _RELATED}
+    tables |= {"author": Author._meta.db_table, "category": Category._meta.db_table, "tag": Tag._meta.db_table}
+    db = book._state.db
+    with connections[db].cursor() as cursor:
+        cursor.execute(_BOOK_RELATED_SQL.format(**tables), [book.pk] * 3)
+        rows = cursor.fetchall()
+    book._prefetched_objects_cache = {}
+    for kind, (name, model, fields) in enumerate(_RELATED):
+        queryset = getattr(book, name).all()
+        queryset._result_cache = [model.from_db(db, fields, row[1 : len(fields) + 1]) for row in rows if row[0] == kind]
+        queryset._prefetch_done = True
+        book._prefetched_objects_cache[name] = queryset
+    return book
+
+
 def book_detail(*, slug: str) -> Book | None:
     """The catalog part of the book page (cached; None for an unknown slug, cached too)."""
 
     def build():
-        return (
-            Book.objects.defer("search_vector")
-            .prefetch_related("authors", "categories", Prefetch("tags", Tag.objects.order_by("-books_count", "name")))
-            .filter(slug=slug)
-            .first()
-        )
+        book = Book.objects.defer("search_vector").filter(slug=slug).first()
+        return None if book is None else _with_related(book)
 
     return catalog_cache.cached_book(slug, build)
 

@@ -118,3 +118,19 @@ def test_a_books_url_is_the_reversed_one(slug):
         == reverse("catalog:book_detail", kwargs={"slug": slug})
         == f"/livros/{slug}/"
     )
+
+
+def test_book_detail_loads_authors_categories_and_tags_in_one_statement_in_their_order(db, django_assert_num_queries):
+    tags = [TagFactory(name=name, books_count=count) for name, count in (("b", 5), ("a", 5), ("c", 9), ("d", 1))]
+    authors = [AuthorFactory(name=name) for name in ("Zélia", "Ana")]
+    categories = [CategoryFactory(name=name) for name in ("Romance", "Fantasia")]
+    book = BookFactory(authors=authors)
+    book.categories.set(categories)
+    book.tags.set(tags)
+    BookFactory(authors=[AuthorFactory(name="Outra")]).tags.set(tags[:1])  # another book's rows stay out
+    with django_assert_num_queries(2):
+        found = selectors.book_detail(slug=book.slug)
+        assert [author.name for author in found.authors.all()] == ["Ana", "Zélia"]
+        assert [category.name for category in found.categories.all()] == ["Fantasia", "Romance"]
+        assert [(tag.name, tag.books_count) for tag in found.tags.all()] == [("c", 9), ("a", 5), ("b", 5), ("d", 1)]
+        assert found.authors.all()[1].get_absolute_url() == authors[0].get_absolute_url()
