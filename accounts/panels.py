@@ -4,7 +4,7 @@ import functools
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
 from accounts import cache as accounts_cache
@@ -12,8 +12,10 @@ from accounts import selectors
 from accounts.forms import ProgressForm, ProgressStartForm, ReviewForm
 from accounts.models import BookReview, BookShelf
 from accounts.widgets import review_viewer_bits
+from catalog.models import Book
 from core.cache import cached
-from core.fragments import fill_marks, slot
+from core.fragments import CSRF_MARK, fill_marks, slot
+from core.microcache import shared_reader
 from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
@@ -27,17 +29,18 @@ _NO_STATE = {
 }
 
 
-def book_shelf_context(request, book, **extra) -> dict:
-    context = {
+def _book_context(book) -> dict:
+    return {
         "book": book,
         "shelf_types": ShelfType,
         "status_shelves": BookShelf.STATUS_SHELVES,
         "custom_name_max": BookShelf.CUSTOM_NAME_MAX_LENGTH,
     }
-    if getattr(request, "shared_page", False):
-        # The placeholder reader of a shared page owns nothing: no query for their state.
-        context.update(_NO_STATE, review_fields_html=_blank_review_fields(get_language()))
-    elif request.user.is_authenticated:
+
+
+def book_shelf_context(request, book, **extra) -> dict:
+    context = _book_context(book)
+    if request.user.is_authenticated:
         state = selectors.viewer_book_state(user=request.user, book=book)
         progress = state["progress"]
         context.update(state)
@@ -69,14 +72,34 @@ def _blank_review_fields(language: str) -> str:
     return render_to_string("accounts/partials/review_fields.html", {"form": ReviewForm(auto_id="id_review_%s")})
 
 
+# A book no row has: the placeholder's panel is rendered once for it, then given each book's.
+_STAND_IN_PK, _STAND_IN_SLUG = 987654321, "livro-em-branco"
+
+
+@functools.lru_cache(maxsize=8)
+def _placeholder_panel(language: str, script_prefix: str) -> str:
+    """The panel of a reader who has nothing of the book (a shared page's placeholder): the
+    same for every book but for its id and links, so rendered once per language."""
+    book = Book(pk=_STAND_IN_PK, slug=_STAND_IN_SLUG)
+    context = {
+        **_book_context(book),
+        **_NO_STATE,
+        "review_fields_html": _blank_review_fields(language),
+        "user": shared_reader(),
+        "csrf_token": CSRF_MARK,
+    }
+    return render_to_string("accounts/panels/book_shelf.html", context)
+
+
 def book_shelf_panel(request, book) -> str:
     """ "Na sua estante": shelf buttons, reading progress and the viewer's review. On a shared
     page, the placeholder's panel (nothing shelved, a blank review form) in a slot that
     `fill_book_shelf` gives each reader who has something of the book."""
-    html = render_to_string("accounts/panels/book_shelf.html", book_shelf_context(request, book), request=request)
     if getattr(request, "shared_page", False):
+        html = _placeholder_panel(get_language(), get_script_prefix())
+        html = html.replace(str(_STAND_IN_PK), str(book.pk)).replace(_STAND_IN_SLUG, book.slug)
         return slot("book_shelf", book.pk, html)
-    return html
+    return render_to_string("accounts/panels/book_shelf.html", book_shelf_context(request, book), request=request)
 
 
 def fill_book_shelf(request, found) -> dict[int, str]:

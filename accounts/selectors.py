@@ -358,7 +358,7 @@ def _build_reviews_summary(book_id: int) -> dict:
             for star in range(5, 0, -1)
         ],
         "public_count": public_count,
-        "reviews": list(public_reviews(book=book_id)[:TOP_REVIEWS]),
+        "reviews": list(public_reviews(book=book_id)[:TOP_REVIEWS]) if public_count else [],
     }
 
 

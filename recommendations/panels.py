@@ -35,4 +35,4 @@ def book_panel(request, book) -> str:
     books = selectors.similar_books(book_id=book.pk)
     if not books:
         return ""
-    return render_to_string("recommendations/panels/similar_books.html", {"books": books}, request=request)
+    return render_to_string("recommendations/panels/similar_books.html", {"books": books})
