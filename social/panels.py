@@ -110,6 +110,6 @@ def _relations(request, found) -> dict:
     known = getattr(request, "_social_relations", {})
     missing = {pk for pk, *_extra in found} - known.keys()
     if missing:
-        _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, pk__in=missing))
+        _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, ids=missing))
         known = request._social_relations
     return {pk: known[pk] for pk, *_extra in found if pk in known}

@@ -6,6 +6,7 @@ one query, and one query loads the activities still public, so a deletion, a mod
 hide or a privacy change leaves every feed at once, before any cleanup task has run.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,8 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connections, router
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -100,43 +103,62 @@ def relationship(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> Relati
     return rel
 
 
-def viewer_relations(*, viewer_id: int, **owners) -> dict[int, tuple[str, Relationship]]:
-    """(username, what the viewer is to them) of each active reader matching `owners`
-    (`username=`, `pk__in=`): follows both ways, blocks, mute and the owner's policy, in one
-    query; the counts are not read."""
-    owner = OuterRef("pk")
+# What a reader is to owners, for every request of a shared profile: raw SQL, because
+# compiling the same query through the ORM cost several times its run (one query either way).
+_RELATIONS_SQL = """
+SELECT u.id, u.username,
+  (SELECT s.follow_policy FROM {settings} s WHERE s.user_id = u.id),
+  (SELECT f.status FROM {follow} f WHERE f.follower_id = %s AND f.followee_id = u.id),
+  (SELECT f.status FROM {follow} f WHERE f.follower_id = u.id AND f.followee_id = %s),
+  EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = %s AND b.blocked_id = u.id),
+  EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = u.id AND b.blocked_id = %s),
+  EXISTS (SELECT 1 FROM {mute} m WHERE m.muter_id = %s AND m.muted_id = u.id)
+FROM {user} u WHERE u.is_active AND {owners}
+"""
 
-    def status(**pair):
-        return Subquery(Follow.objects.filter(**pair).values("status")[:1])
 
-    rows = (
-        get_user_model()
-        .objects.filter(is_active=True, **owners)
-        .annotate(
-            policy=Subquery(SocialSettings.objects.filter(user=owner).values("follow_policy")[:1]),
-            mine=status(follower_id=viewer_id, followee=owner),
-            theirs=status(follower=owner, followee_id=viewer_id),
-            blocking=Exists(Block.objects.filter(blocker_id=viewer_id, blocked=owner)),
-            blocked_by=Exists(Block.objects.filter(blocker=owner, blocked_id=viewer_id)),
-            muting=Exists(Mute.objects.filter(muter_id=viewer_id, muted=owner)),
+def viewer_relations(
+    *, viewer_id: int, username: str | None = None, ids: Iterable[int] = ()
+) -> dict[int, tuple[str, Relationship]]:
+    """(username, what the viewer is to them) of the active reader called `username`, or of
+    each of `ids`: follows both ways, blocks, mute and the owner's policy, in one query; the
+    counts are not read."""
+    ids = [int(pk) for pk in ids]
+    if username is None and not ids:
+        return {}
+    owners, params = (
+        ("u.username = %s", [username])
+        if username is not None
+        else (
+            "u.id IN ({})".format(", ".join(["%s"] * len(ids))),
+            ids,
         )
-        .values_list("pk", "username", "policy", "mine", "theirs", "blocking", "blocked_by", "muting")
     )
+    tables = {
+        "user": get_user_model()._meta.db_table,
+        "settings": SocialSettings._meta.db_table,
+        "follow": Follow._meta.db_table,
+        "block": Block._meta.db_table,
+        "mute": Mute._meta.db_table,
+    }
+    with connections[router.db_for_read(Follow)].cursor() as cursor:
+        cursor.execute(_RELATIONS_SQL.format(owners=owners, **tables), [viewer_id] * 5 + params)
+        rows = cursor.fetchall()
     return {
         pk: (
-            username,
+            name,
             Relationship(
                 is_owner=pk == viewer_id,
                 following=mine == Status.ACCEPTED,
                 requested=mine == Status.PENDING,
                 follows_you=theirs == Status.ACCEPTED,
-                blocking=blocking,
-                blocked_by=blocked_by,
-                muting=muting,
+                blocking=bool(blocking),
+                blocked_by=bool(blocked_by),
+                muting=bool(muting),
                 policy=policy or FollowPolicy.ANYONE,
             ),
         )
-        for pk, username, policy, mine, theirs, blocking, blocked_by, muting in rows
+        for pk, name, policy, mine, theirs, blocking, blocked_by, muting in rows
     }
 
 
@@ -302,6 +324,7 @@ class ActivityGroup:
     verb: str
     items: list[Activity] = field(default_factory=list)
     is_new: bool = False
+    actor_url: str = ""
 
     @property
     def first(self) -> Activity:
@@ -430,13 +453,18 @@ def group_activities(activities: list[Activity], *, seen: int | None = None) -> 
     attach_lines(activities)
     groups: list[ActivityGroup] = []
     open_groups: dict[tuple, ActivityGroup] = {}
+    actor_urls: dict[int, str] = {}
     for activity in activities:
         key = None
         if activity.verb in GROUPED_VERBS:
             key = (activity.actor_id, activity.verb, timezone.localdate(activity.created_at))
         group = open_groups.get(key) if key else None
         if group is None:
-            group = ActivityGroup(actor=activity.actor, verb=activity.verb)
+            if activity.actor_id not in actor_urls:  # one reverse per reader, not per group
+                actor_urls[activity.actor_id] = reverse(
+                    "accounts:profile", kwargs={"username": activity.actor.username}
+                )
+            group = ActivityGroup(actor=activity.actor, verb=activity.verb, actor_url=actor_urls[activity.actor_id])
             groups.append(group)
             if key:
                 open_groups[key] = group
