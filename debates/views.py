@@ -32,6 +32,7 @@ from debates import cache as debates_cache
 from debates import selectors, services, widgets
 from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
 from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
+from debates.thread import render_thread
 
 
 def _post_url(post: DebatePost, page: int | None = None) -> str:
@@ -130,23 +131,25 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if signed_in:
         newest = max((node.created_instant for node in page.nodes), default=0)
         context["unread_note"] = viewer_mark("topic_unread", topic.pk, instant(topic.last_activity_at), newest)
-        if not context["is_moderator"]:  # moderators see controls on every post
-            context["thread_html"] = _shared_thread(context, sort)
+    if signed_in and not context["is_moderator"]:
+        # The same for every signed-in reader: rendered once per version of the topic.
+        key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort, locked=topic.is_locked)
+        html = cached(key, lambda: _thread(request, context), timeout=debates_cache.TOPIC_TIMEOUT)
+        context["thread_html"] = mark_safe(html)
+    else:  # visitors (the page is cached whole) and moderators (controls on every post)
+        context["thread_html"] = _thread(request, context)
     response = _filled(request, render(request, "debates/topic_detail.html", context))
     # Visits served whole from the page caches still count as views.
     response.page_cache_hook = ("debates.services.topic_register_view", (topic.pk,))
     return response
 
 
-def _shared_thread(context: dict, sort: str) -> str:
-    """The page's posts for signed-in readers: rendered once per version of the topic and
-    shared by all of them (their own bits are marks and slots)."""
-    topic, page = context["topic"], context["page"]
-    keep = ("page", "topic_id", "signed_in", "reply_url", "news_after")
-    key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort, locked=topic.is_locked)
-    html = cached(key, lambda: render_to_string("debates/_thread.html", {name: context[name] for name in keep}),
-                  timeout=debates_cache.TOPIC_TIMEOUT)  # fmt: skip
-    return mark_safe(html)
+def _thread(request: HttpRequest, context: dict) -> str:
+    names = ("signed_in", "topic_id", "reply_url", "news_after", "is_moderator")
+    # Only a moderator's page carries a token of its own (never shared, core.microcache).
+    token = get_token(request) if context["is_moderator"] else ""
+    options = {name: context[name] for name in names}
+    return render_thread(context["page"], viewer=request.user, csrf_token=token, **options)
 
 
 def topic_first_unread(request: HttpRequest, slug: str) -> HttpResponse:

@@ -39,11 +39,13 @@ def _votable(node, viewer) -> bool:
     return viewer.is_authenticated and not node.is_deleted and not node.is_hidden and node.author_id != viewer.pk
 
 
-def vote_widget(node, *, viewer, my_vote, csrf_token: str, page_number=None, error: str = "") -> SafeString:
+def vote_widget(
+    node, *, viewer, my_vote, csrf_token: str, page_number=None, error: str = "", labels=None
+) -> SafeString:
     """The vote buttons (▲ score ▼) for someone else's visible post; the score as text otherwise."""
     score = int(node.votes_score)
     if _votable(node, viewer):
-        labels = _labels(get_language())
+        labels = labels or _labels(get_language())
         page = f'<input type="hidden" name="page" value="{int(page_number)}">' if page_number else ""
         inner = _VOTE_FORM.format(
             # conditional: a shared page's CSRF mark (core.fragments) goes in as it is.
@@ -63,9 +65,9 @@ def reply_url(topic) -> str | None:
     return None if topic.is_locked else escape(reverse("debates:post_create", kwargs={"slug": topic.slug}))
 
 
-def own_links(pk: int, *, is_author: bool, is_moderator: bool = False) -> str:
+def own_links(pk: int, *, is_author: bool, is_moderator: bool = False, labels=None) -> str:
     """Edit and delete (author, moderator), report (someone else's post), of a visible post."""
-    labels = _labels(get_language())
+    labels = labels or _labels(get_language())
     links = []
     if is_author or is_moderator:
         links.append(f'<a href="{pk_url("debates:post_edit", pk)}">{labels["edit"]}</a>')
@@ -82,15 +84,22 @@ class _Reader:
     pk = 0
 
 
-def shared_post_actions(node, *, page_number: int, reply_url) -> SafeString:
+def shared_post_actions(node, *, page_number: int, reply_url, labels=None) -> SafeString:
     """The actions under a post on a page shared by signed-in readers: the vote buttons and the
     links a reader who neither wrote nor voted on it sees, in slots that a reader's own
-    replace (debates.fillers). A deleted or hidden post shows the same to everyone."""
+    replace (debates.fillers). A deleted or hidden post shows the same to everyone.
+    `labels`: `post_labels()`, once for a page of posts."""
     if node.is_deleted or node.is_hidden:
         return vote_widget(node, viewer=_Reader, my_vote=None, csrf_token="")
-    vote = vote_widget(node, viewer=_Reader, my_vote=None, csrf_token=CSRF_MARK, page_number=page_number)
-    own = slot("post_own", node.id, own_links(node.id, is_author=False), node.author_id)
-    reply = f'<a href="{reply_url}?resposta={node.id}">{_labels(get_language())["reply"]}</a>\n' if reply_url else ""
+    labels = labels or post_labels()
+    vote = vote_widget(node, viewer=_Reader, my_vote=None, csrf_token=CSRF_MARK, page_number=page_number, labels=labels)
+    own = slot("post_own", node.id, own_links(node.id, is_author=False, labels=labels), node.author_id)
+    reply = f'<a href="{reply_url}?resposta={node.id}">{labels["reply"]}</a>\n' if reply_url else ""
     return mark_safe(
         slot("post_vote", node.id, vote, node.author_id, node.votes_score, page_number or 0) + "\n" + reply + own
     )
+
+
+def post_labels() -> dict[str, str]:
+    """The escaped labels of the actions under a post, in the current language."""
+    return _labels(get_language())
