@@ -235,22 +235,23 @@ def post_create(*, topic: DebateTopic, author, content: str, parent_id: int | No
     content = _clean_content(content)
     parent = _reply_parent(topic=topic, parent_id=parent_id)
     _check_not_suspended(author)
-    now = timezone.now()
-    # The lock check and the counter move are one UPDATE: a topic locked a moment ago
-    # matches no row, and the whole write rolls back. (SET reads the old posts_count.)
-    moved = DebateTopic.objects.filter(pk=topic.pk, is_locked=False).update(
-        posts_count=F("posts_count") + 1,
-        last_activity_at=now,
-        hot_score=_hot_score_expression(F("posts_count") + 1, now),
-    )
-    if not moved:
-        raise _locked_error()
-    _flood_check(author)
     post = DebatePost(topic=topic, author=author, parent=parent, content=content)
     post.full_clean(exclude=["topic", "author", "parent", "root"])
     post.save()
+    # The topic's last activity is the post's own time, so a reader who saw the topic up to
+    # then has seen this post. The lock check and the counter move are one UPDATE: a topic
+    # locked a moment ago matches no row, and the whole write (the post too) rolls back.
+    # (SET reads the old posts_count.)
+    moved = DebateTopic.objects.filter(pk=topic.pk, is_locked=False).update(
+        posts_count=F("posts_count") + 1,
+        last_activity_at=post.created_at,
+        hot_score=_hot_score_expression(F("posts_count") + 1, post.created_at),
+    )
+    if not moved:
+        raise _locked_error()
+    _flood_check(author)  # last, so a refused post (locked topic) takes no slot of the interval
     # The author has seen their own post: it does not make the topic unread for them.
-    topic_mark_read(user=author, topic_id=topic.pk, read_at=now)
+    topic_mark_read(user=author, topic_id=topic.pk, read_at=post.created_at)
     return post
 
 

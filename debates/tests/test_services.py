@@ -428,3 +428,14 @@ def test_views_count_at_once_in_the_embedded_default(client, settings):
     for _ in range(2):
         assert client.get(topic.get_absolute_url()).status_code == 200
     assert DebateTopic.objects.get(pk=topic.pk).views_count == 2
+
+
+def test_the_topics_last_activity_is_the_new_posts_own_time():
+    """So a reader who saw the topic up to its last activity saw that post too (no "1 nova"
+    left behind), and so does its author."""
+    from debates.models import TopicRead
+
+    topic, author = DebateTopicFactory(), UserFactory()
+    post = services.post_create(topic=topic, author=author, content="Uma mensagem nova.")
+    assert DebateTopic.objects.get(pk=topic.pk).last_activity_at == post.created_at
+    assert TopicRead.objects.get(user=author, topic=topic).read_at == post.created_at
