@@ -28,12 +28,12 @@ def prepare(usernames: list[str], *, followed: int = FOLLOWED, seed: int = 11) -
     users = get_user_model().objects.filter(username__startswith="leitor", is_active=True)
     everyone = list(users.values_list("pk", flat=True))
     readers = list(users.filter(username__in=usernames).values_list("pk", flat=True))
-    follows = [
-        Follow(follower_id=reader, followee_id=other)
-        for reader in readers
-        for other in rng.sample(everyone, min(followed + 1, len(everyone)))
-        if other != reader
-    ]
+    follows = []
+    for reader in readers:
+        others = [pk for pk in everyone if pk != reader]
+        follows += [
+            Follow(follower_id=reader, followee_id=other) for other in rng.sample(others, min(followed, len(others)))
+        ]
     Follow.objects.bulk_create(follows, batch_size=5000, ignore_conflicts=True)
     social_counts_reconcile()
     return len(follows)
