@@ -46,12 +46,12 @@ def add_row(rows: list, fixtures: dict) -> None:
         rows.insert(-1, (PAGE + " (logged in)", "site", fixtures["feed"], True))
 
 
-def warm(base_url: str, cookies: list[str]) -> list[str]:
-    """Load the feed once per session (each builds its Redis feed, as a returning reader's is
-    already built); returns the sessions the row uses."""
+def warm(base_url: str, cookies: list[str], path: str = PATH) -> list[str]:
+    """Load `path` once per session, as a returning reader has (for the feed: each builds its
+    Redis feed); returns the READERS sessions the row uses."""
     chosen = cookies[:READERS]
     for cookie in chosen:
-        request = urllib.request.Request(base_url + PATH, headers={"Cookie": cookie})
+        request = urllib.request.Request(base_url + path, headers={"Cookie": cookie})
         try:
             urllib.request.urlopen(request, timeout=30).close()
         except OSError:
