@@ -11,8 +11,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 35))  # above the 30 s statement timeout
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
-max_requests_jitter = 500
+# Workers are recycled to bound a slow leak. A restarted worker's first requests are slow (imports,
+# templates, connections), so the jitter is half the limit: workers that serve alike never
+# restart together (with a jitter of 10% all of them restarted within a second under load).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50_000))
+max_requests_jitter = max_requests // 2
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 # Times in UTC (ISO 8601, `Z`); share-link tokens and reset keys redacted from every line.
 logger_class = "core.access_log.AccessLogger"
