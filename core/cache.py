@@ -27,13 +27,9 @@ T = TypeVar("T")
 VERSION_KEY = "ver:{namespace}"
 
 
-def _version_key(namespace: str) -> str:
-    return VERSION_KEY.format(namespace=namespace)
-
-
 def version_key(namespace: str) -> str:
-    """The cache key holding a namespace's version, for reading many versions in one `get_many`."""
-    return _version_key(namespace)
+    """The cache key holding a namespace's version (core.personal reads many in one `get_many`)."""
+    return VERSION_KEY.format(namespace=namespace)
 
 
 # Namespace versions already read by the current request: a page reads several keys of one
@@ -65,7 +61,7 @@ def namespace_version(namespace: str) -> int:
 
 
 def _read_version(namespace: str) -> int:
-    key = _version_key(namespace)
+    key = version_key(namespace)
     version = cache.get(key)
     if version is None:
         # Start from the clock so a lost version key (eviction, restart) never reuses
@@ -89,7 +85,7 @@ def bump_namespace(namespace: str) -> None:
         memo = getattr(_request, "versions", None)
         if memo:
             memo.pop(namespace, None)
-        key = _version_key(namespace)
+        key = version_key(namespace)
         try:
             cache.incr(key)
         except ValueError:  # not set yet (or evicted): any new value invalidates
@@ -115,7 +111,7 @@ def bump_namespaces(*namespaces: str) -> None:
         for namespace in namespaces:
             if memo:
                 memo.pop(namespace, None)
-        cache.set_many({_version_key(ns): secrets.randbits(62) for ns in namespaces}, READER_VERSION_TIMEOUT)
+        cache.set_many({version_key(ns): secrets.randbits(62) for ns in namespaces}, READER_VERSION_TIMEOUT)
 
     transaction.on_commit(bump)
 

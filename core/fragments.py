@@ -30,7 +30,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 # The extra ints may be negative (a post's score).
 _MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::-?\d+)*)-->")
-_SLOT = re.compile(r"<!--slot:([a-z_]+):(\d+)((?::-?\d+)*)-->(.*?)<!--/slot-->", re.S)
 CSRF_MARK = mark_safe("<!--viewer-csrf-->")
 
 # kind -> fill(request, [(pk, *extra), ...]) -> {pk: html} (for a slot: html or None)

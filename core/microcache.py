@@ -55,6 +55,13 @@ def purge_pages_on_commit(*paths: str) -> None:
     delete_on_commit(*(path_cache_key(path, prefix) for path in paths for prefix in (KEY_PREFIX, READER_KEY_PREFIX)))
 
 
+def _run_hook(hook) -> None:
+    """What a view asked to run on every hit served from the cache (`page_cache_hook`)."""
+    if hook:
+        path, hook_args = hook
+        import_string(path)(*hook_args)
+
+
 def _cacheable_request(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -85,9 +92,7 @@ def anonymous_page_cache(view):
         hit = cache.get(key)
         if hit is not None:
             content, content_type, hook = hit
-            if hook:
-                path, hook_args = hook
-                import_string(path)(*hook_args)
+            _run_hook(hook)
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
@@ -167,9 +172,7 @@ def reader_page_cache(view=None, *, shareable=None):
             state = "miss"
         else:
             state = "hit"
-            if hit[2]:
-                path, hook_args = hit[2]
-                import_string(path)(*hook_args)
+            _run_hook(hit[2])
         content, content_type, _hook = hit
         response = HttpResponse(fill_page(request, content), content_type=content_type)
         response["X-Page-Cache"] = state

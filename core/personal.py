@@ -49,8 +49,12 @@ class Personal:
 
     @property
     def pk(self) -> int:
-        """Stable across processes and deploys: stored pages carry it."""
-        return zlib.crc32(self.name.encode())
+        return _pk(self.name)
+
+
+def _pk(name: str) -> int:
+    """A fragment's id in marks: stable across processes and deploys, since stored pages carry it."""
+    return zlib.crc32(name.encode())
 
 
 _registry: dict[int, Personal] = {}
@@ -82,7 +86,7 @@ def register_personal(
 
 
 def personal_mark(name: str) -> SafeString:
-    return viewer_mark(KIND, zlib.crc32(name.encode()))
+    return viewer_mark(KIND, _pk(name))
 
 
 def entry_key(fragment: Personal, user_id: int) -> str:
