@@ -3,20 +3,14 @@ to the user row counts on the very next request."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/debates/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_signed_in_request_loads_its_user_without_a_query():

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from accounts import services
@@ -15,6 +14,7 @@ from accounts.tests.conftest import seed_reviews
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from core.fragments import CSRF_MARK
 from core.microcache import READER_KEY_PREFIX, path_cache_key
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,6 @@ def _shared_pages(settings):
 @pytest.fixture
 def url(book):
     return reverse("catalog:book_detail", kwargs={"slug": book.slug})
-
-
-def signed_in(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
 
 
 def shelf_panel(html: str) -> str:

@@ -19,6 +19,7 @@ from core.fragments import CSRF_MARK
 from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.personal import _registry, entry_key
 from core.replica import WROTE_COOKIE
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 from debates import services as debates_services
 from debates.tests.factories import DebateTopicFactory
@@ -44,12 +45,6 @@ def _on_commit_at_once(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def reading(user, title: str, page: int = 100):
     book = BookShelfFactory(user=user, shelf_type=ShelfType.READING, book=BookFactory(title=title, pages=300)).book
     return ReadingProgressFactory(
@@ -73,7 +68,10 @@ def test_two_readers_share_the_dashboard_and_see_only_their_own_panels():
     ReadingGoal.objects.create(user=bruno, year=timezone.localdate().year, books=7)
     topic = DebateTopicFactory(title="Capitu traiu?")
     TopicFollow.objects.create(user=ana, topic=topic)
-    (state_a, page_a), (state_b, page_b) = home(signed_in(ana)), home(signed_in(bruno))
+    (state_a, page_a), (state_b, page_b) = (
+        home(signed_in(ana, enforce_csrf_checks=False)),
+        home(signed_in(bruno, enforce_csrf_checks=False)),
+    )
     assert (state_a, state_b) == ("miss", "hit")
     # (each one's reading start is public: the other sees it in the community stream)
     assert "Olá, ana" in page_a and "Progresso em Memórias Póstumas" in page_a and "Capitu traiu?" in page_a
@@ -88,7 +86,7 @@ def test_two_readers_share_the_dashboard_and_see_only_their_own_panels():
 def test_the_stored_dashboard_holds_no_reader_data():
     ana = UserFactory(username="ana_leitora")
     reading(ana, "Memórias Póstumas")
-    home(signed_in(ana))
+    home(signed_in(ana, enforce_csrf_checks=False))
     stored, _content_type, _hook = cache.get(path_cache_key("/", READER_KEY_PREFIX))
     assert "ana_leitora" not in stored and "Memórias Póstumas" not in stored
     assert stored.count("<!--viewer:personal:") == 6  # reading, feed, recommendations, goal, debates, suggestions
@@ -113,7 +111,7 @@ def test_a_stored_panel_carries_a_csrf_mark_and_the_page_a_token_that_works():
 def test_the_readers_own_writes_show_on_their_next_dashboard():
     ana = UserFactory()
     progress = reading(ana, "Dom Casmurro", page=100)
-    client = signed_in(ana)
+    client = signed_in(ana, enforce_csrf_checks=False)
     assert "página 100 de 300" in home(client)[1]
     assert "página 100 de 300" in home(client)[1]  # now served from the cached panel
     client.post(f"/leitores/progresso/{progress.pk}/atualizar/", {"current_page": 150, "total_pages": 300})
@@ -128,7 +126,7 @@ def test_an_import_for_the_reader_refreshes_their_panels():
     from accounts.signals import books_changed
 
     ana = UserFactory()
-    client = signed_in(ana)
+    client = signed_in(ana, enforce_csrf_checks=False)
     assert "Dom Casmurro" not in home(client)[1]
     reading(ana, "Dom Casmurro")  # as a bulk write would: no request of the reader
     books_changed.send(sender=None, user_id=ana.pk)
@@ -138,7 +136,7 @@ def test_an_import_for_the_reader_refreshes_their_panels():
 def test_a_followed_readers_new_activity_reaches_the_followers_dashboard_at_once():
     actor, follower = UserFactory(username="autora"), UserFactory()
     social_services.follow_create(follower=follower, followee=actor)
-    client = signed_in(follower)
+    client = signed_in(follower, enforce_csrf_checks=False)
     assert "Seu feed" in home(client)[1]  # builds the feed and caches the panel
     helpers.make_finished(actor)  # fan-out (eager here) pushes it and bumps the follower's feed
     title = Activity.objects.get(actor=actor).book.title
@@ -149,7 +147,7 @@ def test_a_followed_readers_new_activity_reaches_the_followers_dashboard_at_once
 def test_what_no_version_covers_lives_no_longer_than_a_shared_page(settings):
     """A read-merged account's activity is not pushed: the feed panel expires with the page."""
     follower = UserFactory()
-    home(signed_in(follower))
+    home(signed_in(follower, enforce_csrf_checks=False))
     feed = next(fragment for fragment in _registry.values() if fragment.name == "panel:home:social_feed")
     assert 0 < cache.ttl(entry_key(feed, follower.pk)) <= settings.PAGE_CACHE_SECONDS
 
@@ -158,7 +156,7 @@ def test_a_new_post_in_a_followed_debate_and_reading_it_update_the_unread_count(
     ana = UserFactory()
     topic = DebateTopicFactory(title="Capitu traiu?")
     TopicFollow.objects.create(user=ana, topic=topic)
-    client = signed_in(ana)
+    client = signed_in(ana, enforce_csrf_checks=False)
     assert "nova" not in home(client)[1]
     debates_services.post_create(topic=topic, author=UserFactory(), content="Traiu, claro.")  # notifies ana
     assert "1 nova" in home(client)[1]
@@ -183,7 +181,7 @@ def seed_followed(reader, count: int) -> None:
 def test_a_warm_dashboard_costs_the_same_few_queries_whatever_the_follows(count, django_assert_num_queries):
     reader = UserFactory()
     seed_followed(reader, count)
-    client = signed_in(reader)
+    client = signed_in(reader, enforce_csrf_checks=False)
     home(client)
     with django_assert_num_queries(0):  # the user, the page, the panels and their versions are cache reads
         state, html = home(client)

@@ -6,11 +6,11 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from catalog.tests.factories import BookFactory
 from core.fragments import CSRF_MARK
 from core.microcache import READER_KEY_PREFIX, path_cache_key
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 from notifications.models import Notification
 
@@ -27,12 +27,6 @@ def _shared_pages(settings):
 @pytest.fixture
 def book():
     return BookFactory(title="Duna")
-
-
-def signed_in(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
 
 
 def csrf_of(html: str) -> str:

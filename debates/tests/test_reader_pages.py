@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from core.microcache import READER_KEY_PREFIX, path_cache_key
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 from debates.models import DebatePost, DebateTopic, DebateVote, TopicRead
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
@@ -25,12 +25,6 @@ LIST = "/debates/"
 @pytest.fixture(autouse=True)
 def _shared_pages(settings):
     settings.PAGE_CACHE_SECONDS = 10
-
-
-def signed_in(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
 
 
 def reader(name: str):

@@ -7,12 +7,12 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from core.fragments import CSRF_MARK
 from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.replica import WROTE_COOKIE
+from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 from social import services
 from social.models import FollowPolicy
@@ -33,12 +33,6 @@ def owner():
 
 def url_of(user) -> str:
     return reverse("accounts:profile", kwargs={"username": user.username})
-
-
-def signed_in(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
 
 
 def stored(user) -> str:
