@@ -84,9 +84,10 @@ def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-@rate_limit("debates_list", key="ip", method="GET")
+# Counted on renders only: a page served from the cache costs no more than the counter would.
 @anonymous_page_cache
 @reader_page_cache
+@rate_limit("debates_list", key="ip", method="GET")
 def topic_list(request: HttpRequest) -> HttpResponse:
     book_slug = request.GET.get("livro") or None
     if book_slug and not slug_re.fullmatch(book_slug):

@@ -321,6 +321,20 @@ def test_vote_rate_limit_answers_429_with_retry_after(auth_client, settings):
     assert DebatePost.objects.get(pk=post.pk).votes_score == 0  # the third vote never ran
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_debates_list_limit_counts_renders_not_cache_hits(client, user, settings, signed_in):
+    settings.PAGE_CACHE_SECONDS = 10
+    settings.RATELIMITS = {**settings.RATELIMITS, "debates_list": "2/m"}
+    if signed_in:
+        client.force_login(user)
+    url = reverse("debates:topic_list")
+    assert [client.get(url).status_code for _ in range(5)] == [200] * 5  # one render, four hits
+    assert client.get(url, {"ordem": "novos"}).status_code == 200  # a second render
+    response = client.get(url, {"ordem": "em-alta"})  # a third: past the limit
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+
+
 # --- moderation -------------------------------------------------------------------------
 
 
