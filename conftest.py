@@ -69,3 +69,13 @@ def _celery_may_join_results():
     from celery._state import _set_task_join_will_block
 
     _set_task_join_will_block(False)
+
+
+@pytest.fixture
+def on_commit_at_once(monkeypatch):
+    """Cache versions are bumped after commit and a test's transaction never commits: run the
+    callbacks at once (the same connection sees the rows). For tests of what a reader sees
+    after their own write on a shared page."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

@@ -6,10 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Leitores"
 
     def ready(self):
-        from accounts import panels, signals  # noqa: F401  (connect receivers)
+        from accounts import panels, selectors, signals  # noqa: F401  (connect receivers)
         from core.fragments import register_filler
         from core.panels import register_panel
-        from core.personal import OWN_DATA_TIMEOUT
+        from core.personal import OWN_DATA_TIMEOUT, register_facts
 
         register_panel(
             "home",
@@ -23,3 +23,4 @@ class AccountsConfig(AppConfig):
         register_panel("book", name="accounts_reviews", order=30, render=panels.book_reviews_panel)
         register_filler("book_shelf", panels.fill_book_shelf)
         register_filler("review", panels.fill_review_bits)
+        register_facts(panels.LIBRARY_FACTS, selectors.reader_library)

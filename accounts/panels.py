@@ -16,9 +16,11 @@ from catalog.models import Book
 from core.cache import cached
 from core.fragments import CSRF_MARK, fill_marks, slot
 from core.microcache import shared_reader
+from core.personal import reader_facts
 from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
+LIBRARY_FACTS = "accounts_library"  # core.personal.register_facts, in AccountsConfig.ready()
 _NO_STATE = {
     "status_entry": None,
     "on_favorites": False,
@@ -106,7 +108,11 @@ def fill_book_shelf(request, found) -> dict[int, str]:
     """Filler of the "book_shelf" slots: one query finds the books the reader has something of;
     their own panel goes there (as the htmx answers to their writes render it), the
     placeholder's stays on the others."""
-    books = selectors.books_with_viewer_state(user=request.user, book_ids=[pk for pk, *_extra in found])
+    book_ids = [pk for pk, *_extra in found]
+    library = reader_facts(request, LIBRARY_FACTS)
+    if library is not None and not library.has_custom_shelf:
+        book_ids = [pk for pk in book_ids if pk in library.book_ids]  # most often none: no query
+    books = selectors.books_with_viewer_state(user=request.user, book_ids=book_ids)
     return {book.pk: book_shelf_panel(request, book) for book in books}
 
 
@@ -131,7 +137,11 @@ def book_reviews_panel(request, book) -> str:
 def fill_review_bits(request, found) -> dict[int, str]:
     """Filler of the "review" marks (accounts_tags.review_mark: public reviews, each mark
     carrying what the bits show): the reader's "Útil" votes from one query, report links."""
-    voted = selectors.helpful_vote_ids(user=request.user, review_ids=[pk for pk, *_extra in found])
+    library = reader_facts(request, LIBRARY_FACTS)
+    if library is None:
+        voted = selectors.helpful_vote_ids(user=request.user, review_ids=[pk for pk, *_extra in found])
+    else:
+        voted = library.helpful_review_ids
     token, next_url = get_token(request), request.path  # the page of the marks: the book's
     fills = {}
     for pk, user_id, helpful_count, hidden in found:

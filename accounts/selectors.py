@@ -1,5 +1,6 @@
 """Reads of the accounts app, shaped so templates never query."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -323,6 +324,41 @@ def books_with_viewer_state(*, user: AbstractBaseUser, book_ids: list[int]) -> l
     rows = _raw_rows(Book, _STATE_SQL, book_ids, [user_id, user_id, user_id, user_id, ShelfType.CUSTOM.value])
     db = router.db_for_read(Book)
     return [Book.from_db(db, ["id", "slug", "pages"], row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReaderLibrary:
+    """What a shared page's fillers need of a reader (core.personal.reader_facts)."""
+
+    book_ids: frozenset[int]  # books with a shelf entry, review or progress of theirs
+    has_custom_shelf: bool  # then every book's panel differs (its names are offered there)
+    helpful_review_ids: frozenset[int]  # reviews they marked useful
+
+
+# A reader with more books and "útil" votes than this (an imported library) is asked the database.
+READER_LIBRARY_MAX_ROWS = 4_000
+# UNION: one row per book, one "c" row at most.
+_LIBRARY_SQL = """
+SELECT 'b', book_id FROM {shelf} WHERE user_id = %s
+UNION SELECT 'b', book_id FROM {review} WHERE user_id = %s
+UNION SELECT 'b', book_id FROM {progress} WHERE user_id = %s
+UNION SELECT 'c', 0 FROM {shelf} WHERE user_id = %s AND shelf_type = %s
+UNION SELECT 'v', review_id FROM {vote} WHERE user_id = %s
+LIMIT %s
+"""
+
+
+def reader_library(user_id: int) -> ReaderLibrary | None:
+    """The reader's `ReaderLibrary` in one query; None when it is too large to cache."""
+    limit = READER_LIBRARY_MAX_ROWS + 1
+    params = [user_id, user_id, user_id, user_id, ShelfType.CUSTOM.value, user_id, limit]
+    rows = _raw_rows(BookShelf, _LIBRARY_SQL, [], params)
+    if len(rows) == limit:
+        return None
+    ids: dict[str, set[int]] = {"b": set(), "c": set(), "v": set()}
+    for kind, pk in rows:
+        ids[kind].add(pk)
+    return ReaderLibrary(frozenset(ids["b"]), bool(ids["c"]), frozenset(ids["v"]))
 
 
 def public_reviews(*, book: Book) -> QuerySet[BookReview]:

@@ -17,7 +17,7 @@ from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 ShelfType = BookShelf.ShelfType
 PRESSED = 'aria-pressed="true"'
@@ -185,28 +185,47 @@ def test_the_htmx_answer_to_a_write_is_the_panel_the_shared_page_gives_the_write
     target = reverse(path, kwargs={"slug": book.slug})
     answer = client.post(target, {"csrfmiddlewaretoken": token, **form}, headers={"HX-Request": "true"})
     assert answer.status_code == 200
+    signed_in(UserFactory()).get(url)  # stored again if the write changed it (a public review)
     page = signed_in(reader).get(url)  # a new session: no recent write, so the shared page
     assert page["X-Page-Cache"] == "hit"
     assert without_tokens(shelf_panel(answer.content.decode())) == without_tokens(shelf_panel(page.content.decode()))
 
 
 @pytest.mark.parametrize("reviews", [2, 14])
-def test_a_hit_costs_two_queries_whatever_the_number_of_reviews(
+def test_a_hit_costs_no_query_whatever_the_number_of_reviews(
     url, book, reviews, django_assert_num_queries, django_assert_max_num_queries
 ):
-    seed_reviews(book, reviews)
+    public = [review for review in seed_reviews(book, reviews) if review.visibility == "public"]
     signed_in(UserFactory()).get(url)
-    reader, owner = signed_in(UserFactory()), UserFactory()
+    voter, owner = UserFactory(), UserFactory()
+    ReviewHelpfulVote.objects.create(user=voter, review=public[0])
     services.shelf_add(user=owner, book=book, shelf_type=ShelfType.READING)
-    owner_client = signed_in(owner)
+    reader, owner_client = signed_in(voter), signed_in(owner)
     for client in (reader, owner_client):
-        client.get("/livros/?q=nada")  # the session and the connection are warm
-    # The reader's state on the book, their helpful votes (the session's user is cached).
-    with django_assert_num_queries(2):
-        assert reader.get(url)["X-Page-Cache"] == "hit"
-    # A reader with the book on a shelf: their own panel's reads on top.
-    with django_assert_max_num_queries(6):
+        client.get(url)  # the session, the connection and the reader's facts are warm
+    # What the reader has (no shelf, one "útil" vote) comes from their cached facts.
+    with django_assert_num_queries(0):
+        page = reader.get(url)
+    assert page["X-Page-Cache"] == "hit"
+    assert reviews_panel(page.content.decode()).count(PRESSED) == 1
+    # A reader with the book on a shelf: their own panel's reads.
+    with django_assert_max_num_queries(5):
         assert owner_client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_readers_cached_facts_follow_their_own_writes(url, book):
+    """core.personal.reader_facts: rebuilt after the reader's write, never another's."""
+    review = next(review for review in seed_reviews(book, 4) if review.visibility == "public")
+    reader, other = UserFactory(), UserFactory()
+    client = signed_in(reader)
+    assert PRESSED not in reviews_panel(client.get(url).content.decode())  # facts stored: no vote
+    token = csrf_of(client.get(url).content.decode())
+    helpful = reverse("accounts:review_helpful", kwargs={"pk": review.pk})
+    assert client.post(helpful, {"csrfmiddlewaretoken": token, "next": url}).status_code == 302
+    later = signed_in(reader).get(url)  # a new session: the shared page, filled from their facts
+    assert later["X-Page-Cache"] == "hit"
+    assert PRESSED in reviews_panel(later.content.decode())
+    assert PRESSED not in reviews_panel(signed_in(other).get(url).content.decode())
 
 
 def test_the_other_book_panels_read_nothing_of_the_reader(book, rf_request):

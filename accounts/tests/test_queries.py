@@ -89,14 +89,14 @@ def test_shelf_panel_costs_nothing_for_anonymous(book, rf_request, django_assert
 def test_reviews_panel_queries_cold_and_warm(book, size, rf_request, django_assert_num_queries):
     seed_reviews(book, size)
     reader = UserFactory()
-    # cold: histogram, top reviews with authors, viewer's votes
+    # cold: histogram, top reviews with authors, the viewer's facts (core.personal.reader_facts)
     with django_assert_num_queries(3):
         html = book_reviews_panel(rf_request(reader), book)
     public = size * 3 // 4
     assert html.count('<li class="review"') == min(public, 10)
     assert (f"Ver todas as {public} resenhas" in html) == (public > 10)
-    # warm: the summary comes from the cache; only the viewer's votes are read
-    with django_assert_num_queries(1):
+    # warm: the summary and the viewer's votes come from the cache
+    with django_assert_num_queries(0):
         book_reviews_panel(rf_request(reader), book)
     with django_assert_num_queries(0):
         book_reviews_panel(rf_request(None), book)
@@ -135,6 +135,9 @@ def test_book_page_with_our_panels_costs_the_same_at_10_and_200_reviews(client, 
         ReadingProgressFactory(user=reader, book=book)
     client.force_login(reader)
     client.get(reverse("core:home"))  # fill the reader's own caches (header count, recommendations)
+    warm = BookFactory()
+    seed_reviews(warm, 2)
+    _book_page_queries(client, warm)  # and their facts (core.personal.reader_facts)
     expected = _book_page_queries(client, small)
     with django_assert_num_queries(expected):
         response = client.get(reverse("catalog:book_detail", kwargs={"slug": large.slug}))

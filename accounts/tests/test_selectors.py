@@ -90,3 +90,19 @@ def test_shelf_visibilities_read_once_per_owner_and_forgotten_on_a_change(user, 
         assert selectors.shelf_visibility(user=user, shelf_type=ShelfType.READ) == "public"
     services.shelf_visibility_set(user=user, shelf_type=ShelfType.READ, visibility="private")
     assert selectors.shelf_visibility(user=user, shelf_type=ShelfType.READ) == "private"
+
+
+def test_reader_library_holds_the_readers_books_custom_shelf_and_helpful_votes(user, monkeypatch):
+    shelved, reviewed, other = BookFactory(), BookFactory(), BookFactory()
+    services.shelf_add(user=user, book=shelved, shelf_type=BookShelf.ShelfType.WANT_TO_READ)
+    BookReviewFactory(user=user, book=reviewed)
+    voted = BookReviewFactory(book=other, visibility="public")
+    services.review_mark_helpful(review=voted, user=user)
+    library = selectors.reader_library(user.pk)
+    assert library.book_ids == {shelved.pk, reviewed.pk}
+    assert library.helpful_review_ids == {voted.pk} and not library.has_custom_shelf
+    services.shelf_add(user=user, book=other, shelf_type=BookShelf.ShelfType.CUSTOM, custom_name="Férias")
+    assert selectors.reader_library(user.pk).has_custom_shelf
+    # Too much to cache: None, and the fillers ask the database.
+    monkeypatch.setattr(selectors, "READER_LIBRARY_MAX_ROWS", 3)
+    assert selectors.reader_library(user.pk) is None

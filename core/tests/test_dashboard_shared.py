@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -29,20 +28,13 @@ from social import services as social_services
 from social.models import Activity, Follow, SocialSettings
 from social.tests import helpers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 ShelfType = BookShelf.ShelfType
 
 
 @pytest.fixture(autouse=True)
 def _shared_pages(settings):
     settings.PAGE_CACHE_SECONDS = 10
-
-
-@pytest.fixture(autouse=True)
-def _on_commit_at_once(monkeypatch):
-    """Versions are bumped after commit; the test's transaction never commits, so run the
-    callbacks at once (the same connection sees the rows)."""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
 def reading(user, title: str, page: int = 100):

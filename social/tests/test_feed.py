@@ -4,7 +4,6 @@ read-merge of big accounts, cursor pages, grouping, "novidades", and its query c
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,15 +19,7 @@ from social.cache import feed_key
 from social.models import Activity, Follow, SocialSettings
 from social.tests import helpers
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _on_commit_at_once(monkeypatch):
-    """Feeds change in on-commit callbacks (drops, fan-out and removal tasks). The test's
-    transaction never commits, so run them at once: the same connection sees the rows.
-    (A transactional test would commit for real, at seconds of table flushing per test.)"""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 
 Verb = Activity.Verb
