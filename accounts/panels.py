@@ -15,6 +15,7 @@ from accounts.widgets import review_viewer_bits
 from catalog.models import Book
 from core.cache import cached
 from core.fragments import CSRF_MARK, fill_marks, slot
+from core.limits import model_limit
 from core.microcache import shared_reader
 from core.personal import reader_facts
 from core.privacy import Visibility
@@ -36,7 +37,7 @@ def _book_context(book) -> dict:
         "book": book,
         "shelf_types": ShelfType,
         "status_shelves": BookShelf.STATUS_SHELVES,
-        "custom_name_max": BookShelf.CUSTOM_NAME_MAX_LENGTH,
+        "custom_name_max": model_limit(BookShelf, "custom_name"),
     }
 
 

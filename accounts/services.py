@@ -29,10 +29,11 @@ from catalog.cache import flush_book
 from catalog.models import Book, BookEdit, Category
 from catalog.services import book_pages_fill
 from core.db import bulk_set
+from core.limits import model_limit
 from core.privacy import Visibility
 
 ShelfType = BookShelf.ShelfType
-CUSTOM_NAME_MAX = BookShelf.CUSTOM_NAME_MAX_LENGTH
+CUSTOM_NAME_MAX = model_limit(BookShelf, "custom_name")
 VALID_RATINGS = {value for value, _label in RATING_CHOICES}
 
 

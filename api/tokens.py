@@ -20,7 +20,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api import selectors, services
+from api.models import ApiToken
+from core.limits import model_limit
 from core.ratelimit import check_rate_limit
+
+NAME_MAX = model_limit(ApiToken, "name")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -37,7 +41,7 @@ class NewTokenSerializer(TokenSerializer):
 
 
 class TokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
     expires_in_days = serializers.IntegerField(min_value=1, max_value=services.MAX_DAYS, required=False)
     password = serializers.CharField(max_length=4096, write_only=True, trim_whitespace=False)
 
@@ -96,6 +100,7 @@ def _page(request, *, new_token=None, error="", status_code=200):
         "new_token": new_token,
         "error": error,
         "day_choices": DAY_CHOICES,
+        "name_max": NAME_MAX,
     }
     return render(request, "api/tokens.html", context, status=status_code)
 
@@ -115,7 +120,9 @@ def token_create(request):
     raw_days = request.POST.get("expires_in_days", "")
     days = int(raw_days) if raw_days.isascii() and raw_days.isdecimal() else 0  # 0: refused with the range
     try:
-        token = services.token_create(user=request.user, name=request.POST.get("name", "")[:60], expires_in_days=days)
+        token = services.token_create(
+            user=request.user, name=request.POST.get("name", "")[:NAME_MAX], expires_in_days=days
+        )
     except DjangoValidationError as exc:
         return _page(request, error=" ".join(exc.messages), status_code=422)
     return _page(request, new_token=token, status_code=201)

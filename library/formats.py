@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import BookShelf
 from core.http import parse_id
+from core.limits import model_limit
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # A longer cell than this is not a library export (reviews are capped at 10,000 chars).
 MAX_FIELD_CHARS = 20_000
 MAX_CUSTOM_SHELVES = 10
-CUSTOM_NAME_MAX = BookShelf.CUSTOM_NAME_MAX_LENGTH
+CUSTOM_NAME_MAX = model_limit(BookShelf, "custom_name")
 
 GOODREADS = "goodreads"
 STORYGRAPH = "storygraph"
