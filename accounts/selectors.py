@@ -162,21 +162,30 @@ def clean_shelf_sort(value: str | None) -> str:
 def shelf_rows(*, entries: QuerySet[BookShelf], owner: AbstractBaseUser, is_owner: bool, sort: str) -> QuerySet:
     """One row per book of `entries` (a book on Lidos and Favoritos is listed once), with when
     it was added and read and the owner's rating (a non-public review's only for the owner)."""
-    reviews = BookReview.objects.filter(user=owner, book=OuterRef("book_id"))
-    if not is_owner:
-        reviews = reviews.filter(visibility=Visibility.PUBLIC)
-    column = SHELF_SORTS[sort.lstrip("-")][1]
-    order = F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
     return (
         entries.order_by()
         .values("book_id", "book__title", "book__author_names")
-        .annotate(
-            added_at=Max("added_at"),
-            finished_at=Max("finished_at"),
-            rating=Subquery(reviews.values("rating")[:1]),
-        )
-        .order_by(order, "book_id")
+        .annotate(added_at=Max("added_at"), finished_at=Max("finished_at"), rating=_owner_rating(owner, is_owner))
+        .order_by(_shelf_order(sort), "book_id")
     )
+
+
+def shelf_entries_sorted(*, entries: QuerySet[BookShelf], owner: AbstractBaseUser, sort: str) -> QuerySet[BookShelf]:
+    """The owner's own `entries` in a shelf page's order (`sort`), one row per entry (the API's list)."""
+    return entries.annotate(rating=_owner_rating(owner, True)).order_by(_shelf_order(sort), "book_id", "id")
+
+
+def _owner_rating(owner: AbstractBaseUser, is_owner: bool) -> Subquery:
+    """The owner's rating of the row's book; a non-public review's only for the owner."""
+    reviews = BookReview.objects.filter(user=owner, book=OuterRef("book_id"))
+    if not is_owner:
+        reviews = reviews.filter(visibility=Visibility.PUBLIC)
+    return Subquery(reviews.values("rating")[:1])
+
+
+def _shelf_order(sort: str):
+    column = SHELF_SORTS[sort.lstrip("-")][1]
+    return F(column).desc(nulls_last=True) if sort.startswith("-") else F(column).asc(nulls_last=True)
 
 
 def shelf_page_books(*, rows: list[dict], entries: QuerySet[BookShelf]) -> list[dict]:

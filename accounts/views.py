@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import panels, selectors, services
+from accounts.filters import ShelfFilter
 from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewForm, ShelfForm, ShelfVisibilityForm
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from accounts.widgets import helpful_widget
@@ -18,7 +19,7 @@ from core.errors import refusal_message, refusal_status
 from core.http import next_url
 from core.microcache import anonymous_page_cache, reader_page_cache
 from core.moderation import can_moderate
-from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page, requested_sort
+from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page
 from core.panels import panels_shareable, render_panels
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
@@ -137,14 +138,8 @@ def shelves(request, username: str):
     """A reader's shelves: others see the public ones, or one unlisted shelf through its link."""
     owner = selectors.profile_user_get(username=username)
     is_owner = request.user.pk == owner.pk
-    shelf_type = request.GET.get("estante", "")
-    if shelf_type not in BookShelf.ShelfType.values:
-        shelf_type = ""
-    custom_name = (
-        request.GET.get("nome", "")[: BookShelf.CUSTOM_NAME_MAX_LENGTH]
-        if shelf_type == BookShelf.ShelfType.CUSTOM
-        else ""
-    )
+    choices = ShelfFilter.parse(request.GET).choices
+    shelf_type, custom_name, sort = choices["shelf_type"], choices["custom_name"], choices["sort"]
     token = request.GET.get(SHARE_PARAM)
     # One shelf is opened (custom ones by name); "custom" without a name is an overview.
     opened = bool(shelf_type) and (shelf_type != BookShelf.ShelfType.CUSTOM or bool(custom_name))
@@ -156,7 +151,6 @@ def shelves(request, username: str):
     entries = selectors.shelf_entries(
         user=owner, shelf_type=shelf_type, custom_name=custom_name, listed_only=not (is_owner or opened)
     )
-    sort = selectors.clean_shelf_sort(requested_sort(request.GET))
     rows = selectors.shelf_rows(entries=entries, owner=owner, is_owner=is_owner, sort=sort)
     page = paginate(rows, number=requested_page(request.GET), per_page=SHELF_PAGE_SIZE)
     page.object_list = selectors.shelf_page_books(rows=list(page.object_list), entries=entries)

@@ -13,7 +13,7 @@ from accounts.models import BookReview, BookShelf, ReadingProgress
 from core.limits import model_limit
 from core.privacy import Visibility
 from debates import services as debate_services
-from debates.selectors import POST_SORTS, TOPIC_SORTS
+from debates.selectors import POST_SORTS
 
 ShelfType = BookShelf.ShelfType
 MAX_PAGES = 100_000
@@ -106,16 +106,11 @@ class ShelfEntrySerializer(serializers.Serializer):
     finished_at = serializers.DateField(allow_null=True)
 
 
-class ShelfQuerySerializer(serializers.Serializer):
-    shelf_type = serializers.ChoiceField(choices=ShelfType.choices, required=False)
-    custom_name = serializers.CharField(required=False, max_length=BookShelf.CUSTOM_NAME_MAX_LENGTH)
-
-
 class ShelfAddSerializer(serializers.Serializer):
     book = slug_field()
     shelf_type = serializers.ChoiceField(choices=ShelfType.choices)
     custom_name = serializers.CharField(
-        required=False, allow_blank=True, max_length=BookShelf.CUSTOM_NAME_MAX_LENGTH, default=""
+        required=False, allow_blank=True, max_length=model_limit(BookShelf, "custom_name"), default=""
     )
 
 
@@ -225,13 +220,6 @@ class TopicDetailSerializer(serializers.Serializer):
     views_count = serializers.IntegerField()
     last_activity_at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
-
-
-class TopicQuerySerializer(serializers.Serializer):
-    book = slug_field(required=False, help_text=_("Só os debates deste livro (slug)."))
-    sort = serializers.ChoiceField(
-        choices=list(TOPIC_SORTS), required=False, help_text=_("ativos (padrão), em-alta ou novos; alias `ordem`.")
-    )
 
 
 class TopicCreateSerializer(serializers.Serializer):

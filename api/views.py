@@ -22,18 +22,21 @@ from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from accounts.filters import ShelfFilter
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from api import selectors, serializers
 from api.pagination import CachedPagePagination
 from catalog import selectors as catalog_selectors
-from catalog.filters import BookFilter, CatalogFilterBackend
+from catalog.filters import BookFilter
 from catalog.models import Author, Book
+from core.filters import ListFilterBackend
 from core.pagination import SORT_ALIAS, SORT_PARAM, requested_page
 from core.privacy import SHARE_PARAM
 from core.ratelimit import check_rate_limit
 from debates import selectors as debate_selectors
 from debates import services as debate_services
-from debates.models import DebatePost
+from debates.filters import TopicFilter
+from debates.models import DebatePost, DebateTopic
 from recommendations import selectors as recommendation_selectors
 
 NO_CONTENT = OpenApiResponse(description=_("Feito."))
@@ -100,7 +103,7 @@ class BookListView(GenericAPIView):
     queryset = Book.objects.none()
     # The catalog page's own FilterSet: the same names, aliases and refusals.
     filterset_class = BookFilter
-    filter_backends = [CatalogFilterBackend]
+    filter_backends = [ListFilterBackend]
 
     @extend_schema(responses=serializers.BookCardSerializer(many=True))
     def get(self, request):
@@ -202,14 +205,20 @@ class CategoryListView(GenericAPIView):
 class ShelfListView(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = serializers.ShelfEntrySerializer
+    queryset = BookShelf.objects.none()
+    # The shelf page's own FilterSet: the same names, aliases, orders and refusals.
+    filterset_class = ShelfFilter
+    filter_backends = [ListFilterBackend]
 
-    @extend_schema(parameters=[serializers.ShelfQuerySerializer], responses=serializers.ShelfEntrySerializer(many=True))
+    @extend_schema(responses=serializers.ShelfEntrySerializer(many=True))
     def get(self, request):
-        """My shelf entries, newest first; `shelf_type` (and `custom_name`) pick one shelf."""
-        params = query(serializers.ShelfQuerySerializer, request)
+        """My shelf entries: `estante` (alias `shelf_type`) and `nome` (alias `custom_name`) pick
+        one shelf, `ordem` (alias `sort`) orders them as the shelf page does (newest added first)."""
+        choices = ShelfFilter.parse(request.query_params).choices
         entries = account_selectors.shelf_entries(
-            user=request.user, shelf_type=params.get("shelf_type", ""), custom_name=params.get("custom_name", "")
+            user=request.user, shelf_type=choices["shelf_type"], custom_name=choices["custom_name"]
         )
+        entries = account_selectors.shelf_entries_sorted(entries=entries, owner=request.user, sort=choices["sort"])
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -365,15 +374,18 @@ def post_response(post: DebatePost, user, *, status_code: int = status.HTTP_200_
 class TopicListView(GenericAPIView):
     serializer_class = serializers.TopicRowSerializer
     pagination_class = CachedPagePagination
+    queryset = DebateTopic.objects.none()
+    # The debates page's own FilterSet: the same names, aliases, orders and refusals.
+    filterset_class = TopicFilter
+    filter_backends = [ListFilterBackend]
 
-    @extend_schema(parameters=[serializers.TopicQuerySerializer], responses=serializers.TopicRowSerializer(many=True))
+    @extend_schema(responses=serializers.TopicRowSerializer(many=True))
     @limited("debates_list", key="ip", method="GET")
     def get(self, request):
-        """Debates, pinned first, then most recently active (cached, with an ETag)."""
-        params = query(serializers.TopicQuerySerializer, request)
-        page = debate_selectors.topic_list_page(
-            page_number=requested_page(request.query_params), book_slug=params.get("book"), sort=params.get("sort", "")
-        )
+        """Debates, pinned first, then by `ordem` (alias `sort`; most recently active by default),
+        only those of one book with `livro` (alias `book`); cached, with an ETag."""
+        choices = TopicFilter.parse(request.query_params).choices
+        page = debate_selectors.topic_list_page(page_number=requested_page(request.query_params), **choices)
         data = self.paginator.paginated_data(request, page, self.get_serializer(page.rows, many=True).data)
         return conditional(request, data)
 

@@ -1,4 +1,4 @@
-"""The catalog's list filters, one FilterSet for the page and the API (django-filter).
+"""The catalog's list filters, one FilterSet for the page and the API (core.filters).
 
 Names are the pages' pt-BR ones (`q`, `categoria`, `tag`, `ordem`); the older English
 spellings (`category`, `sort`) are accepted as aliases. A malformed or unknown category or
@@ -6,23 +6,20 @@ tag is a 404 (as a wrong link is), an unknown order is the default order, and th
 text is cleaned (control characters out, at most MAX_QUERY_LENGTH characters).
 """
 
-import re
-
 import django_filters
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 
 from catalog import selectors
 from catalog.models import Book, Category, Tag
+from core.filters import ListFilter
 from core.pagination import SORT_ALIAS, SORT_PARAM
 
-ALIASES = {"category": "categoria", SORT_ALIAS: SORT_PARAM}
-SLUG_FIELDS = ("categoria", "tag")
-SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
+class BookFilter(ListFilter):
+    aliases = {"category": "categoria", SORT_ALIAS: SORT_PARAM}
+    slug_fields = ("categoria", "tag")
+    not_found = _("Categoria ou tag não encontrada.")
 
-class BookFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Título ou autor"), method="_selected")
     categoria = django_filters.ModelChoiceFilter(
         label=_("Slug de uma categoria"),
@@ -41,11 +38,12 @@ class BookFilter(django_filters.FilterSet):
         model = Book
         fields = ["q", "categoria", "tag", "ordem"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(canonical(data), *args, **kwargs)
-
-    def _selected(self, queryset, name, value: str):  # the hint documents each parameter as text
-        return queryset  # each field is applied together with the others in filter_queryset
+    @classmethod
+    def canonical(cls, params) -> dict | None:
+        data = super().canonical(params)
+        if data is not None:
+            data["q"] = selectors.clean_query(data.get("q"))  # NUL and control characters never reach the form
+        return data
 
     @property
     def choices(self) -> dict:
@@ -61,31 +59,3 @@ class BookFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # The catalog's selector owns the query (full-text search, ranking, indexes).
         return selectors.book_list(**self.choices)
-
-
-def canonical(params) -> dict | None:
-    """Query parameters under their pt-BR names; a malformed slug is a 404 before any query."""
-    if params is None:
-        return None
-    data = {ALIASES.get(key, key): value for key, value in params.items() if key not in ALIASES.values()}
-    data.update({key: params[key] for key in ALIASES.values() if key in params})
-    data["q"] = selectors.clean_query(data.get("q"))  # NUL and control characters never reach the form
-    for name in SLUG_FIELDS:
-        if data.get(name) and not SLUG_RE.fullmatch(data[name]):
-            raise Http404(_("Categoria ou tag não encontrada."))
-    return data
-
-
-def book_filter(params) -> BookFilter:
-    """The page's and the API's filter: 404 for an unknown category or tag."""
-    filterset = BookFilter(params, queryset=Book.objects.none())
-    if not filterset.is_valid():
-        raise Http404(_("Categoria ou tag não encontrada."))
-    return filterset
-
-
-class CatalogFilterBackend(DjangoFilterBackend):
-    """DRF's django-filter backend under the page's rule: an unknown slug is a 404, not a 400."""
-
-    def filter_queryset(self, request, queryset, view):
-        return book_filter(request.query_params).qs

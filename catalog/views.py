@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog import selectors, services
-from catalog.filters import book_filter
+from catalog.filters import BookFilter
 from catalog.forms import BookPagesForm
 from catalog.models import Author, Book, Category
 from core.microcache import anonymous_page_cache, reader_page_cache
@@ -23,7 +23,7 @@ def _page(request, queryset):
 @anonymous_page_cache
 @reader_page_cache
 def book_list(request):
-    filterset = book_filter(request.GET)
+    filterset = BookFilter.parse(request.GET)
     q, sort, category, tag = filterset.choices.values()
     page_obj = _page(request, filterset.qs)
     context = {

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from core.privacy import SHARE_PARAM
 from core.ratelimit import rate_limit
 from debates import cache as debates_cache
 from debates import selectors, services, widgets
+from debates.filters import TopicFilter
 from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
 from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
 from debates.thread import render_thread
@@ -89,10 +89,8 @@ def _filled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 @reader_page_cache
 @rate_limit("debates_list", key="ip", method="GET")
 def topic_list(request: HttpRequest) -> HttpResponse:
-    book_slug = request.GET.get("livro") or None
-    if book_slug and not slug_re.fullmatch(book_slug):
-        raise Http404(_("Livro não encontrado."))
-    sort = selectors.clean_sort(requested_sort(request.GET), selectors.TOPIC_SORTS)
+    choices = TopicFilter.parse(request.GET).choices
+    book_slug, sort = choices["book_slug"], choices["sort"]
     page = selectors.topic_list_page(page_number=requested_page(request.GET), book_slug=book_slug, sort=sort)
     sort_links = _sort_links(selectors.TOPIC_SORTS, sort, livro=book_slug)
     # The rows, rendered once per version of the list for everyone, with marks for each

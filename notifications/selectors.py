@@ -28,11 +28,14 @@ def unread_count(*, user_id: int) -> int:
     return notifications_cache.cached_unread_count(user_id, build)
 
 
-def notification_page(*, user, page_number: int) -> Page | None:
-    """One page of a reader's notifications, newest first, with what the items show."""
+def notification_page(*, user, page_number: int, unread_only: bool = False) -> Page | None:
+    """One page of a reader's notifications (or only the unread ones), newest first, with what
+    the items show. Served by notifications_recipient_idx (notifications_unread_idx when unread)."""
+    rows = Notification.objects.filter(recipient=user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
     rows = (
-        Notification.objects.filter(recipient=user)
-        .select_related("actor", "topic", "book")
+        rows.select_related("actor", "topic", "book")
         .only(
             "kind",
             "milestone",

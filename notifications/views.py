@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,13 +11,19 @@ from core.pagination import PAGE_PARAM, page_number, requested_page
 from debates import selectors as debates_selectors
 from debates.models import DebateTopic
 from notifications import selectors, services
+from notifications.filters import UNREAD, NotificationFilter
 from notifications.models import Notification
 
 
-def _list_url(page) -> str:
+def _list_url(params) -> str:
+    """Back to the list the reader was on: the same page, still only the unread ones if so."""
+    query = {}
+    if NotificationFilter.parse(params).choices["unread_only"]:
+        query["situacao"] = UNREAD
+    if (page := page_number(params.get("page"))) > 1:
+        query[PAGE_PARAM] = page
     url = reverse("notifications:list")
-    page = page_number(page)
-    return f"{url}?{PAGE_PARAM}={page}" if page > 1 else url
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def _target_url(notification: Notification) -> str:
@@ -31,9 +39,11 @@ def _target_url(notification: Notification) -> str:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.notification_page(user=request.user, page_number=requested_page(request.GET))
+    choices = NotificationFilter.parse(request.GET).choices
+    page = selectors.notification_page(user=request.user, page_number=requested_page(request.GET), **choices)
     unread = selectors.unread_count(user_id=request.user.pk)
-    return render(request, "notifications/list.html", {"page": page, "unread": unread})
+    context = {"page": page, "unread": unread, "unread_only": choices["unread_only"], "unread_value": UNREAD}
+    return render(request, "notifications/list.html", context)
 
 
 @login_required
@@ -52,7 +62,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(notification=notification)
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
-    return redirect(_list_url(request.POST.get("page")))
+    return redirect(_list_url(request.POST))
 
 
 @login_required

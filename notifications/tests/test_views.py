@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.template import engines
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from core.tests.factories import UserFactory
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
@@ -54,16 +55,35 @@ def test_page_lists_my_notifications_newest_first(auth_client, user):
     assert older.actor.username in html
 
 
+@pytest.mark.parametrize("params", [{}, {"situacao": "nao-lidas"}])
 @pytest.mark.parametrize("size", SIZES)
-def test_page_queries_are_the_same_at_any_size(auth_client, user, django_assert_num_queries, size):
+def test_page_queries_are_the_same_at_any_size(auth_client, user, django_assert_num_queries, size, params):
     make_notifications(user, size)
     # cold: user, unread count, count for the pager, one page with actor/topic/book joined.
     with django_assert_num_queries(4):
-        assert auth_client.get(LIST_URL).status_code == 200
+        assert auth_client.get(LIST_URL, params).status_code == 200
     # warm: the user and the unread count come from the cache.
     with django_assert_num_queries(2):
-        response = auth_client.get(LIST_URL)
+        response = auth_client.get(LIST_URL, params)
     assert response.content.decode().count('<li class="notification') == min(size, 20)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("nao-lidas", ["Nova"]), ("", ["Nova", "Lida"]), ("lidas", ["Nova", "Lida"])]
+)
+def test_unread_filter_keeps_the_unread_ones_and_ignores_other_values(auth_client, user, value, shown):
+    NotificationFactory(recipient=user, post__topic__title="Nova")
+    NotificationFactory(recipient=user, post__topic__title="Lida", read_at=timezone.now())
+    html = auth_client.get(LIST_URL, {"situacao": value}).content.decode()
+    assert [title for title in ("Nova", "Lida") if title in html] == shown
+
+
+def test_marking_read_on_the_unread_list_goes_back_to_it(auth_client, user):
+    notification = NotificationFactory(recipient=user)
+    url = reverse("notifications:read", kwargs={"pk": notification.pk})
+    response = auth_client.post(url, {"page": "2", "situacao": "nao-lidas"})
+    assert response.status_code == 302 and response.url.endswith("?situacao=nao-lidas&pagina=2")
+    assert auth_client.post(url, {"situacao": "nada"}).url == LIST_URL
 
 
 def test_bad_page_numbers_get_the_first_or_last_page(auth_client):
