@@ -128,6 +128,17 @@ def test_settings_page_mints_only_after_reauthentication(client, reader):
     assert "Planilha" in page and token.prefix in page and key not in page
 
 
+def test_a_token_name_is_as_long_as_the_model_allows_on_the_page_and_in_the_api(client, reader):
+    limit = ApiToken._meta.get_field("name").max_length
+    client.force_login(reader)
+    assert f'name="name" type="text" maxlength="{limit}"' in client.get(reverse("api:tokens")).content.decode()
+    api = APIClient()
+    api.force_authenticate(reader)
+    too_long = api.post(TOKENS, {"name": "x" * (limit + 1), "password": PASSWORD}, format="json")
+    assert too_long.status_code == 400 and not ApiToken.objects.filter(user=reader).exists()
+    assert api.post(TOKENS, {"name": "x" * limit, "password": PASSWORD}, format="json").status_code == 201
+
+
 def test_settings_page_revokes_one_token(client, reader):
     keep = services.token_create(user=reader, name="fica")
     drop = services.token_create(user=reader, name="sai")
