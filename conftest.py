@@ -29,10 +29,13 @@ def clear_test_cache():
     """Remove this worker's keys only; never FLUSHDB a shared Redis."""
     from django.core.cache import cache
 
+    from debates.selectors import forget_topic_slugs
+
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:
         cache.clear()
+    forget_topic_slugs()  # kept per process, like a cache
 
 
 @pytest.fixture(autouse=True)

@@ -134,34 +134,61 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
     return fills
 
 
-# What fillers need to know of a reader (the books they have something of, the reviews they
-# found useful), cached like personal fragments: one `get_many` on a shared page's hit instead
-# of a query per kind of mark. Rebuilt after any write of theirs (`reader:<id>`); what no
-# request of theirs changes (an admin's edit) lives at most OWN_DATA_TIMEOUT.
-_facts: dict[str, Callable[[int], object]] = {}
+# What fillers need to know of a reader (the books they have something of, their read marks),
+# cached like personal fragments: ONE `get_many` per request reads every kind of facts with the
+# versions they depend on, instead of a query per kind of mark on a shared page's hit. Facts
+# are rebuilt after any write of the reader (`reader:<id>`) or a bump of their namespaces; what
+# nothing bumps (an admin's edit) lives at most OWN_DATA_TIMEOUT.
+@dataclass(frozen=True)
+class Facts:
+    load: Callable[[int], object]  # reader id -> a picklable value (None: too much to cache)
+    namespaces: Callable[[int], Iterable[str]]
 
 
-def register_facts(name: str, load: Callable[[int], object]) -> None:
-    """`load(reader id)` returns a picklable value (None: too much to cache, ask the database)."""
-    _facts[name] = load
+_facts: dict[str, Facts] = {}
+
+
+def register_facts(name: str, load: Callable[[int], object], *, namespaces=lambda user_id: ()) -> None:
+    _facts[name] = Facts(load=load, namespaces=namespaces)
 
 
 def reader_facts(request: HttpRequest, name: str):
-    """The reader's facts `name`, read at most once per request."""
-    memo = request.__dict__.setdefault("_reader_facts", {})
-    if name not in memo:
-        memo[name] = _cached_facts(name, request.user.pk)
-    return memo[name]
+    """The reader's facts `name` as of their first read in this request (a visit that moves
+    them, marking a topic read, changes them for the next request)."""
+    state = request.__dict__.get("_reader_facts")
+    if state is None:
+        state = request._reader_facts = _stored_facts(request.user.pk)
+    values, stale = state
+    if name not in values:
+        values[name] = _load_facts(name, request.user.pk, stale[name])
+    return values[name]
 
 
-def _cached_facts(name: str, user_id: int):
-    key, namespace = f"facts:{name}:{user_id}", reader_namespace(user_id)
-    got = cache.get_many([key, version_key(namespace)])
-    version, hit = got.get(version_key(namespace)), got.get(key)
-    if version is not None and hit is not None and hit[0] == version:
-        return hit[1]
-    version = version or namespace_version(namespace)  # read before loading, as for fragments
+def _depends(name: str, user_id: int) -> list[str]:
+    return [reader_namespace(user_id), *_facts[name].namespaces(user_id)]
+
+
+def _stored_facts(user_id: int) -> tuple[dict, dict]:
+    """Every registered kind's stored facts still valid, and the versions of the others."""
+    depends = {name: _depends(name, user_id) for name in _facts}
+    keys = {name: f"facts:{name}:{user_id}" for name in _facts}
+    got = cache.get_many([*keys.values(), *{version_key(ns) for names in depends.values() for ns in names}])
+    values, stale = {}, {}
+    for name in _facts:
+        stamp = tuple(got.get(version_key(ns)) for ns in depends[name])
+        hit = got.get(keys[name])
+        if hit is not None and None not in stamp and hit[0] == stamp:
+            values[name] = hit[1]
+        else:
+            stale[name] = stamp
+    return values, stale
+
+
+def _load_facts(name: str, user_id: int, stamp: tuple):
+    # Versions come before the rows (as for fragments): a write committing meanwhile leaves
+    # an entry that is already stale.
+    stamp = tuple(version or namespace_version(ns) for version, ns in zip(stamp, _depends(name, user_id), strict=True))
     with primary_reads():
-        value = _facts[name](user_id)
-    cache.set(key, (version, value), OWN_DATA_TIMEOUT)
+        value = _facts[name].load(user_id)
+    cache.set(f"facts:{name}:{user_id}", (stamp, value), OWN_DATA_TIMEOUT)
     return value

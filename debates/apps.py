@@ -18,6 +18,13 @@ class DebatesConfig(AppConfig):
         for kind, fill in FILLERS.items():
             register_filler(kind, fill)
 
+        from core.personal import register_facts
+        from debates import selectors
+        from debates.cache import reads_namespace
+        from debates.fillers import READS_FACTS
+
+        register_facts(READS_FACTS, selectors.reader_read_marks, namespaces=lambda user_id: (reads_namespace(user_id),))
+
         from core.warmup import register_hot_page, register_warmer
         from debates import warmup
 

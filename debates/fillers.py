@@ -11,8 +11,8 @@ Each filler gets every mark of its kind on the page at once and reads at most on
   the reader's last visit. "topic_unread" also marks the topic read: every visit, shared
   page or not, writes one upsert when there is something new.
 - "unread_class", "unread_badge" (topic id, last activity): the debates list's unread rows.
-Times are `core.fragments.instant()` ints. The reader's read marks are read once per
-request for every kind that needs them (`_reads`), before any visit moves them.
+Times are `core.fragments.instant()` ints. The reader's read marks come from their cached
+facts (`_since`), as of before this visit moves them.
 """
 
 from django.urls import reverse
@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 
 from core.fragments import CSRF_MARK, instant, instant_time
 from core.moderation import can_moderate
+from core.personal import reader_facts
 from debates import selectors, services, widgets
+
+READS_FACTS = "debates_reads"  # the reader's read marks (core.personal.register_facts, in apps)
 
 
 class _Post:
@@ -62,35 +65,36 @@ def fill_post_own(request, found) -> dict[int, str | None]:
     }
 
 
-def _reads(request, topic_ids) -> dict[int, tuple[str, int, bool]]:
-    """topic id -> (slug, since when activity is new to this reader as an instant, whether the
-    topic has any), read once per request, before this visit marks it read; an unknown topic
-    is missing."""
-    memo = request.__dict__.setdefault("_debates_topic_reads", {})
-    missing = {pk for pk in topic_ids if pk not in memo}
-    if missing:
-        memo.update(dict.fromkeys(missing))
-        for pk, (slug, last_activity, read_at) in selectors.topic_reads(user=request.user, topic_ids=missing).items():
-            since = selectors.unread_since(request.user, read_at)
-            memo[pk] = (slug, instant(since), last_activity > since)
-    return {pk: memo[pk] for pk in topic_ids if memo[pk] is not None}
+def _since(request, topic_ids) -> dict[int, int]:
+    """topic id -> since when activity is new to the reader (an instant), as of before this
+    visit marks anything read: from their cached read marks (core.personal.reader_facts), or
+    one query per request for a reader with too many to cache."""
+    marks = reader_facts(request, READS_FACTS)
+    if marks is None:
+        marks = request.__dict__.setdefault("_debates_read_marks", {})
+        missing = [pk for pk in topic_ids if pk not in marks]
+        if missing:
+            marks.update(dict.fromkeys(missing))
+            marks.update(selectors.read_marks(user=request.user, topic_ids=missing))
+    return {pk: instant(selectors.unread_since(request.user, marks.get(pk))) for pk in topic_ids}
 
 
 def fill_topic_unread(request, found) -> dict[int, str]:
     if not request.user.is_authenticated:
         return {}
-    reads = _reads(request, {pk for pk, *_rest in found})
+    since = _since(request, {pk for pk, *_rest in found})
+    news = [(topic_id, last, newest) for topic_id, last, newest in found if last > since[topic_id]]
+    slugs = selectors.topic_slugs({topic_id for topic_id, *_rest in news})  # known topics only
     fills = {}
-    for topic_id, last_activity, newest in found:
-        if topic_id not in reads or topic_id in fills or last_activity <= reads[topic_id][1]:
+    for topic_id, last_activity, newest in news:
+        if topic_id in fills or topic_id not in slugs:
             continue
-        slug, since, _news = reads[topic_id]
         services.topic_mark_read(user=request.user, topic_id=topic_id, read_at=instant_time(last_activity))
-        if newest > since:
+        if newest > since[topic_id]:
             href = "#primeira-nao-lida"
         else:
-            url = reverse("debates:topic_first_unread", kwargs={"slug": slug})
-            href = f"{url}?desde={since // 1_000_000}"
+            url = reverse("debates:topic_first_unread", kwargs={"slug": slugs[topic_id]})
+            href = f"{url}?desde={since[topic_id] // 1_000_000}"
         fills[topic_id] = format_html(
             '<p class="message info unread-note">{}\n    <a href="{}">{}</a></p>',
             _("Há mensagens novas desde a sua última visita."),
@@ -104,9 +108,8 @@ def _new_posts(request, found) -> list[int]:
     """The found posts created after the reader's last visit of their topic, in page order."""
     if not request.user.is_authenticated:
         return []
-    reads = _reads(request, {topic_id for _pk, topic_id, _created in found})
-    news = {pk: since for pk, (_slug, since, has_news) in reads.items() if has_news}
-    return [pk for pk, topic_id, created in found if topic_id in news and created > news[topic_id]]
+    since = _since(request, {topic_id for _pk, topic_id, _created in found})
+    return [pk for pk, topic_id, created in found if created > since[topic_id]]
 
 
 def fill_post_new_class(request, found) -> dict[int, str]:
@@ -123,12 +126,12 @@ def fill_post_first_unread(request, found) -> dict[int, str]:
     return {new[0]: mark_safe('<span id="primeira-nao-lida"></span>')} if new else {}
 
 
-def _unread_topics(request, found) -> dict[int, str]:
-    """topic id -> slug of the listed topics with activity after the reader's last visit."""
+def _unread_topics(request, found) -> list[int]:
+    """The listed topics with activity after the reader's last visit."""
     if not request.user.is_authenticated:
-        return {}
-    reads = _reads(request, {pk for pk, _last in found})
-    return {pk: reads[pk][0] for pk, last_activity in found if pk in reads and last_activity > reads[pk][1]}
+        return []
+    since = _since(request, {pk for pk, _last in found})
+    return [pk for pk, last_activity in found if last_activity > since[pk]]
 
 
 def fill_unread_class(request, found) -> dict[int, str]:
@@ -140,7 +143,7 @@ def fill_unread_badge(request, found) -> dict[int, str]:
     badge = '<a class="badge new" href="{}">{}</a>'
     return {
         pk: format_html(badge, reverse("debates:topic_first_unread", args=[slug]), label)
-        for pk, slug in _unread_topics(request, found).items()
+        for pk, slug in selectors.topic_slugs(_unread_topics(request, found)).items()
     }
 
 

@@ -230,14 +230,41 @@ def read_cutoff() -> datetime:
     return timezone.now() - timedelta(days=settings.DEBATES_READ_CUTOFF_DAYS)
 
 
-def topic_reads(*, user, topic_ids) -> dict[int, tuple[str, datetime, datetime | None]]:
-    """Each topic's slug, last activity and the reader's read mark (None: never read), in one query."""
-    if not user.is_authenticated or not topic_ids:
-        return {}
-    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
-    topics = DebateTopic.objects.filter(pk__in=topic_ids).annotate(reader_read_at=Subquery(read_at))
-    rows = topics.values_list("pk", "slug", "last_activity_at", "reader_read_at")
-    return {pk: (slug, last_activity, read) for pk, slug, last_activity, read in rows}
+# A reader with more read marks since the cutoff than this is asked the database per page.
+READ_MARKS_MAX = 2_000
+
+
+def reader_read_marks(user_id: int) -> dict[int, datetime] | None:
+    """The reader's read marks (topic id -> read at) since the cutoff, older ones count for
+    nothing (`unread_since`); None when too many to cache (core.personal.reader_facts)."""
+    marks = TopicRead.objects.filter(user_id=user_id, read_at__gte=read_cutoff()).order_by()
+    rows = list(marks.values_list("topic_id", "read_at")[: READ_MARKS_MAX + 1])
+    return None if len(rows) > READ_MARKS_MAX else dict(rows)
+
+
+def read_marks(*, user, topic_ids) -> dict[int, datetime]:
+    """The reader's read marks of these topics, in one query."""
+    return dict(TopicRead.objects.filter(user=user, topic__any_of=topic_ids).values_list("topic_id", "read_at"))
+
+
+# A topic's slug never changes once it is created: each process keeps the ones it has seen.
+_slugs: dict[int, str] = {}
+_SLUGS_KEPT = 100_000
+
+
+def forget_topic_slugs() -> None:
+    """Between tests, whose databases may give a new topic an id seen before."""
+    _slugs.clear()
+
+
+def topic_slugs(topic_ids) -> dict[int, str]:
+    """topic id -> slug of the existing topics among `topic_ids` (a query only for new ones)."""
+    missing = [pk for pk in topic_ids if pk not in _slugs]
+    if missing:
+        if len(_slugs) > _SLUGS_KEPT:
+            _slugs.clear()
+        _slugs.update(DebateTopic.objects.filter(pk__in=missing).values_list("pk", "slug"))
+    return {pk: _slugs[pk] for pk in topic_ids if pk in _slugs}
 
 
 def topic_rows_for_book(*, book_id: int, limit: int = 5) -> list[TopicRow]:

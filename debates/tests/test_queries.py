@@ -71,10 +71,10 @@ def test_topic_list_queries_anonymous(client, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_topic_list_queries_logged_in(auth_client, django_assert_num_queries, size):
     make_topics(size)
-    # + the user row when cold (then the user comes from the cache, as the session does) + the
-    # reader's read marks of the page's topics (added on purpose for the unread flags; the page
-    # itself stays shared) + the header's notifications counter when cold.
-    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=5, warm=1)
+    # Cold: + the user row (then the user comes from the cache, as the session does) + the
+    # reader's read marks (then cached: core.personal.reader_facts) + the unread topics' slugs
+    # (then kept by the process) + the header's notifications counter.
+    request_twice(auth_client, reverse("debates:topic_list"), django_assert_num_queries, cold=6, warm=0)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -84,7 +84,9 @@ def test_topic_list_unread_flags_cost_one_query_at_any_size(client, django_asser
     seen = list(DebateTopic.objects.order_by("-is_pinned", "-last_activity_at")[:20:2])
     TopicRead.objects.bulk_create(TopicRead(user=reader, topic=topic, read_at=timezone.now()) for topic in seen)
     client.force_login(reader)
-    with django_assert_num_queries(5):  # count, page, user, read marks, header counter
+    # count, page, user, read marks (then cached: core.personal.reader_facts), the unread
+    # topics' slugs (then kept by the process), header counter
+    with django_assert_num_queries(6):
         html = client.get(reverse("debates:topic_list")).content.decode()
     shown = min(size, 20)  # DEBATES_PAGE_SIZE
     assert html.count("topic-row unread") + html.count("pinned unread") == shown - len(seen)
@@ -119,11 +121,12 @@ def test_topic_page_queries_anonymous(client, django_assert_num_queries, size):
 def test_topic_page_queries_logged_in(auth_client, user, django_assert_num_queries, size):
     topic = make_topic_with_posts(size, user)
     url = reverse("debates:topic_detail", kwargs={"slug": topic.slug})
-    # + the read mark, the viewer's votes (always fresh), the follow panel (each filled in the
-    # page, debates.fillers). Cold: + the user (then cached) + one upsert of the read mark
-    # (the topic is new to the reader, added on purpose) + the header counter; warm: nothing
-    # new since, so no write.
-    request_twice(auth_client, url, django_assert_num_queries, cold=10, warm=4)
+    # + the read marks (then cached: core.personal.reader_facts; read again once the visit
+    # moved them), the viewer's votes (always fresh), the follow panel (each filled in the
+    # page, debates.fillers). Cold: + the user (then cached) + the topic's slug (then kept by
+    # the process) + one upsert of the read mark (the topic is new to the reader, added on
+    # purpose) + the header counter; warm: nothing new since, so no write.
+    request_twice(auth_client, url, django_assert_num_queries, cold=11, warm=4)
     assert 'aria-pressed="true"' in auth_client.get(url).content.decode()  # the viewer's own votes
 
 

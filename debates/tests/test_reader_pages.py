@@ -17,7 +17,7 @@ from debates.models import DebatePost, DebateTopic, DebateVote, TopicRead
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 from notifications.models import TopicFollow
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 LIST = "/debates/"
 

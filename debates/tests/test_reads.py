@@ -11,7 +11,7 @@ from debates import services, tasks
 from debates.models import DebatePost, TopicRead
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 LIST = "debates:topic_list"
 

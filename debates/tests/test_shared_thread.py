@@ -12,7 +12,7 @@ from debates import cache as debates_cache
 from debates.models import DebatePost, DebateTopic
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 
 @pytest.fixture
