@@ -23,3 +23,8 @@ class NotificationsConfig(AppConfig):
         from core.fragments import register_filler
 
         register_filler("topic_follow", panels.fill_topic_follow)
+
+        from core.personal import register_facts
+        from notifications import selectors
+
+        register_facts(panels.FOLLOWS_FACTS, selectors.reader_followed_topic_ids)

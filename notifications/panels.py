@@ -3,7 +3,11 @@
 from django.template.loader import render_to_string
 
 from core.fragments import CSRF_MARK, slot
+from core.personal import reader_facts
+from debates.selectors import topic_slugs
 from notifications import selectors
+
+FOLLOWS_FACTS = "notifications_follows"  # core.personal.register_facts, in apps
 
 
 def topic_panel(request, topic) -> str:
@@ -19,10 +23,16 @@ def topic_panel(request, topic) -> str:
 
 
 def fill_topic_follow(request, found) -> dict[int, str | None]:
-    """The "following" button for the topics of the page the reader follows (one query)."""
+    """The "following" button for the topics of the page the reader follows, from their
+    cached facts (core.personal.reader_facts); one query for a reader with too many."""
     if not request.user.is_authenticated:
         return {}
-    slugs = selectors.followed_slugs(user=request.user, topic_ids=[pk for pk, *_extra in found])
+    topic_ids = [pk for pk, *_extra in found]
+    followed = reader_facts(request, FOLLOWS_FACTS)
+    if followed is None:
+        slugs = selectors.followed_slugs(user=request.user, topic_ids=topic_ids)
+    else:
+        slugs = topic_slugs([pk for pk in topic_ids if pk in followed])
     context = {"following": True, "csrf_token": CSRF_MARK}
     return {
         pk: render_to_string("notifications/_follow.html", {**context, "topic": {"slug": slug}})

@@ -75,6 +75,16 @@ def followed_slugs(*, user, topic_ids: list[int]) -> dict[int, str]:
     return dict(follows.values_list("topic_id", "topic__slug"))
 
 
+# A reader following more debates than this is asked the database per page.
+FOLLOWS_MAX = 2_000
+
+
+def reader_followed_topic_ids(user_id: int) -> frozenset[int] | None:
+    """The debates the reader follows; None when too many to cache (core.personal.reader_facts)."""
+    ids = list(TopicFollow.objects.filter(user_id=user_id).values_list("topic_id", flat=True)[: FOLLOWS_MAX + 1])
+    return None if len(ids) > FOLLOWS_MAX else frozenset(ids)
+
+
 def followed_topics(*, user, limit: int = 5) -> list[dict]:
     """The reader's followed debates, latest activity first, each with how many posts are new
     to them ({"topic", "unread"}). Three queries, whatever the number of posts."""

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ReadingProgress
+from core.personal import reader_wrote
 from debates.models import DebatePost
 from notifications import cache as notifications_cache
 from notifications.models import Notification, TopicFollow
@@ -75,11 +76,13 @@ def _insert(rows: list[Notification], *, email: bool = False) -> None:
 def topic_follow(*, user_id: int, topic_id: int) -> None:
     """Follow a topic; following it again changes nothing (one INSERT .. ON CONFLICT DO NOTHING)."""
     TopicFollow.objects.bulk_create([TopicFollow(user_id=user_id, topic_id=topic_id)], ignore_conflicts=True)
+    reader_wrote(user_id)  # their cached facts (core.personal), whoever follows for them
 
 
 @transaction.atomic
 def topic_unfollow(*, user_id: int, topic_id: int) -> None:
     TopicFollow.objects.filter(user_id=user_id, topic_id=topic_id).delete()
+    reader_wrote(user_id)
 
 
 # --- Notifications ------------------------------------------------------------------------
