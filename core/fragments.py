@@ -39,13 +39,16 @@ _fillers: dict[str, Filler] = {}
 
 def viewer_mark(kind: str, pk: int, *extra: int) -> SafeString:
     """The mark of the reader's own bit `kind` about object `pk` (plus ints the filler needs)."""
-    return mark_safe("<!--viewer:" + ":".join(str(value) for value in (kind, int(pk), *map(int, extra))) + "-->")
+    return mark_safe(f"<!--viewer:{kind}:{_ints(pk, extra)}-->")
 
 
 def slot(kind: str, pk: int, default: str, *extra: int) -> SafeString:
     """`default` for most readers; the filler of `kind` may put a reader's own HTML instead."""
-    opening = "<!--slot:" + ":".join(str(value) for value in (kind, int(pk), *map(int, extra))) + "-->"
-    return mark_safe(f"{opening}{default}<!--/slot-->")
+    return mark_safe(f"<!--slot:{kind}:{_ints(pk, extra)}-->{default}<!--/slot-->")
+
+
+def _ints(pk: int, extra: tuple[int, ...]) -> str:
+    return ":".join(map(str, map(int, (pk, *extra))))
 
 
 def marks(html: str, kind: str) -> list[tuple[int, ...]]:
@@ -71,6 +74,10 @@ def register_filler(kind: str, fill: Filler) -> None:
     _fillers[kind] = fill
 
 
+def _keep(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str | None]:
+    return {}
+
+
 # Marks, slot openings and slot ends, in one pass over the page (a lazy `(.*?)` over each
 # slot's default cost more than everything else of a filled page).
 _TOKEN = re.compile(r"<!--(?:(viewer|slot):([a-z_]+):(\d+)((?::-?\d+)*)|/slot)-->")
@@ -78,29 +85,33 @@ _TOKEN = re.compile(r"<!--(?:(viewer|slot):([a-z_]+):(\d+)((?::-?\d+)*)|/slot)--
 
 def fill_page(request: HttpRequest, html: str) -> SafeString:
     """A shared page with this reader's bits: one filler call per kind of mark or slot."""
-    tokens = list(_TOKEN.finditer(html))
+    # [text, (what, kind, pk, extra, text) per token...]: what is "viewer", "slot" or None
+    # for a slot's end; split in C, so the loops below only visit the tokens.
+    parts = _TOKEN.split(html)
     found: dict[str, list[tuple[int, ...]]] = defaultdict(list)
-    for token in tokens:
-        if token[1]:
-            extra = token[4]
-            found[token[2]].append((int(token[3]), *map(int, extra[1:].split(":"))) if extra else (int(token[3]),))
-    fills = {kind: _fillers[kind](request, items) for kind, items in found.items()}
-    out, position, replaced = [], 0, False
-    for token in tokens:
+    for at in range(1, len(parts), 5):
+        if parts[at]:
+            pk, extra = int(parts[at + 2]), parts[at + 3]
+            found[parts[at + 1]].append((pk, *map(int, extra[1:].split(":"))) if extra else (pk,))
+    # A kind nobody fills (a page stored by an older release) keeps its defaults.
+    fills = {kind: _fillers.get(kind, _keep)(request, items) for kind, items in found.items()}
+    out, replaced = [parts[0]], False
+    for at in range(1, len(parts), 5):
+        what = parts[at]
         if replaced:  # inside a slot the reader's own HTML replaces: skip to its end
-            if not token[1]:
-                replaced, position = False, token.end()
+            if what is None:
+                replaced = False
+                out.append(parts[at + 4])
             continue
-        out.append(html[position : token.start()])
-        position = token.end()
-        if token[1] == "viewer":
-            out.append(fills[token[2]].get(int(token[3])) or "")
-        elif token[1] == "slot":
-            own = fills[token[2]].get(int(token[3]))
+        if what == "viewer":
+            out.append(fills[parts[at + 1]].get(int(parts[at + 2])) or "")
+        elif what == "slot":
+            own = fills[parts[at + 1]].get(int(parts[at + 2]))
             if own is not None:
                 out.append(own)
                 replaced = True
-    out.append(html[position:])
+                continue
+        out.append(parts[at + 4])
     html = "".join(out)
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))

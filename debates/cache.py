@@ -63,8 +63,9 @@ def topic_posts_cache_key(topic_id: int, page: int, sort: str = "cronologica") -
 
 def topic_thread_html_key(topic_id: int, page: int, sort: str = "cronologica", *, locked: bool = False) -> str:
     """A page's posts as HTML for signed-in readers, with marks for each reader's own bits;
-    the reply links come and go with the lock."""
-    return versioned_key(topic_namespace(topic_id), "thread-html", sort, page, "locked" if locked else "open")
+    the reply links come and go with the lock. The name changes with the marks' kinds, so
+    a deploy never fills a stored page whose kinds it no longer knows."""
+    return versioned_key(topic_namespace(topic_id), "thread-html-2", sort, page, "locked" if locked else "open")
 
 
 def flood_key(user_id: int) -> str:

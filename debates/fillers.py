@@ -2,10 +2,9 @@
 (core.microcache.reader_page_cache; registered in DebatesConfig.ready()).
 
 Each filler gets every mark of its kind on the page at once and reads at most once:
-- "post_vote" (slot; post id, author id, score, page number): the reader's votes over the
-  page's posts; their own post shows its score, a post they voted on its pressed button.
-- "post_own" (slot; post id, author id): edit and delete for the author (and moderators);
-  no read at all.
+- "post_actions" (slot; post id, author id, score, topic id or 0 while replies are closed):
+  the reader's votes over the page's posts; their own post shows its score, edit and delete,
+  a post they voted on its pressed button; a moderator gets edit and delete everywhere.
 - "topic_unread" (topic id, last activity, newest post of the page) and "post_new_class",
   "post_new_badge", "post_first_unread" (post id, topic id, created at): what is new since
   the reader's last visit. "topic_unread" also marks the topic read: every visit, shared
@@ -20,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.fragments import CSRF_MARK, instant, instant_time
+from core.fragments import instant, instant_time
 from core.moderation import can_moderate
 from core.personal import reader_facts
 from debates import selectors, services, widgets
@@ -29,7 +28,7 @@ READS_FACTS = "debates_reads"  # the reader's read marks (core.personal.register
 
 
 class _Post:
-    """What the vote widget needs of a post, from a mark's ints (a slot is only for visible posts)."""
+    """What the vote widget needs of a post, from a slot's ints (a slot is only for visible posts)."""
 
     is_deleted = is_hidden = False
 
@@ -37,32 +36,30 @@ class _Post:
         self.id, self.author_id, self.votes_score = pk, author_id, score
 
 
-def fill_post_vote(request, found) -> dict[int, str | None]:
-    reader = request.user
-    if not reader.is_authenticated:
-        return {}
-    others = [pk for pk, author_id, *_rest in found if author_id != reader.pk]
-    votes = selectors.user_votes(user=reader, post_ids=others)
-    fills: dict[int, str | None] = {}
-    for pk, author_id, score, page_number in found:
-        if author_id == reader.pk or pk in votes:
-            post = _Post(pk, author_id, score)
-            fills[pk] = widgets.vote_widget(
-                post, viewer=reader, my_vote=votes.get(pk), csrf_token=CSRF_MARK, page_number=page_number
-            )
-    return fills
-
-
-def fill_post_own(request, found) -> dict[int, str | None]:
+def fill_post_actions(request, found) -> dict[int, str | None]:
+    """A reader's own posts (their score, edit and delete) and the posts they voted on (the
+    button pressed); every post for a moderator (edit and delete). One read: their votes."""
     reader = request.user
     if not reader.is_authenticated:
         return {}
     moderator = can_moderate(reader)
-    return {
-        pk: widgets.own_links(pk, is_author=author_id == reader.pk, is_moderator=moderator)
-        for pk, author_id in found
-        if moderator or author_id == reader.pk
-    }
+    others = [pk for pk, author_id, *_rest in found if author_id != reader.pk]
+    votes = selectors.user_votes(user=reader, post_ids=others)
+    mine = [item for item in found if moderator or item[1] == reader.pk or item[0] in votes]
+    if not mine:
+        return {}
+    # The reply link needs the topic's slug (kept per process: no query once known).
+    slugs = selectors.topic_slugs({item[3] for item in mine if item[3]})
+    replies = {topic_id: widgets.topic_reply_url(slug) for topic_id, slug in slugs.items()}
+    labels = widgets.post_labels()
+    fills: dict[int, str | None] = {}
+    for pk, author_id, score, topic_id in mine:
+        vote = widgets.vote_widget(_Post(pk, author_id, score), viewer=reader, my_vote=votes.get(pk), labels=labels)
+        reply, is_author = replies.get(topic_id), author_id == reader.pk
+        fills[pk] = widgets.post_actions(
+            pk, vote, reply_url=reply, is_author=is_author, is_moderator=moderator, labels=labels
+        )
+    return fills
 
 
 def _since(request, topic_ids) -> dict[int, int]:
@@ -148,8 +145,7 @@ def fill_unread_badge(request, found) -> dict[int, str]:
 
 
 FILLERS = {
-    "post_vote": fill_post_vote,
-    "post_own": fill_post_own,
+    "post_actions": fill_post_actions,
     "topic_unread": fill_topic_unread,
     "post_new_class": fill_post_new_class,
     "post_new_badge": fill_post_new_badge,

@@ -29,7 +29,8 @@ def render_thread(
     short_format = get_format("SHORT_DATETIME_FORMAT")
     deleted, edited = escape(_("[mensagem excluída]")), escape(_("editada"))
     moderation = get_template("debates/_post_moderation.html") if is_moderator else None
-    zone, labels = timezone.get_current_timezone(), widgets.post_labels()
+    zone = timezone.get_current_timezone()
+    shared_actions = widgets.shared_post_actions(topic_id=topic_id, reply_url=reply_url) if signed_in else None
     parts = []
     for node in page.nodes:
         fresh = signed_in and node.created_at > news_after
@@ -61,10 +62,10 @@ def render_thread(
                 meta += viewer_mark("post_new_badge", *marks)
             content = linebreaks(node.content, autoescape=True)
             parts.append(f'{meta}</p>\n    <div class="post-content">{content}</div>\n')
-        if signed_in:
-            actions = widgets.shared_post_actions(node, page_number=page.number, reply_url=reply_url, labels=labels)
+        if shared_actions:
+            actions = shared_actions(node)
         else:
-            actions = widgets.vote_widget(node, viewer=viewer, my_vote=None, csrf_token="")
+            actions = widgets.vote_widget(node, viewer=viewer, my_vote=None)
         parts.append(f'    <div class="post-actions small">\n      {actions}\n')
         if moderation is not None and not node.is_deleted:
             parts.append(moderation.render({"node": node, "csrf_token": csrf_token}))

@@ -296,9 +296,7 @@ def post_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         if error:
             my_vote = selectors.user_votes(user=request.user, post_ids=[post.pk]).get(post.pk)
-        widget = widgets.vote_widget(
-            post, viewer=request.user, my_vote=my_vote, csrf_token=get_token(request), page_number=page, error=error
-        )
+        widget = widgets.vote_widget(post, viewer=request.user, my_vote=my_vote, error=error)
         return HttpResponse(widget, status=status)
     if error:
         return _message_page(

@@ -24,9 +24,21 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def session_cookie(username: str) -> str:
+    """The session cookie's value of `username`, signed in (for `page.context.add_cookies`)."""
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY, get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    assert client.session[SESSION_KEY]
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 @contextmanager
-def chromium_page() -> Iterator[tuple]:
-    """A fresh headless Chromium page; yields (page, console_errors).
+def chromium_page(*, javascript: bool = True) -> Iterator[tuple]:
+    """A fresh headless Chromium page (JavaScript off when told); yields (page, console_errors).
 
     Playwright runs an event loop in this thread while the page is open, so Django's ORM
     refuses to run inside the block: read the database before or after it.
@@ -37,7 +49,9 @@ def chromium_page() -> Iterator[tuple]:
     errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="pt-BR", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            locale="pt-BR", viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+        )
         context.set_default_timeout(10_000)
         # Chromium prints most CSP refusals itself; this names every one, with its directive.
         context.add_init_script(CSP_LISTENER)

@@ -5,15 +5,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.test import Client
 from django.urls import Resolver404, resolve
 
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
 from catalog.tests.factories import AuthorFactory, BookFactory, CategoryFactory
 from core.tests.factories import UserFactory
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
-from e2e.browser import chromium_page
+from e2e.browser import chromium_page, session_cookie
 
 # Links a crawler must not follow: they act (log out), download, or are machine endpoints.
 SKIP = ("/conta/logout/", "/admin/logout/", "/exportar/", "/metrics", "/api/v1/", "/api/schema/", "/delete/")
@@ -45,15 +43,6 @@ def site(transactional_db):
     BookReviewFactory(user=reader, book=book)
     DebatePostFactory(topic=DebateTopicFactory(book=book, title="Capitu traiu?", slug="capitu-traiu"), author=reader)
     return {role: session_cookie(name) for role, name in (("reader", "marina"), ("moderator", "moderadora"))}
-
-
-def session_cookie(username: str) -> str:
-    from django.contrib.auth import get_user_model
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    assert client.session[SESSION_KEY]
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def page_kind(path: str) -> str | None:

@@ -103,3 +103,11 @@ def test_any_of_finds_the_rows_of_many_ids_with_one_parameter():
     if connection.vendor == "postgresql":
         assert "= ANY(" in queries[0]["sql"]
     assert list(Notification.objects.filter(recipient_id__any_of=[])) == []
+
+
+def test_fill_page_keeps_the_defaults_of_a_kind_nobody_fills(rf):
+    from core.fragments import fill_page, slot, viewer_mark
+
+    request = rf.get("/")
+    html = f"{slot('test_retired_kind', 1, '<b>padrão</b>', 3)}|{viewer_mark('test_retired_kind', 2)}|fim"
+    assert fill_page(request, html) == "<b>padrão</b>||fim"

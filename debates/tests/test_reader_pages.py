@@ -40,9 +40,9 @@ def widget(html: str, post) -> str:
     return html[start : html.index("</div>", start)]
 
 
-def make_topic(posts: int = 2, *, author=None):
+def make_topic(posts: int = 2, *, author=None, title: str = "Debate compartilhado"):
     """A topic whose posts are a day old, so that a reader's first visit shows them as new."""
-    topic = DebateTopicFactory(title="Debate compartilhado")
+    topic = DebateTopicFactory(title=title)
     made = [DebatePostFactory(topic=topic, author=author or UserFactory()) for _ in range(posts)]
     day_ago = timezone.now() - timedelta(days=1)
     DebatePost.objects.filter(topic=topic).update(created_at=day_ago)
@@ -180,13 +180,98 @@ def test_the_stored_pages_hold_no_reader_data():
     assert TopicRead.objects.filter(user_id=0).count() == 0
 
 
+def vote_form(html: str) -> str:
+    start = html.index('<form id="votos"')
+    return html[start : html.index("</form>", start)]
+
+
 def test_each_reader_gets_a_csrf_token_that_works():
     topic, (first, _second) = make_topic()
     signed_in(reader("ana")).get(topic.get_absolute_url())
     client = signed_in(reader("bruno"))
     html = client.get(topic.get_absolute_url()).content.decode()
     vote = reverse("debates:post_vote", kwargs={"pk": first.pk})
-    assert client.post(vote, {"value": "1", "csrfmiddlewaretoken": csrf_of(widget(html, first))}).status_code == 302
+    assert client.post(vote, {"value": "1", "csrfmiddlewaretoken": csrf_of(vote_form(html))}).status_code == 302
+
+
+def test_the_shared_page_has_one_vote_form_and_one_token_for_all_its_posts():
+    topic, posts = make_topic(30)
+    url = topic.get_absolute_url()
+    signed_in(reader("ana")).get(url)
+    stored, _content_type, _hook = cache.get(path_cache_key(url, READER_KEY_PREFIX))
+    assert stored.count('<form id="votos"') == 1 and stored.count("<!--slot:post_actions:") == 30
+    form = vote_form(stored)
+    assert form.count("csrfmiddlewaretoken") == 1 and 'name="page" value="1"' in form
+    thread = stored[stored.index(f'id="post-{posts[0].pk}"') : stored.rindex("</article>")]
+    assert "<form" not in thread and "csrfmiddlewaretoken" not in thread and "<!--viewer-csrf-->" not in thread
+    assert thread.count('form="votos"') == 60  # ▲ and ▼ of every post
+    # The rest of the page's tokens (header, reply form, follow button) do not grow with the posts.
+    small, _posts = make_topic(1, title="Debate curto")
+    signed_in(reader("bruno")).get(small.get_absolute_url())
+    other, _content_type, _hook = cache.get(path_cache_key(small.get_absolute_url(), READER_KEY_PREFIX))
+    assert stored.count("<!--viewer-csrf-->") == other.count("<!--viewer-csrf-->")
+
+
+def _button(html: str, post, value: str) -> dict[str, str]:
+    tag = re.search(rf'<button[^>]*formaction="[^"]*/{post.pk}/votar/"[^>]*value="{value}"[^>]*>', html)[0]
+    return dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+
+
+def test_a_vote_from_the_shared_page_works_without_javascript(django_capture_on_commit_callbacks):
+    topic, (first, _second) = make_topic()
+    url = topic.get_absolute_url()
+    signed_in(reader("ana")).get(url)
+    client = signed_in(reader("bruno"))
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "hit"
+    html = page.content.decode()
+    up = _button(html, first, "1")
+    assert up["form"] == "votos" and up["formaction"] == reverse("debates:post_vote", kwargs={"pk": first.pk})
+    # What a browser posts: the vote form's fields and the pressed button's name and value.
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', vote_form(html)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(up["formaction"], {**fields, up["name"]: up["value"]})
+    assert response.status_code == 302 and response["Location"].endswith(f"#post-{first.pk}")
+    assert DebateVote.objects.get(user__username="bruno", post=first).value == 1
+    html = client.get(url).content.decode()
+    assert 'class="vote-up" aria-pressed="true"' in widget(html, first)
+    assert _button(html, first, "1")["form"] == "votos"  # the filled widget still posts the page's form
+
+
+def test_a_vote_from_the_shared_page_works_with_htmx():
+    topic, (first, _second) = make_topic()
+    url = topic.get_absolute_url()
+    signed_in(reader("ana")).get(url)
+    client = signed_in(reader("bruno"))
+    html = client.get(url).content.decode()
+    down = _button(html, first, "-1")
+    assert down["hx-post"] == down["formaction"]
+    section = re.search(r'<section aria-labelledby="mensagens-titulo"[^>]*>', html)[0]
+    assert 'hx-target="closest .vote"' in section and 'hx-swap="outerHTML"' in section
+    # htmx sends the button's form (its `form` attribute) and the page's CSRF header.
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html)[1]
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', vote_form(html)))
+    response = client.post(
+        down["hx-post"], {**fields, down["name"]: down["value"]}, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
+    assert response.status_code == 200
+    swapped = response.content.decode()
+    assert swapped.startswith(f'<div class="vote" id="vote-{first.pk}">') and "<form" not in swapped
+    assert 'class="vote-down" aria-pressed="true"' in swapped and 'form="votos"' in swapped
+
+
+def test_a_readers_own_post_keeps_its_reply_link_and_a_locked_topic_offers_none():
+    author = reader("autora")
+    topic, (mine, _theirs) = make_topic(author=author)
+    reply = reverse("debates:post_create", kwargs={"slug": topic.slug}) + f"?resposta={mine.pk}"
+    signed_in(reader("ana")).get(topic.get_absolute_url())
+    html = signed_in(author).get(topic.get_absolute_url()).content.decode()
+    assert reply in html and reverse("debates:post_edit", kwargs={"pk": mine.pk}) in html
+    assert '<span class="score">0 pontos</span>' in widget(html, mine) and "<button" not in widget(html, mine)
+    DebateTopic.objects.filter(pk=topic.pk).update(is_locked=True)
+    cache.clear()
+    html = signed_in(author).get(topic.get_absolute_url()).content.decode()
+    assert "?resposta=" not in html and reverse("debates:post_edit", kwargs={"pk": mine.pk}) in html
 
 
 @pytest.mark.parametrize("posts", [5, 50])

@@ -117,3 +117,19 @@ def test_the_list_rows_are_rendered_once_and_each_reader_gets_their_own_unread_b
         html = client.get(reverse("debates:topic_list")).content.decode()
         assert (first_unread in html) is has_news and "<!--viewer:" not in html
     assert renders.count("debates/_topic_rows.html") == 1
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_the_per_page_template_of_a_posts_actions_renders_what_the_widgets_do(locked):
+    from debates import widgets
+    from debates.selectors import PostNode
+
+    topic = DebateTopicFactory(is_locked=locked)
+    reply_url = widgets.reply_url(topic)
+    actions = widgets.shared_post_actions(topic_id=topic.pk, reply_url=reply_url)
+    for pk, author_id, score in ((7, 3, 0), (918273645, 827364591, -12), (12, 12, 1)):
+        node = PostNode(pk, None, author_id, "autor", "texto", timezone.now(), None, False, score)
+        vote = widgets.vote_widget(node, viewer=widgets._Reader, my_vote=None)
+        expected = widgets.post_actions(pk, vote, reply_url=reply_url, is_author=False)
+        opening = f"<!--slot:post_actions:{pk}:{author_id}:{score}:{0 if locked else topic.pk}-->"
+        assert actions(node) == f"{opening}{expected}<!--/slot-->"
