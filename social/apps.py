@@ -42,3 +42,12 @@ class SocialConfig(AppConfig):
         # A profile shared with signed-in readers: each one's follow buttons and "segue você".
         register_filler("follow", panels.fill_follow)
         register_filler("follows_you", panels.fill_follows_you)
+
+        from core.personal import register_facts
+        from social import selectors
+
+        register_facts(
+            panels.RELATED_FACTS,
+            selectors.reader_related,
+            namespaces=lambda user_id: (cache.relations_namespace(user_id),),
+        )

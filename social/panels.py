@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.fragments import CSRF_MARK, slot, viewer_mark
+from core.personal import reader_facts
 from social import selectors
 from social.models import FollowPolicy
 
@@ -28,6 +29,8 @@ def home_feed_panel(request, obj=None) -> str:
 
 
 FEED_PAGE = "social:feed_page"
+RELATED_FACTS = "social_related"  # core.personal.register_facts, in apps
+_STRANGER = selectors.Relationship()
 
 
 def feed_page_body(request) -> str:
@@ -70,7 +73,11 @@ def profile_panel(request, owner) -> str:
 def profile_shareable(request, username: str) -> bool:
     """Whether this reader's view of a profile is a stranger's but for the slot and mark:
     not for the owner, readers blocked either way, nor approved followers of a reader who
-    shows activities to them only. One query, kept for the fillers of this request."""
+    shows activities to them only. No query for a stranger (the reader's cached facts; an
+    unknown name is the view's 404), else one, kept for the fillers of this request."""
+    related = reader_facts(request, RELATED_FACTS)
+    if related is not None and username.lower() not in related.usernames:
+        return True
     relations = _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, username=username))
     return bool(relations) and not any(
         rel.is_owner or rel.blocking or rel.blocked_by or (rel.following and rel.policy == FollowPolicy.APPROVAL)
@@ -106,10 +113,15 @@ def _remember(request, relations: dict) -> dict:
 
 
 def _relations(request, found) -> dict:
-    """The reader's relationship to each owner of `found`: one query for those not known yet."""
+    """The reader's relationship to each owner of `found`: strangers from the reader's cached
+    facts (core.personal.reader_facts), one query for the others not known yet."""
     known = getattr(request, "_social_relations", {})
     missing = {pk for pk, *_extra in found} - known.keys()
+    related = reader_facts(request, RELATED_FACTS) if missing else None
+    if related is not None:
+        _remember(request, {pk: (None, _STRANGER) for pk in missing - related.ids})
+        missing &= related.ids
     if missing:
         _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, ids=missing))
-        known = request._social_relations
+    known = getattr(request, "_social_relations", {})
     return {pk: known[pk] for pk, *_extra in found if pk in known}

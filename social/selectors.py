@@ -117,6 +117,38 @@ FROM {user} u WHERE u.is_active AND {owners}
 """
 
 
+# A reader related to more readers than this is asked the database per page.
+RELATED_MAX = 4_000
+_RELATED_SQL = """
+SELECT u.id, u.username FROM {user} u WHERE u.id = %s OR u.id IN (
+  SELECT followee_id FROM {follow} WHERE follower_id = %s
+  UNION SELECT follower_id FROM {follow} WHERE followee_id = %s
+  UNION SELECT blocked_id FROM {block} WHERE blocker_id = %s
+  UNION SELECT blocker_id FROM {block} WHERE blocked_id = %s)
+LIMIT %s
+"""
+
+
+@dataclass(frozen=True)
+class Related:
+    """The readers someone follows, is followed by (or asked), blocks or is blocked by, and
+    themselves: to anyone else they are a stranger."""
+
+    ids: frozenset[int]
+    usernames: frozenset[str]  # lower case
+
+
+def reader_related(user_id: int) -> Related | None:
+    """`Related` of the reader; None when too many to cache (core.personal.reader_facts)."""
+    tables = {"user": get_user_model()._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
+    with connections[router.db_for_read(Follow)].cursor() as cursor:
+        cursor.execute(_RELATED_SQL.format(**tables), [user_id] * 5 + [RELATED_MAX + 1])
+        rows = cursor.fetchall()
+    if len(rows) > RELATED_MAX:
+        return None
+    return Related(frozenset(pk for pk, _name in rows), frozenset(name.lower() for _pk, name in rows))
+
+
 def viewer_relations(
     *, viewer_id: int, username: str | None = None, ids: Iterable[int] = ()
 ) -> dict[int, tuple[str, Relationship]]:

@@ -18,7 +18,7 @@ from social import services
 from social.models import FollowPolicy
 from social.tests.helpers import make_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 
 
 @pytest.fixture(autouse=True)
@@ -147,6 +147,12 @@ def test_a_shared_profile_hit_costs_a_fixed_number_of_queries(owner, django_asse
     with django_assert_num_queries(1):
         response = client.get(url_of(owner))
     assert response["X-Page-Cache"] == "hit" and "Deixar de seguir" in response.content.decode()
+    # A stranger to the owner: known as one from their cached facts (core.personal), no query.
+    stranger = signed_in(UserFactory())
+    stranger.get(url_of(owner))
+    with django_assert_num_queries(0):
+        response = stranger.get(url_of(owner))
+    assert response["X-Page-Cache"] == "hit" and "Deixar de seguir" not in response.content.decode()
 
 
 def test_closing_activities_to_approved_followers_drops_the_stored_profile(owner, django_capture_on_commit_callbacks):
