@@ -24,7 +24,8 @@ from core.moderation import can_moderate
 from core.personal import reader_facts
 from debates import selectors, services, widgets
 
-READS_FACTS = "debates_reads"  # the reader's read marks (core.personal.register_facts, in apps)
+# The reader's read marks and votes (core.personal.register_facts, in apps).
+READS_FACTS, VOTES_FACTS = "debates_reads", "debates_votes"
 
 
 class _Post:
@@ -38,13 +39,15 @@ class _Post:
 
 def fill_post_actions(request, found) -> dict[int, str | None]:
     """A reader's own posts (their score, edit and delete) and the posts they voted on (the
-    button pressed); every post for a moderator (edit and delete). One read: their votes."""
+    button pressed); every post for a moderator (edit and delete). Their votes come from their cached facts."""
     reader = request.user
     if not reader.is_authenticated:
         return {}
     moderator = can_moderate(reader)
     others = [pk for pk, author_id, *_rest in found if author_id != reader.pk]
-    votes = selectors.user_votes(user=reader, post_ids=others)
+    votes = reader_facts(request, VOTES_FACTS)  # or one query for a reader with too many
+    if votes is None:
+        votes = selectors.user_votes(user=reader, post_ids=others)
     mine = [item for item in found if moderator or item[1] == reader.pk or item[0] in votes]
     if not mine:
         return {}

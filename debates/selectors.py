@@ -372,6 +372,17 @@ def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronolo
     return clamped_page(page_number, fetch)
 
 
+# A reader with more votes than this is asked the database per page.
+VOTES_MAX = 4_000
+
+
+def reader_votes(user_id: int) -> dict[int, int] | None:
+    """Every vote of the reader, post id -> +1/-1; None when too many to cache
+    (core.personal.reader_facts)."""
+    rows = list(DebateVote.objects.filter(user_id=user_id).order_by().values_list("post_id", "value")[: VOTES_MAX + 1])
+    return None if len(rows) > VOTES_MAX else dict(rows)
+
+
 def user_votes(*, user, post_ids: list[int]) -> dict[int, int]:
     """The viewer's votes on these posts, post id → +1/-1, in one query."""
     if not user.is_authenticated or not post_ids:
