@@ -43,6 +43,6 @@ def review_viewer_bits(
     if review.visibility == "public":
         parts.append(helpful_widget(review, viewer=viewer, voted=voted, csrf_token=csrf_token, next_url=next_url))
     if viewer.is_authenticated and viewer.pk != review.user_id and not review.is_hidden:
-        url = pk_url("debates:review_report", review.pk) + (f"?k={share_token}" if share_token else "")
+        url = pk_url("moderation:review_report", review.pk) + (f"?k={share_token}" if share_token else "")
         parts.append(format_html('<a class="small report-link" href="{}" rel="nofollow">{}</a>', url, _("Denunciar")))
     return SafeString("\n".join(parts))

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "catalog",
     "accounts",
     "debates",
+    "moderation",  # above accounts and debates: reports, hide/restore, pin/lock, suspensions
     "recommendations",
     "api",
     "notifications",

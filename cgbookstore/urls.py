@@ -17,6 +17,8 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("livros/", include("catalog.urls")),
     path("leitores/", include("accounts.urls")),
+    # Moderation first: its pages keep their /debates/ paths, ahead of the topic slugs.
+    path("debates/", include("moderation.urls")),
     path("debates/", include("debates.urls")),
     path("recomendacoes/", include("recommendations.urls")),
     path("notificacoes/", include("notifications.urls")),

@@ -25,3 +25,9 @@ def refusal_message(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return error.messages[0]
     return str(error)
+
+
+def refuse_in_form(form, error: ValidationError | PermissionDenied) -> int:
+    """A service's refusal shown on the page's form; returns the status to answer with."""
+    form.add_error(None, error)
+    return refusal_status(error)

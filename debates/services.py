@@ -12,31 +12,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Value, When
 from django.db.models.functions import Cast, Greatest, Log
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import BookReview
-from catalog.cache import purge_book_pages
 from catalog.models import Book
-from core.microcache import purge_pages_on_commit
-from core.moderation import can_moderate
+from core.moderation import can_moderate, check_may_write
 from core.ratelimit import RateLimitExceeded
 from debates import cache as debates_cache
 from debates import ranking, selectors
-from debates.models import (
-    DebatePost,
-    DebateSuspension,
-    DebateTopic,
-    DebateVote,
-    ModerationAction,
-    PostEdit,
-    PostReport,
-    ReviewReport,
-    TopicRead,
-)
+from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, TopicRead
 from debates.signals import post_soft_deleted
 
 logger = logging.getLogger(__name__)
@@ -47,8 +34,6 @@ DESCRIPTION_MAX_LENGTH = 5000
 CONTENT_MAX_LENGTH = 10000
 # First path segments of literal routes under /debates/ that a topic slug must not take.
 RESERVED_SLUGS = {"novo", "mensagens", "moderacao", "resenhas"}
-REASON_MAX_LENGTH = 300
-REPORT_TEXT_MAX_LENGTH = 1000
 
 
 def read_cutoff_days() -> int:
@@ -61,32 +46,6 @@ def max_reply_depth() -> int:
 
 def post_min_interval() -> int:
     return settings.DEBATES_POST_MIN_INTERVAL_SECONDS
-
-
-def _moderator_only(user) -> None:
-    if not can_moderate(user):
-        raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
-
-
-def active_suspension(user) -> DebateSuspension | None:
-    now = timezone.now()
-    return DebateSuspension.objects.filter(Q(until__isnull=True) | Q(until__gt=now), user=user).first()
-
-
-def _check_not_suspended(user) -> None:
-    """Suspended readers keep reading; writing is refused with the reason (403)."""
-    suspension = active_suspension(user)
-    if suspension is None:
-        return
-    if suspension.until:
-        until = timezone.localtime(suspension.until).strftime("%d/%m/%Y %H:%M")
-        message = _("Você está suspenso dos debates até %(until)s: %(reason)s") % {
-            "until": until,
-            "reason": suspension.reason,
-        }
-    else:
-        message = _("Você está suspenso dos debates: %(reason)s") % {"reason": suspension.reason}
-    raise PermissionDenied(message)
 
 
 def _flood_check(user) -> None:
@@ -162,7 +121,7 @@ def topic_create(
         )
     if first_post is not None:
         first_post = _clean_content(first_post, field="first_post")
-    _check_not_suspended(creator)
+    check_may_write(creator)  # a suspended reader (moderation) opens no topic: 403
 
     topic = DebateTopic(
         book=book,
@@ -184,27 +143,6 @@ def topic_create(
         post_create(topic=topic, author=creator, content=first_post)
         topic.refresh_from_db(fields=["posts_count", "last_activity_at", "hot_score"])
     return topic
-
-
-def _moderate(*, topic: DebateTopic, actor, kind: str, **fields) -> DebateTopic:
-    _moderator_only(actor)
-    for name, value in fields.items():
-        setattr(topic, name, value)
-    topic.save(update_fields=[*fields, "updated_at"])
-    _log(actor=actor, kind=kind, target=topic)
-    return topic
-
-
-@transaction.atomic
-def topic_set_pinned(*, topic: DebateTopic, actor, pinned: bool) -> DebateTopic:
-    kind = ModerationAction.Kind.PIN if pinned else ModerationAction.Kind.UNPIN
-    return _moderate(topic=topic, actor=actor, kind=kind, is_pinned=pinned)
-
-
-@transaction.atomic
-def topic_set_locked(*, topic: DebateTopic, actor, locked: bool) -> DebateTopic:
-    kind = ModerationAction.Kind.LOCK if locked else ModerationAction.Kind.UNLOCK
-    return _moderate(topic=topic, actor=actor, kind=kind, is_locked=locked)
 
 
 # --- Posts -------------------------------------------------------------------------------
@@ -234,7 +172,7 @@ def post_create(*, topic: DebateTopic, author, content: str, parent_id: int | No
     """
     content = _clean_content(content)
     parent = _reply_parent(topic=topic, parent_id=parent_id)
-    _check_not_suspended(author)
+    check_may_write(author)
     post = DebatePost(topic=topic, author=author, parent=parent, content=content)
     post.full_clean(exclude=["topic", "author", "parent", "root"])
     post.save()
@@ -321,7 +259,7 @@ def vote_toggle(*, post: DebatePost, user, value: int) -> int | None:
         raise ValidationError(_("Não é possível votar em uma mensagem excluída."))
     if post.author_id == user.pk:
         raise ValidationError(_("Você não pode votar na sua própria mensagem."))
-    _check_not_suspended(user)
+    check_may_write(user)
 
     existing = DebateVote.objects.select_for_update().filter(user=user, post=post).first()
     if existing is None:
@@ -379,161 +317,6 @@ def topic_reads_prune() -> int:
     cutoff = timezone.now() - timedelta(days=read_cutoff_days())
     deleted, _details = TopicRead.objects.filter(read_at__lt=cutoff).delete()
     return deleted
-
-
-# --- Moderation --------------------------------------------------------------------------
-
-_TARGETS = {
-    DebatePost: ModerationAction.Target.POST,
-    BookReview: ModerationAction.Target.REVIEW,
-    DebateTopic: ModerationAction.Target.TOPIC,
-}
-
-
-def _log(*, actor, kind: str, target, reason: str = "") -> ModerationAction:
-    """One row of the append-only audit trail."""
-    target_type = _TARGETS.get(type(target), ModerationAction.Target.USER)
-    return ModerationAction.objects.create(
-        actor=actor, kind=kind, target_type=target_type, target_id=target.pk, reason=reason
-    )
-
-
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Informe o motivo.")})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {"reason": _("O motivo pode ter no máximo %(max)d caracteres.") % {"max": REASON_MAX_LENGTH}}
-        )
-    return reason
-
-
-def _clean_report(*, reason: str, text: str) -> str:
-    if reason not in PostReport.Reason.values:
-        raise ValidationError({"reason": _("Escolha um motivo da lista.")})
-    text = (text or "").strip()
-    if len(text) > REPORT_TEXT_MAX_LENGTH:
-        raise ValidationError(
-            {"text": _("Os detalhes podem ter no máximo %(max)d caracteres.") % {"max": REPORT_TEXT_MAX_LENGTH}}
-        )
-    return text
-
-
-def _save_report(report, *, duplicate_message: str):
-    report.full_clean(exclude=["post", "review", "reporter"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:  # the partial unique constraint: already an open report
-        raise ValidationError(duplicate_message, code="duplicate") from None
-    return report
-
-
-@transaction.atomic
-def report_create(*, post: DebatePost, reporter, reason: str, text: str = "") -> PostReport:
-    """A reader reports a post; one open report per reader and post."""
-    text = _clean_report(reason=reason, text=text)
-    if post.is_deleted:
-        raise ValidationError(_("Esta mensagem foi excluída."))
-    if post.author_id == reporter.pk:
-        raise ValidationError(_("Você não pode denunciar a sua própria mensagem."))
-    report = PostReport(post=post, reporter=reporter, reason=reason, text=text)
-    return _save_report(report, duplicate_message=_("Você já denunciou esta mensagem; a moderação vai analisá-la."))
-
-
-def _close_reports(reports, *, actor, status: str) -> int:
-    return reports.filter(status=PostReport.Status.OPEN).update(
-        status=status, resolved_by=actor, resolved_at=timezone.now()
-    )
-
-
-@transaction.atomic
-def report_dismiss(*, report: PostReport | ReviewReport, actor) -> PostReport | ReviewReport:
-    """Close every open report of the reported post or review without acting on it."""
-    _moderator_only(actor)
-    _close_reports(report.subject.reports, actor=actor, status=PostReport.Status.DISMISSED)
-    _log(actor=actor, kind=ModerationAction.Kind.DISMISS, target=report.subject)
-    report.refresh_from_db(fields=["status", "resolved_by", "resolved_at"])
-    return report
-
-
-def _set_hidden(item, *, actor, reason: str | None):
-    """Hide a post or review behind a reason shown in its place (resolving its open
-    reports), or restore it (`reason` None: the last reason and who hid it are kept)."""
-    _moderator_only(actor)
-    item.is_hidden = reason is not None
-    if reason is not None:
-        item.hidden_reason, item.hidden_by = _clean_reason(reason), actor
-    item.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
-    kind = ModerationAction.Kind.RESTORE if reason is None else ModerationAction.Kind.HIDE
-    _log(actor=actor, kind=kind, target=item, reason=reason or "")
-    if reason is not None:
-        _close_reports(item.reports, actor=actor, status=PostReport.Status.RESOLVED)
-    # Anonymous readers must not keep seeing the text for the page cache's seconds.
-    if isinstance(item, BookReview):
-        purge_book_pages(item.book.slug)
-    else:
-        purge_pages_on_commit(item.topic.get_absolute_url())
-    return item
-
-
-@transaction.atomic
-def post_hide(*, post: DebatePost, actor, reason: str) -> DebatePost:
-    return _set_hidden(post, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def post_restore(*, post: DebatePost, actor) -> DebatePost:
-    return _set_hidden(post, actor=actor, reason=None)
-
-
-# --- Book reviews: reported here, moderated in the same queue ---------------------------------
-
-
-@transaction.atomic
-def review_report_create(*, review: BookReview, reporter, reason: str, text: str = "") -> ReviewReport:
-    """A reader reports a review they can see; one open report per reader and review."""
-    text = _clean_report(reason=reason, text=text)
-    if review.user_id == reporter.pk:
-        raise ValidationError(_("Você não pode denunciar a sua própria resenha."))
-    report = ReviewReport(review=review, reporter=reporter, reason=reason, text=text)
-    return _save_report(report, duplicate_message=_("Você já denunciou esta resenha; a moderação vai analisá-la."))
-
-
-@transaction.atomic
-def review_hide(*, review: BookReview, actor, reason: str) -> BookReview:
-    """Hide a review's title and text behind a reason (its rating still counts)."""
-    return _set_hidden(review, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def review_restore(*, review: BookReview, actor) -> BookReview:
-    return _set_hidden(review, actor=actor, reason=None)
-
-
-@transaction.atomic
-def user_suspend(*, user, actor, reason: str, days: int | None = None) -> DebateSuspension:
-    """Suspend a reader from posting, opening topics and voting (`days` None: until lifted)."""
-    _moderator_only(actor)
-    if user.pk == actor.pk or can_moderate(user):
-        raise ValidationError(_("Moderadores não podem ser suspensos por aqui."))
-    if days is not None and not 1 <= days <= 3650:
-        raise ValidationError({"days": _("Escolha de 1 a 3650 dias.")})
-    until = timezone.now() + timedelta(days=days) if days else None
-    reason = _clean_reason(reason)
-    suspension, _created = DebateSuspension.objects.update_or_create(
-        user=user, defaults={"until": until, "reason": reason, "suspended_by": actor}
-    )
-    _log(actor=actor, kind=ModerationAction.Kind.SUSPEND, target=user, reason=reason)
-    return suspension
-
-
-@transaction.atomic
-def user_unsuspend(*, user, actor) -> None:
-    _moderator_only(actor)
-    if DebateSuspension.objects.filter(user=user).delete()[0]:
-        _log(actor=actor, kind=ModerationAction.Kind.UNSUSPEND, target=user)
 
 
 # --- Counters ----------------------------------------------------------------------------

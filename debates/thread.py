@@ -5,7 +5,8 @@ most of a cold page's CPU, so they are plain string formatting over escaped valu
 widgets under each post are (debates.widgets). For signed-in readers the HTML is the same
 for all of them: their own bits are marks and slots (debates.fillers). Posts older than the
 read cutoff (`news_after`) are read for everyone and carry no unread marks. A moderator's
-controls come from a small template (their pages are rendered for them alone).
+controls come from a small template of `moderation`, named here, never imported (their
+pages are rendered for them alone).
 """
 
 from html import escape  # what django.utils.html.escape does, without its lazy-text check
@@ -28,7 +29,7 @@ def render_thread(
         return mark_safe(f"\n  <p>{escape(_('Nenhuma mensagem ainda. Comece a conversa!'))}</p>\n")
     short_format = get_format("SHORT_DATETIME_FORMAT")
     deleted, edited = escape(_("[mensagem excluída]")), escape(_("editada"))
-    moderation = get_template("debates/_post_moderation.html") if is_moderator else None
+    moderation = get_template("moderation/_post_moderation.html") if is_moderator else None
     zone = timezone.get_current_timezone()
     shared_actions = widgets.shared_post_actions(topic_id=topic_id, reply_url=reply_url) if signed_in else None
     parts = []

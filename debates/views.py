@@ -2,7 +2,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,23 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.exceptions import Ratelimited
 
-from accounts.models import BookReview
-from accounts.selectors import review_for_viewer
 from catalog.models import Book
 from core.cache import cached
-from core.errors import refusal_message, refusal_status
+from core.errors import refusal_message, refusal_status, refuse_in_form
 from core.fragments import fill_page, instant, viewer_mark
 from core.http import parse_id
 from core.microcache import anonymous_page_cache, reader_page_cache
+from core.moderation import can_moderate, moderator_only
 from core.pagination import SORT_PARAM, requested_page, requested_sort
 from core.panels import render_panels
-from core.privacy import SHARE_PARAM
 from core.ratelimit import rate_limit
 from debates import cache as debates_cache
 from debates import selectors, services, widgets
 from debates.filters import TopicFilter
-from debates.forms import FlagForm, HideForm, PostForm, ReportForm, SuspendForm, TopicForm, VoteForm
-from debates.models import DebatePost, DebateTopic, PostReport, ReviewReport
+from debates.forms import PostForm, TopicForm, VoteForm
+from debates.models import DebatePost
 from debates.thread import render_thread
 
 
@@ -39,13 +36,8 @@ def _post_url(post: DebatePost, page: int | None = None) -> str:
     return selectors.post_url(post=post, topic_slug=post.topic.slug, page=page)
 
 
-def _refuse_in_form(form, error: ValidationError) -> int:
-    """A service's refusal shown on the form; the status says which kind (core.errors)."""
-    form.add_error(None, error)
-    return refusal_status(error)
-
-
-def _message_page(request, *, title: str, message: str, back: str, status: int) -> HttpResponse:
+def message_page(request, *, title: str, message: str, back: str, status: int) -> HttpResponse:
+    """A refusal or an invalid action explained on a page of its own (moderation's pages use it too)."""
     context = {"title": title, "message": message, "back": back}
     return render(request, "debates/message.html", context, status=status)
 
@@ -58,12 +50,7 @@ def _refused(request, error: PermissionDenied, back: str) -> HttpResponse:
     if isinstance(error, Ratelimited):
         raise error
     message = str(error) or _("Você não tem permissão para fazer isso.")
-    return _message_page(request, title=_("Ação não permitida"), message=message, back=back, status=403)
-
-
-def _moderator_only(request) -> None:
-    if not services.can_moderate(request.user):
-        raise PermissionDenied(_("Apenas moderadores podem fazer isso."))
+    return message_page(request, title=_("Ação não permitida"), message=message, back=back, status=403)
 
 
 def _sort_links(sorts: dict, current: str, **params) -> list[tuple[str, str, bool]]:
@@ -121,7 +108,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "topic_id": topic.pk,
         "signed_in": signed_in,
         "sort_links": _sort_links(selectors.POST_SORTS, sort),
-        "is_moderator": services.can_moderate(request.user),
+        "is_moderator": can_moderate(request.user),
         "reply_url": widgets.reply_url(topic),
         "topic_panels": render_panels("topic", request, topic),
         # Posts older than this are read for everyone: no unread marks (a shorter page to fill).
@@ -184,7 +171,7 @@ def topic_create(request: HttpRequest, book_slug: str) -> HttpResponse:
                     first_post=data["first_post"] or None,
                 )
             except ValidationError as error:
-                status = _refuse_in_form(form, error)
+                status = refuse_in_form(form, error)
             except PermissionDenied as error:
                 return _refused(request, error, back=reverse("catalog:book_detail", kwargs={"slug": book.slug}))
             else:
@@ -224,7 +211,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
                     topic=topic, author=request.user, content=form.cleaned_data["content"], parent_id=parent_id
                 )
             except ValidationError as error:
-                status = _refuse_in_form(form, error)
+                status = refuse_in_form(form, error)
             except PermissionDenied as error:
                 return _refused(request, error, back=topic.get_absolute_url())
             else:
@@ -242,7 +229,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.post_check_editable(post=post, editor=request.user)
     except ValidationError as error:
-        return _message_page(
+        return message_page(
             request,
             title=_("Edição não permitida"),
             message=refusal_message(error),
@@ -257,7 +244,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.post_update(post=post, editor=request.user, content=form.cleaned_data["content"])
             except ValidationError as error:
-                status = _refuse_in_form(form, error)
+                status = refuse_in_form(form, error)
             else:
                 messages.success(request, _("Mensagem editada."))
                 return redirect(_post_url(post))
@@ -299,210 +286,15 @@ def post_vote(request: HttpRequest, pk: int) -> HttpResponse:
         widget = widgets.vote_widget(post, viewer=request.user, my_vote=my_vote, error=error)
         return HttpResponse(widget, status=status)
     if error:
-        return _message_page(
+        return message_page(
             request, title=_("Voto não registrado"), message=error, back=_post_url(post, page), status=status
         )
     return redirect(_post_url(post, page))
 
 
-def _moderation(request: HttpRequest, slug: str, service, flag: str) -> HttpResponse:
-    topic = get_object_or_404(DebateTopic, slug=slug)
-    form = FlagForm(request.POST)
-    if not form.is_valid():
-        return _message_page(
-            request,
-            title=_("Ação inválida"),
-            message=_("Escolha uma ação válida."),
-            back=topic.get_absolute_url(),
-            status=400,
-        )
-    service(topic=topic, actor=request.user, **{flag: form.cleaned_data["value"]})
-    messages.success(request, _("Debate atualizado."))
-    return redirect(topic)
-
-
-@login_required
-@require_POST
-def topic_pin(request: HttpRequest, slug: str) -> HttpResponse:
-    return _moderation(request, slug, services.topic_set_pinned, "pinned")
-
-
-@login_required
-@require_POST
-def topic_lock(request: HttpRequest, slug: str) -> HttpResponse:
-    return _moderation(request, slug, services.topic_set_locked, "locked")
-
-
-# --- Reports and moderation --------------------------------------------------------------
-
-
-def _report_page(request, *, create, template: str, context: dict, done_url: str) -> HttpResponse:
-    """GET the report form; POST it to `create(reason=, text=)`: 409 for a second open report."""
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                create(**form.cleaned_data)
-            except ValidationError as error:
-                status = _refuse_in_form(form, error)
-            else:
-                messages.success(request, _("Denúncia enviada. Obrigado por ajudar a moderação."))
-                return redirect(done_url)
-        else:
-            status = 400
-    return render(request, template, {**context, "form": form}, status=status)
-
-
-@login_required
-@rate_limit("report")
-def post_report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = selectors.post_for_write(pk=pk)
-    if post.is_deleted:
-        raise Http404(_("Mensagem não encontrada."))
-    return _report_page(
-        request,
-        create=lambda **data: services.report_create(post=post, reporter=request.user, **data),
-        template="debates/post_report.html",
-        context={"post": post},
-        done_url=_post_url(post),
-    )
-
-
-@login_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
-    _moderator_only(request)
-    page = selectors.open_reports_page(page_number=requested_page(request.GET))
-    review_reports, review_reports_open = selectors.open_review_reports()
-    context = {
-        "page": page,
-        "review_reports": review_reports,
-        "review_reports_open": review_reports_open,
-        "hide_form": HideForm(),
-        "suspend_form": SuspendForm(),
-    }
-    return render(request, "debates/moderation_queue.html", context)
-
-
-def _back(request, post: DebatePost) -> str:
-    """Back to the queue when the action came from it, else to the post."""
-    return reverse("debates:moderation_queue") if request.POST.get("next") == "fila" else _post_url(post)
-
-
-@login_required
-@require_POST
-def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    post = selectors.post_for_write(pk=pk)
-    form = HideForm(request.POST)
-    if not form.is_valid():
-        message = form.errors["reason"][0]
-        return _message_page(request, title=_("Ação inválida"), message=message, back=_back(request, post), status=400)
-    services.post_hide(post=post, actor=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, _("Mensagem ocultada."))
-    return redirect(_back(request, post))
-
-
-@login_required
-@require_POST
-def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    post = selectors.post_for_write(pk=pk)
-    services.post_restore(post=post, actor=request.user)
-    messages.success(request, _("Mensagem restaurada."))
-    return redirect(_back(request, post))
-
-
-def _dismiss(request: HttpRequest, reports, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    services.report_dismiss(report=get_object_or_404(reports, pk=pk), actor=request.user)
-    messages.success(request, _("Denúncia descartada."))
-    return redirect("debates:moderation_queue")
-
-
-@login_required
-@require_POST
-def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    return _dismiss(request, PostReport.objects.select_related("post"), pk)
-
-
-# --- Book reviews -----------------------------------------------------------------------------
-
-
-@login_required
-@rate_limit("report")
-def review_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report a review the reader can see (an unlisted one through its link)."""
-    token = request.POST.get(SHARE_PARAM) or request.GET.get(SHARE_PARAM)
-    review = review_for_viewer(pk=pk, viewer=request.user, token=token)
-    return _report_page(
-        request,
-        create=lambda **data: services.review_report_create(review=review, reporter=request.user, **data),
-        template="debates/review_report.html",
-        context={"review": review, "token": token or ""},
-        done_url=review.book.get_absolute_url(),
-    )
-
-
-def _review_for_moderation(pk: int) -> BookReview:
-    return get_object_or_404(BookReview.objects.select_related("book"), pk=pk)
-
-
-@login_required
-@require_POST
-def review_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    review = _review_for_moderation(pk)
-    back = reverse("debates:moderation_queue")
-    form = HideForm(request.POST)
-    if not form.is_valid():
-        message = form.errors["reason"][0]
-        return _message_page(request, title=_("Ação inválida"), message=message, back=back, status=400)
-    services.review_hide(review=review, actor=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, _("Resenha ocultada."))
-    return redirect(back)
-
-
-@login_required
-@require_POST
-def review_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
-    review = _review_for_moderation(pk)
-    services.review_restore(review=review, actor=request.user)
-    messages.success(request, _("Resenha restaurada."))
-    return redirect(review.get_absolute_url())
-
-
-@login_required
-@require_POST
-def review_report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    return _dismiss(request, ReviewReport.objects.select_related("review"), pk)
-
-
-@login_required
-@require_POST
-def user_suspend(request: HttpRequest, user_id: int) -> HttpResponse:
-    _moderator_only(request)
-    member = get_object_or_404(get_user_model(), pk=user_id)
-    form = SuspendForm(request.POST)
-    back = reverse("debates:moderation_queue")
-    error = None
-    if form.is_valid():
-        try:
-            services.user_suspend(user=member, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            error = exc.messages[0]
-    else:
-        error = next(iter(form.errors.values()))[0]
-    if error:
-        return _message_page(request, title=_("Suspensão não aplicada"), message=error, back=back, status=400)
-    messages.success(request, _("%(name)s está suspenso dos debates.") % {"name": member.get_username()})
-    return redirect(back)
-
-
 @login_required
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
-    _moderator_only(request)
+    moderator_only(request.user)
     post = selectors.post_for_write(pk=pk)
     context = {"post": post, "edits": selectors.post_edits(post_id=post.pk)}
     return render(request, "debates/post_history.html", context)

@@ -88,7 +88,7 @@ def post_actions(pk: int, vote: str, *, reply_url, is_author: bool, is_moderator
         links.append(f'<a href="{pk_url("debates:post_edit", pk)}">{labels["edit"]}</a>')
         links.append(f'<a href="{pk_url("debates:post_delete", pk)}">{labels["delete"]}</a>')
     if not is_author:
-        links.append(f'<a href="{pk_url("debates:post_report", pk)}">{labels["report"]}</a>')
+        links.append(f'<a href="{pk_url("moderation:post_report", pk)}">{labels["report"]}</a>')
     return "\n".join(links)
 
 

@@ -24,7 +24,7 @@ SEEDS = {
         "/admin/",
         "/debates/moderacao/",
         "/admin/accounts/readingprogress/add/",
-        "/admin/debates/debatesuspension/add/",
+        "/admin/moderation/debatesuspension/add/",
         "/admin/catalog/book/add/",
     ],
 }

@@ -9,8 +9,8 @@ import pytest
 from accounts.models import BookReview, ShelfVisibility
 from catalog.tests.factories import BookFactory
 from core.tests.factories import UserFactory
-from debates.models import ReviewReport
 from e2e.browser import chromium_page
+from moderation.models import ReviewReport
 
 A11Y = (Path(__file__).parent / "a11y.js").read_text()
 PASSWORD = "Estante-de-carvalho-42"

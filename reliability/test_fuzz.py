@@ -18,6 +18,7 @@ from core.tests.factories import UserFactory
 from debates import services as debates_services
 from library import services as library_services
 from library.tests.conftest import fixture_bytes
+from moderation import services as moderation_services
 from reliability.crawl import HOSTILE, HOSTILE_NEXT, Site, crawl, view_name, with_query
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,8 @@ def world(settings):
     post = topic.posts.get()
     reply = debates_services.post_create(topic=topic, author=reader, content="Traiu", parent_id=post.pk)
     debates_services.post_create(topic=topic, author=other, content="@leitora não", parent_id=reply.pk)
-    debates_services.report_create(post=post, reporter=reader, reason="spam")
-    debates_services.review_report_create(review=other_review, reporter=reader, reason="spoiler")
+    moderation_services.report_create(post=post, reporter=reader, reason="spam")
+    moderation_services.review_report_create(review=other_review, reporter=reader, reason="spoiler")
     library_services.import_job_create(
         user=reader, file_name="goodreads.csv", data=fixture_bytes("goodreads_sample.csv")
     )

@@ -122,9 +122,9 @@ def test_a_review_author_gets_no_vote_form_nor_report_link_on_their_own_review(u
     signed_in(UserFactory()).get(url)
     html = reviews_panel(signed_in(reviews[0].user).get(url).content.decode())
     assert reverse("accounts:review_helpful", kwargs={"pk": reviews[0].pk}) not in html
-    assert reverse("debates:review_report", kwargs={"pk": reviews[0].pk}) not in html
+    assert reverse("moderation:review_report", kwargs={"pk": reviews[0].pk}) not in html
     assert reverse("accounts:review_helpful", kwargs={"pk": reviews[1].pk}) in html
-    assert reverse("debates:review_report", kwargs={"pk": reviews[1].pk}) in html
+    assert reverse("moderation:review_report", kwargs={"pk": reviews[1].pk}) in html
 
 
 def test_the_stored_page_holds_no_reader_data_nor_usable_token(url, book):

@@ -481,7 +481,7 @@ def test_public_and_private_reviews_show_no_share_link(client, owner, book, visi
 def test_the_anonymous_book_page_drops_a_review_at_once_when_it_is_hidden(
     client, owner, book, settings, django_capture_on_commit_callbacks, change
 ):
-    from debates import services as moderation
+    from moderation import services as moderation
 
     settings.PAGE_CACHE_SECONDS = 10  # the production default (the tests turn it off)
     review = review_of(owner, book, Visibility.PUBLIC)

@@ -50,8 +50,8 @@ def test_the_author_gets_no_vote_form_nor_report_link_on_their_own_review(client
     client.force_login(reviews[0].user)
     html = _reviews_panel(client.get(url).content.decode())
     assert reverse("accounts:review_helpful", kwargs={"pk": reviews[0].pk}) not in html
-    assert reverse("debates:review_report", kwargs={"pk": reviews[0].pk}) not in html
-    assert reverse("debates:review_report", kwargs={"pk": reviews[1].pk}) in html
+    assert reverse("moderation:review_report", kwargs={"pk": reviews[0].pk}) not in html
+    assert reverse("moderation:review_report", kwargs={"pk": reviews[1].pk}) in html
     assert "<!--viewer:" not in html
 
 

@@ -18,8 +18,10 @@ from catalog.tests.factories import BookFactory
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
 from debates import services as debate_services
-from debates.models import DebatePost, DebateSuspension, DebateTopic
+from debates.models import DebatePost, DebateTopic
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+from moderation import services as moderation_services
+from moderation.models import DebateSuspension
 
 pytestmark = pytest.mark.django_db
 V1 = "/api/v1"
@@ -38,7 +40,7 @@ def reply_to_another_topic(reader):
 
 def reply_to_a_hidden_post(reader):
     post = DebatePostFactory()
-    debate_services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
+    moderation_services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
     web = (
         "post",
         reverse("debates:post_create", kwargs={"slug": post.topic.slug}),

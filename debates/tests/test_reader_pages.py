@@ -84,7 +84,7 @@ def test_only_the_author_sees_edit_and_delete_links_on_their_post():
     topic, (mine, theirs) = make_topic(author=author)
     DebatePost.objects.filter(pk=theirs.pk).update(author=UserFactory())
     edit, delete = (reverse(name, kwargs={"pk": mine.pk}) for name in ("debates:post_edit", "debates:post_delete"))
-    report = reverse("debates:post_report", kwargs={"pk": mine.pk})
+    report = reverse("moderation:post_report", kwargs={"pk": mine.pk})
     other_page = signed_in(reader("outra")).get(topic.get_absolute_url()).content.decode()
     response = signed_in(author).get(topic.get_absolute_url())
     assert response["X-Page-Cache"] == "hit"
@@ -311,7 +311,7 @@ def test_moderators_get_their_controls_and_their_own_marks():
     response = signed_in(moderator).get(topic.get_absolute_url())
     assert response.get("X-Page-Cache") is None
     html = response.content.decode()
-    assert reverse("debates:post_hide", kwargs={"pk": first.pk}) in html
+    assert reverse("moderation:post_hide", kwargs={"pk": first.pk}) in html
     assert reverse("debates:post_edit", kwargs={"pk": first.pk}) in html
     assert html.count('class="badge new"') == 2 and "<!--" not in html.replace("<!-- ", "")
 

@@ -82,8 +82,8 @@ def _ordered_plan(queryset) -> str:
     return _plan(queryset)
 
 
-def test_sorted_pages_read_marks_and_queue_have_their_indexes():
-    from debates.models import DebatePost, DebateTopic, PostReport, TopicRead
+def test_sorted_pages_and_read_marks_have_their_indexes():
+    from debates.models import DebatePost, DebateTopic, TopicRead
 
     hot = DebateTopic.objects.order_by(*selectors.TOPIC_SORTS["em-alta"][1])[:20]
     assert "debates_topic_hot_idx" in _ordered_plan(hot)
@@ -94,8 +94,6 @@ def test_sorted_pages_read_marks_and_queue_have_their_indexes():
     reads = TopicRead.objects.filter(user_id=1, topic_id__in=[1, 2, 3])
     assert "debates_read_unique_user_topic" in _plan(reads)
     assert "debates_read_read_at_idx" in _plan(TopicRead.objects.filter(read_at__lt="2020-01-01"))
-    queue = PostReport.objects.filter(status="open").order_by("created_at", "id")[:20]
-    assert "debates_report_open_idx" in _ordered_plan(queue)
 
 
 def test_hidden_post_text_never_reaches_the_cache():

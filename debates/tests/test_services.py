@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -65,37 +64,6 @@ def test_topic_create_rejects_bad_input_without_writing(user, title, description
     assert field in excinfo.value.message_dict
     assert not DebateTopic.objects.exists()
     assert not DebatePost.objects.exists()
-
-
-# --- moderation -------------------------------------------------------------------------
-
-
-def test_staff_pins_and_locks_a_topic():
-    topic = DebateTopicFactory()
-    staff = UserFactory(is_staff=True)
-    services.topic_set_pinned(topic=topic, actor=staff, pinned=True)
-    services.topic_set_locked(topic=topic, actor=staff, locked=True)
-    topic.refresh_from_db()
-    assert topic.is_pinned and topic.is_locked
-
-
-def test_a_permission_without_the_staff_flag_does_not_make_a_moderator():
-    reader = UserFactory()
-    reader.user_permissions.add(Permission.objects.get(codename="change_debatetopic"))
-    topic = DebateTopicFactory()
-    with pytest.raises(PermissionDenied):
-        services.topic_set_locked(topic=topic, actor=reader, locked=True)
-    assert not DebateTopic.objects.get(pk=topic.pk).is_locked
-
-
-def test_ordinary_reader_cannot_pin_or_lock(user):
-    topic = DebateTopicFactory(creator=user)
-    with pytest.raises(PermissionDenied):
-        services.topic_set_pinned(topic=topic, actor=user, pinned=True)
-    with pytest.raises(PermissionDenied):
-        services.topic_set_locked(topic=topic, actor=user, locked=True)
-    topic.refresh_from_db()
-    assert not topic.is_pinned and not topic.is_locked
 
 
 # --- post_create ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _page(client, user, topic) -> str:
 def test_each_reader_gets_their_own_links_on_the_shared_thread(client, thread):
     topic, author, other, posts = thread
     edit = reverse("debates:post_edit", kwargs={"pk": posts[0].pk})
-    report = reverse("debates:post_report", kwargs={"pk": posts[0].pk})
+    report = reverse("moderation:post_report", kwargs={"pk": posts[0].pk})
     theirs = _page(client, other, topic)  # renders and caches the shared thread
     assert edit not in theirs and report in theirs
     mine = _page(client, author, topic)

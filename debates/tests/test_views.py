@@ -6,6 +6,7 @@ from core.tests.factories import UserFactory
 from debates import services
 from debates.models import DebatePost, DebateTopic, DebateVote
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+from moderation import services as moderation_services
 
 pytestmark = pytest.mark.django_db
 
@@ -335,28 +336,6 @@ def test_the_debates_list_limit_counts_renders_not_cache_hits(client, user, sett
     assert int(response["Retry-After"]) >= 1
 
 
-# --- moderation -------------------------------------------------------------------------
-
-
-def test_reader_cannot_pin_or_lock(auth_client):
-    topic = DebateTopicFactory()
-    for name in ("debates:topic_pin", "debates:topic_lock"):
-        assert auth_client.post(reverse(name, kwargs={"slug": topic.slug}), {"value": "1"}).status_code == 403
-    topic.refresh_from_db()
-    assert not topic.is_pinned and not topic.is_locked
-
-
-def test_staff_pins_and_locks_from_the_topic_page(client):
-    client.force_login(UserFactory(is_staff=True))
-    topic = DebateTopicFactory()
-    assert "Fixar no topo" in client.get(topic_url(topic)).content.decode()
-    client.post(reverse("debates:topic_pin", kwargs={"slug": topic.slug}), {"value": "1"})
-    client.post(reverse("debates:topic_lock", kwargs={"slug": topic.slug}), {"value": "1"})
-    topic.refresh_from_db()
-    assert topic.is_pinned and topic.is_locked
-    assert client.post(reverse("debates:topic_lock", kwargs={"slug": topic.slug}), {"value": "x"}).status_code == 400
-
-
 def test_anonymous_topic_views_served_from_the_page_cache_still_count(client, settings):
     settings.PAGE_CACHE_SECONDS = 10
     topic = DebateTopicFactory()
@@ -372,7 +351,7 @@ def test_anonymous_topic_views_served_from_the_page_cache_still_count(client, se
 
 def test_reply_form_never_quotes_a_hidden_post(auth_client):
     post = DebatePostFactory(content="texto que a moderação ocultou")
-    services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
+    moderation_services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
     url = reverse("debates:post_create", kwargs={"slug": post.topic.slug})
     form = auth_client.get(f"{url}?resposta={post.pk}")
     assert form.status_code == 200 and "texto que a moderação ocultou" not in form.content.decode()

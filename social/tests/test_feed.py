@@ -14,6 +14,7 @@ from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
 from debates import services as debates_services
+from moderation import services as moderation_services
 from social import feeds, selectors, services
 from social.cache import feed_key
 from social.models import Activity, Follow, SocialSettings
@@ -81,11 +82,11 @@ def test_deletion_hiding_and_privacy_changes_leave_every_feed(followers, change)
         visibility = Visibility.PRIVATE if change == "make_private" else Visibility.UNLISTED
         accounts_services.review_update(review=item, user=actor, visibility=visibility)
     elif change == "moderator_hides":
-        debates_services.review_hide(review=item, actor=moderator, reason="Spoiler sem aviso.")
+        moderation_services.review_hide(review=item, actor=moderator, reason="Spoiler sem aviso.")
     elif change == "delete_post":
         debates_services.post_soft_delete(post=item, actor=actor)
     elif change == "hide_post":
-        debates_services.post_hide(post=item, actor=moderator, reason="Ofensiva.")
+        moderation_services.post_hide(post=item, actor=moderator, reason="Ofensiva.")
     else:
         accounts_services.shelf_visibility_set(user=actor, shelf_type=ShelfType.READ, visibility=Visibility.PRIVATE)
     for reader in readers + [actor]:

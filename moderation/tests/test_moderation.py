@@ -1,4 +1,4 @@
-"""Reports, the moderation queue, hiding, edit history, suspensions and flood control."""
+"""Reports, the moderation queue, hiding, pin/lock, suspensions and the audit trail."""
 
 from datetime import timedelta
 
@@ -10,18 +10,12 @@ from django.utils import timezone
 
 from accounts.tests.factories import BookReviewFactory
 from core.tests.factories import UserFactory
-from debates import selectors, services
-from debates.models import (
-    DebatePost,
-    DebateSuspension,
-    DebateTopic,
-    DebateVote,
-    ModerationAction,
-    PostEdit,
-    PostReport,
-    ReviewReport,
-)
+from debates import selectors
+from debates import services as debate_services
+from debates.models import DebatePost, DebateTopic, DebateVote
 from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+from moderation import services
+from moderation.models import DebateSuspension, ModerationAction, PostReport, ReviewReport
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +25,7 @@ def topic_url(topic) -> str:
 
 
 def report_url(post) -> str:
-    return reverse("debates:post_report", kwargs={"pk": post.pk})
+    return reverse("moderation:post_report", kwargs={"pk": post.pk})
 
 
 @pytest.fixture
@@ -60,21 +54,21 @@ def test_report_then_queue_then_hide_with_reason_then_restore(
     assert (report.reporter, report.status) == (user, PostReport.Status.OPEN)
 
     client = mod_client
-    queue = client.get(reverse("debates:moderation_queue")).content.decode()
+    queue = client.get(reverse("moderation:moderation_queue")).content.decode()
     assert "Ataca outro leitor." in queue and "Texto ofensivo aqui" in queue
 
-    hide = reverse("debates:post_hide", kwargs={"pk": post.pk})
+    hide = reverse("moderation:post_hide", kwargs={"pk": post.pk})
     with django_capture_on_commit_callbacks(execute=True):  # the cache bump runs on commit
         response = client.post(hide, {"reason": "Ofensa pessoal", "next": "fila"})
-    assert response["Location"] == reverse("debates:moderation_queue")
+    assert response["Location"] == reverse("moderation:moderation_queue")
     report.refresh_from_db()
     assert report.status == PostReport.Status.RESOLVED and report.resolved_by.is_staff
-    assert "Nenhuma denúncia aberta." in client.get(reverse("debates:moderation_queue")).content.decode()
+    assert "Nenhuma denúncia aberta." in client.get(reverse("moderation:moderation_queue")).content.decode()
     html = auth_client.get(topic_url(post.topic)).content.decode()
     assert "Ocultada pela moderação: Ofensa pessoal" in html and "Texto ofensivo aqui" not in html
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("debates:post_restore", kwargs={"pk": post.pk}))
+        client.post(reverse("moderation:post_restore", kwargs={"pk": post.pk}))
     html = auth_client.get(topic_url(post.topic)).content.decode()
     assert "Texto ofensivo aqui" in html and "Ocultada pela moderação" not in html
 
@@ -123,7 +117,7 @@ def test_report_form_renders_for_a_reader(auth_client):
 
 
 def test_queue_is_for_moderators_only(auth_client):
-    url = reverse("debates:moderation_queue")
+    url = reverse("moderation:moderation_queue")
     assert "login" in Client().get(url)["Location"]
     assert auth_client.get(url).status_code == 403
 
@@ -131,9 +125,9 @@ def test_queue_is_for_moderators_only(auth_client):
 def test_readers_cannot_hide_restore_or_dismiss(auth_client):
     post = DebatePostFactory()
     report = PostReport.objects.create(post=post, reporter=UserFactory(), reason="spam")
-    assert auth_client.post(reverse("debates:post_hide", kwargs={"pk": post.pk}), {"reason": "x"}).status_code == 403
-    assert auth_client.post(reverse("debates:post_restore", kwargs={"pk": post.pk})).status_code == 403
-    assert auth_client.post(reverse("debates:report_dismiss", kwargs={"pk": report.pk})).status_code == 403
+    assert auth_client.post(reverse("moderation:post_hide", kwargs={"pk": post.pk}), {"reason": "x"}).status_code == 403
+    assert auth_client.post(reverse("moderation:post_restore", kwargs={"pk": post.pk})).status_code == 403
+    assert auth_client.post(reverse("moderation:report_dismiss", kwargs={"pk": report.pk})).status_code == 403
     post.refresh_from_db()
     report.refresh_from_db()
     assert not post.is_hidden and report.status == PostReport.Status.OPEN
@@ -141,7 +135,7 @@ def test_readers_cannot_hide_restore_or_dismiss(auth_client):
 
 def test_hiding_needs_a_reason(mod_client):
     post = DebatePostFactory()
-    response = mod_client.post(reverse("debates:post_hide", kwargs={"pk": post.pk}), {"reason": "  "})
+    response = mod_client.post(reverse("moderation:post_hide", kwargs={"pk": post.pk}), {"reason": "  "})
     assert response.status_code == 400 and "Informe o motivo." in response.content.decode()
     assert not DebatePost.objects.get(pk=post.pk).is_hidden
 
@@ -150,9 +144,9 @@ def test_hidden_post_takes_no_votes_nor_replies(user):
     post = DebatePostFactory()
     services.post_hide(post=post, actor=UserFactory(is_staff=True), reason="spam")
     with pytest.raises(Exception, match="excluída"):
-        services.vote_toggle(post=post, user=user, value=1)
+        debate_services.vote_toggle(post=post, user=user, value=1)
     with pytest.raises(Exception, match="excluída"):
-        services.post_create(topic=post.topic, author=user, content="oi", parent_id=post.pk)
+        debate_services.post_create(topic=post.topic, author=user, content="oi", parent_id=post.pk)
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -171,31 +165,37 @@ def test_queue_queries_are_fixed_at_any_size(mod_client, django_assert_num_queri
     # reports with post, topic, author and reporter; the oldest review reports with review,
     # book and people, and their count.
     with django_assert_num_queries(6):
-        assert mod_client.get(reverse("debates:moderation_queue")).status_code == 200
+        assert mod_client.get(reverse("moderation:moderation_queue")).status_code == 200
 
 
-# --- edit history ---------------------------------------------------------------------------
+# --- pin and lock ---------------------------------------------------------------------------
 
 
-def test_edit_history_is_kept_and_shown_to_moderators_only(client, user, mod_client):
-    post = DebatePostFactory(author=user, content="Primeira versão")
-    services.post_update(post=post, editor=user, content="Segunda versão")
-    services.post_update(post=post, editor=user, content="Segunda versão")  # unchanged: no entry
-    assert list(PostEdit.objects.values_list("old_content", flat=True)) == ["Primeira versão"]
-    url = reverse("debates:post_history", kwargs={"pk": post.pk})
-
-    client.force_login(user)
-    assert client.get(url).status_code == 403
-    html = mod_client.get(url).content.decode()
-    assert "Primeira versão" in html and "Segunda versão" in html
-    assert url in mod_client.get(topic_url(post.topic)).content.decode()
+def test_reader_cannot_pin_or_lock(auth_client):
+    topic = DebateTopicFactory()
+    for name in ("moderation:topic_pin", "moderation:topic_lock"):
+        assert auth_client.post(reverse(name, kwargs={"slug": topic.slug}), {"value": "1"}).status_code == 403
+    topic.refresh_from_db()
+    assert not topic.is_pinned and not topic.is_locked
 
 
-def test_history_escapes_old_text(mod_client, moderator):
-    post = DebatePostFactory(content="<script>alert(1)</script>")
-    services.post_update(post=post, editor=moderator, content="limpo")
-    html = mod_client.get(reverse("debates:post_history", kwargs={"pk": post.pk})).content.decode()
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+def test_staff_pins_and_locks_from_the_topic_page(client):
+    client.force_login(UserFactory(is_staff=True))
+    topic = DebateTopicFactory()
+    assert "Fixar no topo" in client.get(topic_url(topic)).content.decode()
+    client.post(reverse("moderation:topic_pin", kwargs={"slug": topic.slug}), {"value": "1"})
+    client.post(reverse("moderation:topic_lock", kwargs={"slug": topic.slug}), {"value": "1"})
+    topic.refresh_from_db()
+    assert topic.is_pinned and topic.is_locked
+    assert client.post(reverse("moderation:topic_lock", kwargs={"slug": topic.slug}), {"value": "x"}).status_code == 400
+
+
+def test_moderation_pages_keep_their_paths_under_debates():
+    """Links and bookmarks from before the app existed still work."""
+    assert reverse("moderation:moderation_queue") == "/debates/moderacao/"
+    assert reverse("moderation:post_report", kwargs={"pk": 7}) == "/debates/mensagens/7/denunciar/"
+    assert reverse("moderation:review_report", kwargs={"pk": 7}) == "/debates/resenhas/7/denunciar/"
+    assert reverse("moderation:topic_pin", kwargs={"slug": "capitu"}) == "/debates/capitu/fixar/"
 
 
 # --- suspensions -------------------------------------------------------------------------
@@ -224,19 +224,19 @@ def test_suspended_reader_can_read_but_gets_403_on_post_topic_and_vote(auth_clie
 def test_expired_suspension_no_longer_blocks(user, moderator):
     services.user_suspend(user=user, actor=moderator, reason="Spam", days=1)
     DebateSuspension.objects.update(until=timezone.now() - timedelta(minutes=1))
-    services.post_create(topic=DebateTopicFactory(), author=user, content="voltei")
+    debate_services.post_create(topic=DebateTopicFactory(), author=user, content="voltei")
 
 
 def test_suspension_until_lifted_blocks_the_services(user, moderator):
     services.user_suspend(user=user, actor=moderator, reason="Spam")
     with pytest.raises(PermissionDenied, match="suspenso"):
-        services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
+        debate_services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
     services.user_unsuspend(user=user, actor=moderator)
-    services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
+    debate_services.topic_create(book=DebateTopicFactory().book, creator=user, title="Título válido")
 
 
 def test_moderator_suspends_from_the_queue(mod_client, user):
-    url = reverse("debates:user_suspend", kwargs={"user_id": user.pk})
+    url = reverse("moderation:user_suspend", kwargs={"user_id": user.pk})
     assert mod_client.post(url, {"days": "3", "reason": "Spam"}).status_code == 302
     suspension = DebateSuspension.objects.get(user=user)
     assert suspension.until > timezone.now() + timedelta(days=2)
@@ -244,49 +244,19 @@ def test_moderator_suspends_from_the_queue(mod_client, user):
 
 @pytest.mark.parametrize("data", [{"days": "0", "reason": "Spam"}, {"days": "3"}, {"days": "abc", "reason": "x"}])
 def test_suspension_with_bad_input_is_400(mod_client, user, data):
-    response = mod_client.post(reverse("debates:user_suspend", kwargs={"user_id": user.pk}), data)
+    response = mod_client.post(reverse("moderation:user_suspend", kwargs={"user_id": user.pk}), data)
     assert response.status_code == 400 and not DebateSuspension.objects.exists()
 
 
 def test_readers_cannot_suspend_and_moderators_are_not_suspended(auth_client, mod_client, moderator):
     other = UserFactory()
     assert (
-        auth_client.post(reverse("debates:user_suspend", kwargs={"user_id": other.pk}), {"reason": "x"}).status_code
+        auth_client.post(reverse("moderation:user_suspend", kwargs={"user_id": other.pk}), {"reason": "x"}).status_code
         == 403
     )
     staff = UserFactory(is_staff=True)
-    response = mod_client.post(reverse("debates:user_suspend", kwargs={"user_id": staff.pk}), {"reason": "x"})
+    response = mod_client.post(reverse("moderation:user_suspend", kwargs={"user_id": staff.pk}), {"reason": "x"})
     assert response.status_code == 400 and not DebateSuspension.objects.exists()
-
-
-# --- flood control -----------------------------------------------------------------------
-
-
-def test_second_post_within_the_interval_is_429_with_retry_after(auth_client, settings):
-    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
-    topic = DebateTopicFactory()
-    url = reverse("debates:post_create", kwargs={"slug": topic.slug})
-    assert auth_client.post(url, {"content": "primeira"}).status_code == 302
-    response = auth_client.post(url, {"content": "segunda"})
-    assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 15
-    assert DebatePost.objects.count() == 1
-
-
-def test_moderators_bypass_the_post_interval(mod_client, settings):
-    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
-    topic = DebateTopicFactory()
-    url = reverse("debates:post_create", kwargs={"slug": topic.slug})
-    assert mod_client.post(url, {"content": "primeira"}).status_code == 302
-    assert mod_client.post(url, {"content": "segunda"}).status_code == 302
-    assert DebatePost.objects.count() == 2
-
-
-def test_a_refused_post_does_not_start_the_interval(auth_client, settings):
-    settings.DEBATES_POST_MIN_INTERVAL_SECONDS = 15
-    url = reverse("debates:post_create", kwargs={"slug": DebateTopicFactory().slug})
-    assert auth_client.post(url, {"content": ""}).status_code == 400
-    assert auth_client.post(url, {"content": "agora sim"}).status_code == 302
 
 
 def test_hiding_a_post_drops_the_stored_anonymous_topic_page(

@@ -7,14 +7,14 @@ from django.urls import reverse
 from accounts.tests.factories import BookReviewFactory
 from core.privacy import share_token
 from core.tests.factories import UserFactory
-from debates.models import ReviewReport
+from moderation.models import ReviewReport
 
 pytestmark = pytest.mark.django_db
-QUEUE = reverse("debates:moderation_queue")
+QUEUE = reverse("moderation:moderation_queue")
 
 
 def report_url(review) -> str:
-    return reverse("debates:review_report", kwargs={"pk": review.pk})
+    return reverse("moderation:review_report", kwargs={"pk": review.pk})
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_report_then_hide_shows_the_reason_in_place_then_restore(
     assert "Ofende o autor." in queue and "Texto com ataque pessoal" in queue
 
     with django_capture_on_commit_callbacks(execute=True):  # the book's review cache is bumped on commit
-        response = mod_client.post(reverse("debates:review_hide", kwargs={"pk": review.pk}), {"reason": "Ofensa"})
+        response = mod_client.post(reverse("moderation:review_hide", kwargs={"pk": review.pk}), {"reason": "Ofensa"})
     assert response["Location"] == QUEUE
     report.refresh_from_db()
     assert report.status == ReviewReport.Status.RESOLVED and report.resolved_by.is_staff
@@ -50,7 +50,7 @@ def test_report_then_hide_shows_the_reason_in_place_then_restore(
     assert (api["is_hidden"], api["hidden_reason"], api["text"], api["title"]) == (True, "Ofensa", "", "")
 
     with django_capture_on_commit_callbacks(execute=True):
-        mod_client.post(reverse("debates:review_restore", kwargs={"pk": review.pk}))
+        mod_client.post(reverse("moderation:review_restore", kwargs={"pk": review.pk}))
     html = auth_client.get(book_page).content.decode()
     assert "Texto com ataque pessoal" in html and "ocultada pela moderação" not in html
 
@@ -103,7 +103,7 @@ def test_readers_cannot_hide_restore_or_dismiss(auth_client):
     review = BookReviewFactory()
     report = ReviewReport.objects.create(review=review, reporter=UserFactory(), reason="spam")
     for name, pk in (("review_hide", review.pk), ("review_restore", review.pk), ("review_report_dismiss", report.pk)):
-        assert auth_client.post(reverse(f"debates:{name}", kwargs={"pk": pk}), {"reason": "x"}).status_code == 403
+        assert auth_client.post(reverse(f"moderation:{name}", kwargs={"pk": pk}), {"reason": "x"}).status_code == 403
     review.refresh_from_db()
     report.refresh_from_db()
     assert not review.is_hidden and report.status == ReviewReport.Status.OPEN
@@ -113,8 +113,10 @@ def test_dismiss_closes_the_reviews_open_reports_and_hiding_needs_a_reason(mod_c
     review = BookReviewFactory()
     first = ReviewReport.objects.create(review=review, reporter=UserFactory(), reason="spam")
     ReviewReport.objects.create(review=review, reporter=UserFactory(), reason="other")
-    assert mod_client.post(reverse("debates:review_hide", kwargs={"pk": review.pk}), {"reason": ""}).status_code == 400
-    mod_client.post(reverse("debates:review_report_dismiss", kwargs={"pk": first.pk}))
+    assert (
+        mod_client.post(reverse("moderation:review_hide", kwargs={"pk": review.pk}), {"reason": ""}).status_code == 400
+    )
+    mod_client.post(reverse("moderation:review_report_dismiss", kwargs={"pk": first.pk}))
     assert not ReviewReport.objects.filter(status=ReviewReport.Status.OPEN).exists()
     review.refresh_from_db()
     assert not review.is_hidden
