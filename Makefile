@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # rely on PostgreSQL or Redis and are left out (docs/reliability.md).
 EMBEDDED_TESTS := e2e/test_journey.py reliability/test_fuzz.py reliability/test_security.py core/tests/test_bad_input.py \
 	accounts/tests/test_services.py \
-	debates/tests/test_services.py library/tests/test_services.py library/tests/test_bulk.py \
+	debates/tests/test_services.py moderation/tests/test_services.py library/tests/test_services.py library/tests/test_bulk.py \
 	notifications/tests/test_services.py
 
 .PHONY: install run test test-embedded lint stack soak clean
