@@ -39,16 +39,17 @@ class _Post:
 
 def fill_post_actions(request, found) -> dict[int, str | None]:
     """A reader's own posts (their score, edit and delete) and the posts they voted on (the
-    button pressed); every post for a moderator (edit and delete). Their votes come from their cached facts."""
+    button pressed); every post for a moderator (edit and delete). Their votes come from
+    their cached facts."""
     reader = request.user
     if not reader.is_authenticated:
         return {}
-    moderator = can_moderate(reader)
-    others = [pk for pk, author_id, *_rest in found if author_id != reader.pk]
-    votes = reader_facts(request, VOTES_FACTS)  # or one query for a reader with too many
-    if votes is None:
+    moderator, reader_id = can_moderate(reader), reader.pk  # the lazy user, resolved once per page
+    votes = reader_facts(request, VOTES_FACTS)
+    if votes is None:  # too many to cache: one query
+        others = [pk for pk, author_id, *_rest in found if author_id != reader_id]
         votes = selectors.user_votes(user=reader, post_ids=others)
-    mine = [item for item in found if moderator or item[1] == reader.pk or item[0] in votes]
+    mine = [item for item in found if moderator or item[1] == reader_id or item[0] in votes]
     if not mine:
         return {}
     # The reply link needs the topic's slug (kept per process: no query once known).
@@ -58,7 +59,7 @@ def fill_post_actions(request, found) -> dict[int, str | None]:
     fills: dict[int, str | None] = {}
     for pk, author_id, score, topic_id in mine:
         vote = widgets.vote_widget(_Post(pk, author_id, score), viewer=reader, my_vote=votes.get(pk), labels=labels)
-        reply, is_author = replies.get(topic_id), author_id == reader.pk
+        reply, is_author = replies.get(topic_id), author_id == reader_id
         fills[pk] = widgets.post_actions(
             pk, vote, reply_url=reply, is_author=is_author, is_moderator=moderator, labels=labels
         )
