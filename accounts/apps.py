@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import panels, selectors, signals  # noqa: F401  (connect receivers)
+        from accounts.cache import book_reviews_namespace
         from core.fragments import register_filler
         from core.panels import register_panel
         from core.personal import OWN_DATA_TIMEOUT, register_facts
@@ -20,7 +21,13 @@ class AccountsConfig(AppConfig):
             timeout=OWN_DATA_TIMEOUT,
         )
         register_panel("book_actions", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
-        register_panel("book", name="accounts_reviews", order=30, render=panels.book_reviews_panel)
+        register_panel(
+            "book",
+            name="accounts_reviews",
+            order=30,
+            render=panels.book_reviews_panel,
+            versions=lambda book: (book_reviews_namespace(book.pk),),
+        )
         register_filler("book_shelf", panels.fill_book_shelf)
         register_filler("review", panels.fill_review_bits)
         register_facts(panels.LIBRARY_FACTS, selectors.reader_library)

@@ -129,7 +129,7 @@ def book_reviews_panel(request, book) -> str:
         context = {"book": book, "summary": summary, "reviews": summary["reviews"], "viewer_marks": signed_in}
         return render_to_string("accounts/panels/book_reviews.html", context)
 
-    html = cached(accounts_cache.book_reviews_html_key(book.pk, signed_in=signed_in), build)
+    html = cached(accounts_cache.book_reviews_html_key(book.pk, signed_in=signed_in), build, late=True)
     if not signed_in or getattr(request, "shared_page", False):
         return html
     return fill_marks(html, "review", lambda found: fill_review_bits(request, found))

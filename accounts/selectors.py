@@ -409,7 +409,7 @@ def _build_reviews_summary(book_id: int) -> dict:
 
 def book_reviews_summary(*, book: Book) -> dict:
     """Rating summary and top public reviews of a book, cached per book (2 queries on a miss)."""
-    return cached(book_reviews_summary_key(book.pk), lambda: _build_reviews_summary(book.pk))
+    return cached(book_reviews_summary_key(book.pk), lambda: _build_reviews_summary(book.pk), late=True)
 
 
 def review_for_viewer(*, pk: int, viewer: AbstractBaseUser, token: str | None) -> BookReview:

@@ -40,10 +40,12 @@ _request = threading.local()
 
 def _request_started(**kwargs) -> None:
     _request.versions = {}
+    _request.writes = {}
 
 
 def _request_finished(**kwargs) -> None:
     _request.versions = None
+    flush_writes()
 
 
 request_started.connect(_request_started, dispatch_uid="core.cache.versions.start")
@@ -61,15 +63,31 @@ def namespace_version(namespace: str) -> int:
 
 
 def _read_version(namespace: str) -> int:
-    key = version_key(namespace)
-    version = cache.get(key)
+    return _version_or_new(namespace, cache.get(version_key(namespace)))
+
+
+def _version_or_new(namespace: str, version: int | None) -> int:
+    """`version` as read from the cache, or a new one when the key was missing."""
     if version is None:
         # Start from the clock so a lost version key (eviction, restart) never reuses
         # an old version whose stale entries may still be in the cache.
         version = int(time.time() * 1000)
+        key = version_key(namespace)
         if not cache.add(key, version, timeout=None):
             version = cache.get(key, version)
     return version
+
+
+def prefetch_versions(*namespaces: str) -> None:
+    """Read the versions a page is about to need in one round trip (its panels' namespaces,
+    core.panels) instead of one GET each; only inside a request, where they are memoized."""
+    memo = getattr(_request, "versions", None)
+    wanted = [ns for ns in dict.fromkeys(namespaces) if memo is not None and ns not in memo]
+    if not wanted:
+        return
+    found = cache.get_many([version_key(ns) for ns in wanted])
+    for namespace in wanted:
+        memo[namespace] = _version_or_new(namespace, found.get(version_key(namespace)))
 
 
 def versioned_key(namespace: str, *parts: object) -> str:
@@ -121,16 +139,43 @@ def delete_on_commit(*keys: str) -> None:
     transaction.on_commit(lambda: cache.delete_many(list(keys)))
 
 
-def cached(key: str, build: Callable[[], T], timeout: int | None = None) -> T:
+def cached(key: str, build: Callable[[], T], timeout: int | None = None, *, late: bool = False) -> T:
     """Return the cached value for `key`, building and storing it on a miss.
 
     The value is stored wrapped in a 1-tuple so that a cached `None` (e.g. "no such
     book") is a hit, not a miss that queries the database again.
+
+    `late=True` (inside a request) stores it when the request ends, with the request's other
+    late writes in one round trip per timeout: only for a versioned key that nothing deletes
+    by name, whose invalidation is a namespace bump. Its key carries the version read before
+    the value was built, so a bump meanwhile (by anyone) leaves the value under the old
+    version, never read again, exactly as an immediate write would. Until then the request
+    reads it back from memory.
     """
+    writes = getattr(_request, "writes", None) if late else None
+    if writes is not None and key in writes:
+        return writes[key][0][0]
     hit = cache.get(key)
     if hit is not None:
         return hit[0]
     with primary_reads():  # a value built from a lagging replica would outlive the lag
         value = build()
-    cache.set(key, (value,), timeout if timeout is not None else cache.default_timeout)
+    timeout = timeout if timeout is not None else cache.default_timeout
+    if writes is not None:
+        writes[key] = ((value,), timeout)
+    else:
+        cache.set(key, (value,), timeout)
     return value
+
+
+def flush_writes() -> None:
+    """Store the request's late writes (`cached(late=True)`): one `set_many` per timeout."""
+    writes = getattr(_request, "writes", None)
+    _request.writes = None
+    if not writes:
+        return
+    by_timeout: dict[int, dict[str, object]] = {}
+    for key, (value, timeout) in writes.items():
+        by_timeout.setdefault(timeout, {})[key] = value
+    for timeout, values in by_timeout.items():
+        cache.set_many(values, timeout)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from core.cache import prefetch_versions
 from core.personal import personal_mark, register_personal
 
 PanelRenderer = Callable[[HttpRequest, object], str]
@@ -37,6 +38,7 @@ class Panel:
     render: PanelRenderer
     shareable: Callable[..., bool] | None = None
     personal: str = ""  # the name of its personal fragment, if it has one
+    versions: Callable[[object], Iterable[str]] | None = None
 
 
 _registry: dict[str, dict[str, Panel]] = {}
@@ -51,16 +53,18 @@ def register_panel(
     shareable: Callable[..., bool] | None = None,
     namespaces: Callable[[int], Iterable[str]] | None = None,
     timeout: int | None = None,
+    versions: Callable[[object], Iterable[str]] | None = None,
 ) -> None:
     """Register (or replace, by name) a panel on `page` ("home", "book", "profile"). A personal
     panel (module doc) gives the reader's `namespaces` and how long its copy may live (see
-    core.personal.register_personal)."""
+    core.personal.register_personal). `versions(obj)` names the namespaces whose versions
+    its cached keys read: `render_panels` reads those of all its panels in one round trip."""
     personal = ""
     if namespaces is not None:
         personal = f"panel:{page}:{name}"
         register_personal(personal, lambda request: render(request, None), namespaces=namespaces, timeout=timeout)
     _registry.setdefault(page, {})[name] = Panel(
-        name=name, order=order, render=render, shareable=shareable, personal=personal
+        name=name, order=order, render=render, shareable=shareable, personal=personal, versions=versions
     )
 
 
@@ -72,6 +76,7 @@ def panels_shareable(page: str, request: HttpRequest, **view_kwargs) -> bool:
 def render_panels(page: str, request: HttpRequest, obj: object = None) -> list[SafeString]:
     panels = sorted(_registry.get(page, {}).values(), key=lambda panel: panel.order)
     shared = getattr(request, "shared_page", False)
+    prefetch_versions(*(ns for panel in panels if panel.versions for ns in panel.versions(obj)))
     return [
         personal_mark(panel.personal) if shared and panel.personal else mark_safe(panel.render(request, obj))
         for panel in panels

@@ -8,8 +8,11 @@ class DebatesConfig(AppConfig):
     def ready(self):
         from core.panels import register_panel
         from debates import panels, signals  # noqa: F401  (connects the cache receivers)
+        from debates.cache import LIST_NAMESPACE
 
-        register_panel("book", name="debates", order=40, render=panels.book_panel)
+        register_panel(
+            "book", name="debates", order=40, render=panels.book_panel, versions=lambda book: (LIST_NAMESPACE,)
+        )
         register_panel("home", name="debates", order=30, render=panels.home_panel)
 
         from core.fragments import register_filler

@@ -16,7 +16,8 @@ def book_panel(request, book) -> str:
         rows = selectors.topic_rows_for_book(book_id=book.pk, limit=PANEL_SIZE)
         return render_to_string("debates/panels/book.html", {"rows": rows, "book": book})
 
-    return cached(debates_cache.book_panel_cache_key(book.pk), build, timeout=debates_cache.LIST_TIMEOUT)
+    key = debates_cache.book_panel_cache_key(book.pk)
+    return cached(key, build, timeout=debates_cache.LIST_TIMEOUT, late=True)
 
 
 def home_panel(request, obj=None) -> str:

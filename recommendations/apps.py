@@ -18,5 +18,11 @@ class RecommendationsConfig(AppConfig):
             namespaces=cache.panel_namespaces,
             timeout=OWN_DATA_TIMEOUT,
         )
-        register_panel("book", name="recommendations_similar", order=50, render=panels.book_panel)
+        register_panel(
+            "book",
+            name="recommendations_similar",
+            order=50,
+            render=panels.book_panel,
+            versions=lambda book: (cache.SIMILAR_NAMESPACE,),
+        )
         register_panel("profile", name="recommendations_for_you", order=20, render=panels.profile_panel)

@@ -36,7 +36,7 @@ def cached_user_recommendations(user_id: int, build: Callable[[], T]) -> T:
 
 
 def cached_similar_books(book_id: int, build: Callable[[], T]) -> T:
-    return cached(similar_books_key(book_id), build, TIMEOUT)
+    return cached(similar_books_key(book_id), build, TIMEOUT, late=True)
 
 
 def reader_namespace(user_id: int) -> str:

@@ -44,3 +44,52 @@ def test_lost_version_key_starts_from_a_fresh_version():
     cache.delete("ver:lost")
     time.sleep(0.002)  # versions come from the millisecond clock
     assert namespace_version("lost") != first
+
+
+@pytest.fixture
+def in_request():
+    """The request signals core.cache listens to, around the test body."""
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    yield
+    request_finished.send(sender=None)
+
+
+def test_prefetched_versions_are_read_in_one_round_trip_and_created_when_missing(in_request, monkeypatch):
+    cache.set("ver:known", 41, timeout=None)
+    cache.delete("ver:unknown")
+    from core.cache import prefetch_versions
+
+    calls = []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k))
+    prefetch_versions("known", "unknown", "known")
+    assert calls == ["get_many"]
+    assert namespace_version("known") == 41
+    created = namespace_version("unknown")
+    assert calls == ["get_many"]  # both memoized
+    assert cache.get("ver:unknown") == created
+
+
+def test_late_writes_are_stored_when_the_request_ends(in_request):
+    from django.core.signals import request_finished
+
+    key, calls = versioned_key("late", 1), []
+
+    def build():
+        calls.append(1)
+        return "value"
+
+    assert cached(key, build, late=True) == "value"
+    assert cache.get(key) is None  # not yet written
+    assert cached(key, build, late=True) == "value"  # read back within the request
+    assert calls == [1]
+    request_finished.send(sender=None)
+    assert cache.get(key) == ("value",)
+
+
+def test_late_writes_outside_a_request_are_immediate():
+    cached("test:late-now", lambda: 3, late=True)
+    assert cache.get("test:late-now") == (3,)
