@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, router
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Floor, TruncMonth
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -379,21 +379,40 @@ def public_reviews(*, book: Book) -> QuerySet[BookReview]:
     )
 
 
+# The two reads of the reviews panel, run on every cold book page: SQL, as compiling them with
+# the ORM cost more CPU than running them. One row per distinct rating (ten at most).
+_RATINGS_SQL = """
+SELECT rating, COUNT(*), SUM(CASE WHEN visibility = %s THEN 1 ELSE 0 END) FROM {review}
+WHERE book_id = %s GROUP BY rating
+"""
+_TOP_REVIEWS_SQL = """
+SELECT {columns}, u.username AS author_username FROM {review} r JOIN {user} u ON u.id = r.user_id
+WHERE r.book_id = %s AND r.visibility = %s ORDER BY r.helpful_count DESC, r.created_at DESC, r.id DESC LIMIT %s
+"""
+
+
+def _top_public_reviews(book_id: int) -> list[BookReview]:
+    """`public_reviews(book)[:TOP_REVIEWS]`, authors' usernames included (what the panel shows)."""
+    columns = ", ".join(f"r.{field.column}" for field in BookReview._meta.concrete_fields)
+    user_model = get_user_model()
+    sql = _TOP_REVIEWS_SQL.format(columns=columns, review=BookReview._meta.db_table, user=user_model._meta.db_table)
+    reviews = list(BookReview.objects.raw(sql, [book_id, Visibility.PUBLIC.value, TOP_REVIEWS]))
+    for review in reviews:
+        review.user = user_model.from_db(review._state.db, ["id", "username"], [review.user_id, review.author_username])
+        del review.author_username
+    return reviews
+
+
 def _build_reviews_summary(book_id: int) -> dict:
-    # Half stars count in their floor bucket (4,5 → 4 estrelas).
-    buckets = (
-        BookReview.objects.filter(book_id=book_id)
-        .annotate(star=Floor("rating"))
-        .values("star")
-        .annotate(count=Count("id"), total=Sum("rating"), public=Count("id", filter=Q(visibility=Visibility.PUBLIC)))
-    )
     counts = {star: 0 for star in range(1, 6)}
     total_count, total_sum, public_count = 0, Decimal("0"), 0
-    for row in buckets:
-        counts[int(row["star"])] = row["count"]
-        total_count += row["count"]
-        total_sum += row["total"]
-        public_count += row["public"]
+    for rating, count, public in _raw_rows(BookReview, _RATINGS_SQL, [], [Visibility.PUBLIC.value, book_id]):
+        rating = Decimal(str(rating))  # SQLite hands a decimal column back as a float
+        star = int(rating)  # half stars count in their floor bucket (4,5 → 4 estrelas)
+        counts[star] = counts.get(star, 0) + count
+        total_count += count
+        total_sum += rating * count
+        public_count += public
     top = max(counts.values()) or 1
     return {
         "count": total_count,
@@ -403,7 +422,7 @@ def _build_reviews_summary(book_id: int) -> dict:
             for star in range(5, 0, -1)
         ],
         "public_count": public_count,
-        "reviews": list(public_reviews(book=book_id)[:TOP_REVIEWS]) if public_count else [],
+        "reviews": _top_public_reviews(book_id) if public_count else [],
     }
 
 

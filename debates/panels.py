@@ -13,7 +13,7 @@ def book_panel(request, book) -> str:
     """ "Debates sobre este livro": viewer-independent HTML, cached per book."""
 
     def build() -> str:
-        rows = selectors.topic_rows_for_book(book_id=book.pk, limit=PANEL_SIZE)
+        rows = selectors.topic_links_for_book(book_id=book.pk, limit=PANEL_SIZE)
         return render_to_string("debates/panels/book.html", {"rows": rows, "book": book})
 
     key = debates_cache.book_panel_cache_key(book.pk)

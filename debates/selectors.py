@@ -6,8 +6,10 @@ so a warm page costs no query for them; the viewer's own votes are always read f
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -267,10 +269,25 @@ def topic_slugs(topic_ids) -> dict[int, str]:
     return {pk: _slugs[pk] for pk in topic_ids if pk in _slugs}
 
 
-def topic_rows_for_book(*, book_id: int, limit: int = 5) -> list[TopicRow]:
-    """The most recently active debates about one book (uncached; the panel caches its HTML)."""
-    queryset = _topic_list_queryset().filter(book_id=book_id).order_by("-last_activity_at")
-    return [_topic_row(topic) for topic in queryset[:limit]]
+class BookTopicLink(NamedTuple):
+    slug: str
+    title: str
+    posts_count: int
+
+
+# Run on every cold book page: SQL, as compiling it with the ORM cost more CPU than running it
+# (debates_topic_book_idx).
+_BOOK_TOPICS_SQL = (
+    "SELECT slug, title, posts_count FROM {topic} WHERE book_id = %s ORDER BY last_activity_at DESC LIMIT %s"
+)
+
+
+def topic_links_for_book(*, book_id: int, limit: int = 5) -> list[BookTopicLink]:
+    """The most recently active debates about one book, as the book page lists them (uncached;
+    the panel caches its HTML)."""
+    with connections[router.db_for_read(DebateTopic)].cursor() as cursor:
+        cursor.execute(_BOOK_TOPICS_SQL.format(topic=DebateTopic._meta.db_table), [book_id, limit])
+        return [BookTopicLink(*row) for row in cursor.fetchall()]
 
 
 def topic_for_page(*, slug: str, reader=None) -> DebateTopic:
@@ -367,6 +384,7 @@ def topic_post_page(*, topic_id: int, page_number: int = 1, sort: str = "cronolo
             debates_cache.topic_posts_cache_key(topic_id, number, sort),
             lambda: _build_post_page(topic_id, number, sort),
             timeout=debates_cache.TOPIC_TIMEOUT,
+            late=True,
         )
 
     return clamped_page(page_number, fetch)

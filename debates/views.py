@@ -120,7 +120,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if signed_in and not context["is_moderator"]:
         # The same for every signed-in reader: rendered once per version of the topic.
         key = debates_cache.topic_thread_html_key(topic.pk, page.number, sort, locked=topic.is_locked)
-        html = cached(key, lambda: _thread(request, context), timeout=debates_cache.TOPIC_TIMEOUT)
+        html = cached(key, lambda: _thread(request, context), timeout=debates_cache.TOPIC_TIMEOUT, late=True)
         context["thread_html"] = mark_safe(html)
     else:  # visitors (the page is cached whole) and moderators (controls on every post)
         context["thread_html"] = _thread(request, context)

@@ -9,8 +9,15 @@ class LibraryConfig(AppConfig):
         from core.panels import register_panel
         from core.personal import OWN_DATA_TIMEOUT
         from library import panels, signals  # noqa: F401  (connect receivers)
+        from library.cache import reader_namespace
 
-        register_panel("profile", name="library_goal", order=40, render=panels.profile_goal_panel)
+        register_panel(
+            "profile",
+            name="library_goal",
+            order=40,
+            render=panels.profile_goal_panel,
+            versions=lambda owner: (reader_namespace(owner.pk),),
+        )
         register_panel(
             "home_side",
             name="library_goal",

@@ -232,7 +232,7 @@ def goal_panel(*, owner: AbstractBaseUser, year: int, today: date) -> dict | Non
         read = _read_in_year(owner.pk, year).aggregate(books=Count("id"), pages=Sum("book_pages"))
         return {"goal": goal, "books": read["books"], "pages": read["pages"] or 0}
 
-    data = cached(library_cache.goal_panel_key(owner.pk, year), build)
+    data = cached(library_cache.goal_panel_key(owner.pk, year), build, late=True)
     if data is None:
         return None
     goal = data["goal"]

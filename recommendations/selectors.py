@@ -1,5 +1,6 @@
 """Reads for the recommendation panels and API: one cached value, or two indexed queries."""
 
+from django.db import connections, router
 from django.utils.translation import gettext
 
 from catalog.models import Book
@@ -43,13 +44,26 @@ def user_recommendations(*, user_id: int) -> list[dict]:
     return recs_cache.cached_user_recommendations(user_id, build)
 
 
+# Read on every cold book page: SQL, as compiling it with the ORM cost more CPU than running it.
+_NEIGHBORS_SQL = "SELECT neighbors FROM {table} WHERE book_id = %s"
+
+
+def _neighbors(book_id: int) -> list[int]:
+    """The book's neighbour ids in the served model, strongest first ([] when it has none)."""
+    connection = connections[router.db_for_read(ItemNeighbors)]
+    with connection.cursor() as cursor:
+        cursor.execute(_NEIGHBORS_SQL.format(table=ItemNeighbors._meta.db_table), [book_id])
+        row = cursor.fetchone()
+    if row is None:
+        return []
+    return ItemNeighbors._meta.get_field("neighbors").from_db_value(row[0], None, connection) or []
+
+
 def similar_books(*, book_id: int, limit: int = SIMILAR_LIMIT) -> list[Book]:
     """ "Quem leu este também leu": the book's strongest neighbours in the served model."""
 
     def build():
-        neighbors = (ItemNeighbors.objects.filter(book_id=book_id).values_list("neighbors", flat=True).first() or [])[
-            :limit
-        ]
+        neighbors = _neighbors(book_id)[:limit]
         books = _books(set(neighbors))
         return [books[b] for b in neighbors if b in books]
 

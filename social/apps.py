@@ -37,7 +37,12 @@ class SocialConfig(AppConfig):
             namespaces=cache.feed_fragment_namespaces,
         )
         register_panel(
-            "profile", name="social_follow", order=1, render=panels.profile_panel, shareable=panels.profile_shareable
+            "profile",
+            name="social_follow",
+            order=1,
+            render=panels.profile_panel,
+            shareable=panels.profile_shareable,
+            versions=lambda owner: (cache.LINES_NAMESPACE,),
         )
         # A profile shared with signed-in readers: each one's follow buttons and "segue você".
         register_filler("follow", panels.fill_follow)
