@@ -222,11 +222,22 @@ def reading_pace(stats: dict, *, today: date) -> dict:
     }
 
 
+# Read on every cold profile page (most readers set no goal): SQL, as compiling it with the ORM
+# cost more CPU than running it.
+_GOAL_SQL = "SELECT {columns} FROM {table} WHERE user_id = %s AND year = %s"
+
+
+def _goal(user_id: int, year: int) -> ReadingGoal | None:
+    columns = ", ".join(field.column for field in ReadingGoal._meta.concrete_fields)
+    sql = _GOAL_SQL.format(columns=columns, table=ReadingGoal._meta.db_table)
+    return next(iter(ReadingGoal.objects.raw(sql, [user_id, year])), None)
+
+
 def goal_panel(*, owner: AbstractBaseUser, year: int, today: date) -> dict | None:
     """The goal with its pace (cached per reader; 2 queries on a miss). None without a goal."""
 
     def build():
-        goal = ReadingGoal.objects.filter(user=owner, year=year).first()
+        goal = _goal(owner.pk, year)
         if goal is None:
             return None
         read = _read_in_year(owner.pk, year).aggregate(books=Count("id"), pages=Sum("book_pages"))
