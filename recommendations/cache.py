@@ -1,8 +1,8 @@
 """Cache keys of the recommendations app, and their invalidation.
 
-- `recommendations:user:v<n>:<user id>`: a reader's list, ready to render (books included).
-  Deleted when that reader's shelves or reviews change; the namespace is bumped after a
-  full training, when every list changes.
+- `recommendations:user:v<n>:<user id>`: a reader's stored list, ready to render (books
+  included); never its absence. Deleted when that reader's shelves or reviews change or
+  their list is stored; the namespace is bumped after a full training, when every list changes.
 - `recommendations:similar:v<n>:<book id>`: "Quem leu este também leu" of one book.
   Bumped after a full training (the only writer of the neighbour lists).
 """
@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from core.cache import bump_namespace, bump_namespaces, cached, delete_on_commit, versioned_key
+from core.replica import primary_reads
 
 T = TypeVar("T")
 
@@ -31,8 +32,18 @@ def similar_books_key(book_id: int) -> str:
     return versioned_key(SIMILAR_NAMESPACE, book_id)
 
 
-def cached_user_recommendations(user_id: int, build: Callable[[], T]) -> T:
-    return cached(user_recommendations_key(user_id), build, TIMEOUT)
+def cached_user_recommendations(user_id: int, build: Callable[[], T | None]) -> T | None:
+    """The reader's stored list; its absence (None) is not cached: the refresh it queues may
+    land before this request would store it, and must show on the next page."""
+    key = user_recommendations_key(user_id)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]
+    with primary_reads():  # a value built from a lagging replica would outlive the lag
+        value = build()
+    if value is not None:
+        cache.set(key, (value,), TIMEOUT)
+    return value
 
 
 def cached_similar_books(book_id: int, build: Callable[[], T]) -> T:

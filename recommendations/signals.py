@@ -4,9 +4,8 @@ from django.dispatch import receiver
 
 from accounts.models import BookReview, BookShelf
 from accounts.signals import books_changed
-from core.jobs import enqueue_on_commit
 from recommendations import cache as recs_cache
-from recommendations.tasks import refresh_user_recommendations
+from recommendations.tasks import queue_refresh
 
 
 @receiver(post_save, sender=BookShelf, dispatch_uid="recommendations_shelf_saved")
@@ -22,13 +21,5 @@ def reader_books_changed(sender, instance, raw=False, **kwargs):
 @receiver(books_changed, dispatch_uid="recommendations_books_changed")
 def reader_changed(sender=None, *, user_id: int, **kwargs):
     recs_cache.flush_user(user_id=user_id)
+    # After the write committed, so the refresh reads it.
     transaction.on_commit(lambda: queue_refresh(user_id=user_id))
-
-
-def queue_refresh(*, user_id: int) -> None:
-    """One queued refresh per reader at a time: a burst of writes (an import) queues one.
-
-    Runs after the write committed; the outbox keeps the refresh through a broker outage.
-    """
-    if recs_cache.claim_refresh(user_id=user_id):
-        enqueue_on_commit(refresh_user_recommendations, user_id)

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from core.jobs import task
+from core.jobs import enqueue_on_commit, task
 from recommendations import cache as recs_cache
 from recommendations import services
 
@@ -29,3 +29,10 @@ def refresh_user_recommendations(user_id: int) -> int:
     recs_cache.release_refresh(user_id=user_id)
     row = services.user_recommendations_update(user_id=user_id)
     return len(row.items) if row else 0
+
+
+def queue_refresh(*, user_id: int) -> None:
+    """One queued refresh per reader at a time: a burst of writes (an import), or pages viewed
+    while a missing list is computed, queue one. The outbox keeps it through a broker outage."""
+    if recs_cache.claim_refresh(user_id=user_id):
+        enqueue_on_commit(refresh_user_recommendations, user_id)

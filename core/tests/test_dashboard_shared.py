@@ -30,6 +30,12 @@ from social.tests import helpers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
 ShelfType = BookShelf.ShelfType
+# A reader's first dashboard on a stored page, every personal section cold: the user, the
+# header's unread count; reading now; the feed column (following count, blocks); the goal;
+# followed debates; suggestions (the reader's books, who shares them, the reader's topics,
+# follows, blocks, the most followed); recommendations without a stored list (the list, the
+# reader's books and reviews, the latest book's neighbours, the popular books).
+FIRST_DASHBOARD = 17
 
 
 @pytest.fixture(autouse=True)
@@ -174,7 +180,44 @@ def test_a_warm_dashboard_costs_the_same_few_queries_whatever_the_follows(count,
     reader = UserFactory()
     seed_followed(reader, count)
     client = signed_in(reader, enforce_csrf_checks=False)
-    home(client)
+    home(client)  # queues the reader's recommendations (eager here: stored at once, their panel bumped)
+    home(client)  # renders the stored list
     with django_assert_num_queries(0):  # the user, the page, the panels and their versions are cache reads
         state, html = home(client)
     assert state == "hit" and "Seu feed" in html
+
+
+@pytest.mark.parametrize("size", [4, 80])
+def test_a_readers_first_dashboard_queues_their_recommendations_in_fixed_queries(
+    size, monkeypatch, django_assert_num_queries
+):
+    from accounts.tests.conftest import seed_shelves
+    from recommendations import cache as recs_cache
+    from recommendations.models import ItemNeighbors, UserRecommendations
+    from recommendations.tasks import refresh_user_recommendations
+    from recommendations.tests.helpers import spy_refreshes
+
+    home(signed_in(UserFactory(), enforce_csrf_checks=False))  # the shared page is stored
+    reader = UserFactory()
+    first, *_others = seed_shelves(reader, size)
+    latest = reading(reader, "O Alienista").book
+    picked = BookFactory(title="Escolhido pelo modelo")
+    BookFactory.create_batch(12, ratings_count=1000)  # the popular books
+    ItemNeighbors.objects.create(book=first, neighbors=[picked.pk], scores=[1.0], model_version=1)
+    # No stored list, as for a reader idle during the last training (which drops their list).
+    UserRecommendations.objects.filter(user=reader).delete()
+    recs_cache.flush_all()
+    calls = spy_refreshes(monkeypatch)
+    client = signed_in(reader, enforce_csrf_checks=False)
+    # Every personal section cold: a fixed number of queries whatever the reader has, and
+    # no recommendation computed in the request, only queued.
+    with django_assert_num_queries(FIRST_DASHBOARD):
+        state, html = home(client)
+    assert state == "hit" and calls == {"queued": [(reader.pk,)], "computed": []}
+    assert "Recomendados para você" in html and "Escolhido pelo modelo" not in html
+    home(client)
+    assert calls["queued"] == [(reader.pk,)]  # once per reader while it is computed
+    refresh_user_recommendations(reader.pk)  # what the worker runs; it bumps the reader's panel
+    _state, html = home(client)
+    assert "Escolhido pelo modelo" in html and f"porque você leu {first.title}" in html
+    assert calls["computed"] == [reader.pk] and latest.title in html

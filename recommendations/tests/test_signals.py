@@ -7,7 +7,7 @@ from core.models import OutboxTask
 from core.tests.factories import UserFactory
 from core.tests.processes import broker_at, dead_broker_url
 from recommendations import cache as recs_cache
-from recommendations import signals
+from recommendations import tasks
 from recommendations.tasks import refresh_user_recommendations
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_burst_of_shelf_writes_queues_one_refresh(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(signals, "enqueue_on_commit", lambda task, *args: sent.append(args))
+    monkeypatch.setattr(tasks, "enqueue_on_commit", lambda task, *args: sent.append(args))
     reader = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         for book in BookFactory.create_batch(5):
@@ -35,6 +35,6 @@ def test_a_started_refresh_lets_the_next_change_queue_another():
 def test_a_refresh_queued_while_the_broker_is_down_waits_in_the_outbox():
     reader = UserFactory()
     with broker_at(dead_broker_url()):
-        signals.queue_refresh(user_id=reader.pk)
+        tasks.queue_refresh(user_id=reader.pk)
     row = OutboxTask.objects.get()
     assert (row.name, row.args, row.sent_at) == (refresh_user_recommendations.name, [reader.pk], None)

@@ -8,6 +8,7 @@ from catalog.tests.factories import BookFactory
 from core.tests.factories import UserFactory
 from recommendations import panels
 from recommendations.models import ItemNeighbors, UserRecommendations
+from recommendations.tests.helpers import spy_refreshes
 
 pytestmark = pytest.mark.urls("recommendations.tests.urls")
 
@@ -122,3 +123,56 @@ def test_a_shelf_change_drops_the_cached_list(django_capture_on_commit_callbacks
     assert target not in [i["book_id"] for i in UserRecommendations.objects.get(user=reader).items]
     after = panels.home_panel(request_for(reader))
     assert after != before
+
+
+def reader_without_list(size: int):
+    """A reader with `size` books (the newest last) and no stored list; neighbours are stored
+    for their first and newest books, and the newest's include a book they already have."""
+    reader = UserFactory()
+    books = BookFactory.create_batch(size)
+    for book in books:
+        BookShelfFactory(user=reader, book=book, shelf_type=BookShelf.ShelfType.READ)
+    first_pick, latest_pick = BookFactory(title="Vizinho do primeiro"), BookFactory(title="Vizinho do último")
+    BookFactory.create_batch(12, ratings_count=1000)  # the popular books
+    ItemNeighbors.objects.create(book=books[0], neighbors=[first_pick.pk], scores=[0.9], model_version=1)
+    ItemNeighbors.objects.create(
+        book=books[-1], neighbors=[books[0].pk, latest_pick.pk], scores=[0.9, 0.8], model_version=1
+    )
+    return reader, books
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    return spy_refreshes(monkeypatch)
+
+
+@pytest.mark.parametrize("size", [3, 200])
+def test_a_reader_without_a_list_gets_neighbours_of_their_latest_book_and_a_queued_refresh(
+    db, size, queued, django_assert_num_queries
+):
+    from recommendations.tasks import refresh_user_recommendations
+
+    reader, books = reader_without_list(size)
+    # The stored list (none), the reader's books and reviews (one query), the latest book; and
+    # cold here, the shared cached lists: the latest book's neighbours (row, books), the popular books.
+    with django_assert_num_queries(6):
+        html = panels.home_panel(request_for(reader))
+    assert queued == {"queued": [(reader.pk,)], "computed": []}
+    assert f"porque você leu {books[-1].title}" in html and "Vizinho do último" in html
+    assert "Vizinho do primeiro" not in html and "popular entre os leitores" in html
+    assert html.count('class="card book-card"') == 10 and f'href="{books[0].get_absolute_url()}"' not in html
+    panels.home_panel(request_for(reader))  # another page before the list lands queues nothing more
+    assert queued["queued"] == [(reader.pk,)]
+
+    refresh_user_recommendations(reader.pk)  # what the worker runs
+    html = panels.home_panel(request_for(reader))
+    assert queued["computed"] == [reader.pk] and f"porque você leu {books[0].title}" in html
+    assert "Vizinho do primeiro" in html
+
+
+def test_the_api_gives_a_reader_without_a_list_the_interim_one_without_computing(client, db, queued):
+    reader, books = reader_without_list(3)
+    client.force_login(reader)
+    data = client.get(reverse("recommendations:api_for_me")).json()
+    assert data["items"][0]["title"] == "Vizinho do último" and queued["computed"] == []
+    assert queued["queued"] == [(reader.pk,)]
