@@ -534,7 +534,10 @@ def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) ->
     per reader (and dropped when the reader's follows change)."""
 
     def build() -> list[dict]:
-        books = BookShelf.objects.filter(user=reader).order_by("-added_at").values("book_id")[:50]
+        # The reader's books and topics as values, not subqueries: the planner then sees how few
+        # rows they match and reads them by index (a subquery of topics made it scan every post);
+        # a reader without any skips the query.
+        books = {*BookShelf.objects.filter(user=reader).order_by("-added_at").values_list("book_id", flat=True)[:50]}
         shared_books = dict(
             BookShelf.objects.filter(book_id__in=books)
             .exclude(user=reader)
@@ -543,7 +546,9 @@ def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) ->
             .order_by("-n")
             .values_list("user_id", "n")[:50]
         )
-        topics = DebatePost.objects.filter(author=reader).order_by("-created_at").values("topic_id")[:50]
+        topics = {
+            *DebatePost.objects.filter(author=reader).order_by("-created_at").values_list("topic_id", flat=True)[:50]
+        }
         shared_debates = dict(
             DebatePost.objects.filter(topic_id__in=topics, is_deleted=False)
             .exclude(author=reader)

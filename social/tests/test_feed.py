@@ -350,3 +350,33 @@ def test_a_warm_shared_feed_page_costs_no_query(client, reader, count, settings,
     with django_assert_num_queries(0):  # the user, the page, the feed and its versions are cache reads
         response = shared_get(client, url)
     assert response["X-Page-Cache"] == "hit" and "terminou de ler" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_follow_suggestions_rank_shared_debates_and_books_in_fixed_queries(reader, size, django_assert_num_queries):
+    from accounts.tests.factories import BookShelfFactory
+    from debates.tests.factories import DebatePostFactory, DebateTopicFactory
+
+    books, topics = BookFactory.create_batch(size), DebateTopicFactory.create_batch(size)
+    debater, shelver, followed, blocked = (
+        UserFactory(username=name) for name in ("debatedor", "leitor", "seguido", "x")
+    )
+    for book in books:
+        BookShelfFactory(user=reader, book=book, shelf_type=ShelfType.READ)
+        for other in (shelver, followed, blocked):
+            BookShelfFactory(user=other, book=book, shelf_type=ShelfType.READ)
+    for topic in topics[:2]:
+        DebatePostFactory(topic=topic, author=reader)
+        DebatePostFactory(topic=topic, author=debater)
+    BookShelfFactory(user=debater, book=books[0], shelf_type=ShelfType.READ)
+    DebatePostFactory(topic=topics[0], author=shelver, is_deleted=True)  # a deleted post shares nothing
+    services.follow_create(follower=reader, followee=followed)
+    services.block_create(blocker=blocked, blocked=reader)
+    # The reader's books, who shares them, the reader's topics, who shares them, follows,
+    # blocks, the most followed, the candidates.
+    with django_assert_num_queries(8):
+        suggestions = selectors.follow_suggestions(reader=reader)
+    assert [(s["username"], s["shared_books"], s["shared_debates"]) for s in suggestions] == [
+        ("leitor", size, 0) if size > 5 else ("debatedor", 1, 2),
+        ("debatedor", 1, 2) if size > 5 else ("leitor", size, 0),
+    ]
