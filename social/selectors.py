@@ -557,19 +557,22 @@ def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) ->
             .order_by("-n")
             .values_list("author_id", "n")[:50]
         )
-        skip = set(Follow.objects.filter(follower=reader).values_list("followee_id", flat=True))
-        skip |= blocked_ids(reader.pk) | {reader.pk}
         score = {
             uid: shared_books.get(uid, 0) + 2 * shared_debates.get(uid, 0) for uid in {*shared_books, *shared_debates}
         }
         popular = SocialSettings.objects.filter(followers_count__gt=0).order_by("-followers_count")
         for rank, uid in enumerate(popular.values_list("user_id", flat=True)[: limit * 4]):
             score.setdefault(uid, -rank - 1)  # after every reader who shares something
-        candidates = sorted((uid for uid in score if uid not in skip), key=lambda uid: -score[uid])[: limit * 3]
+        # Who is already followed (or asked), blocked either way, or accepts nobody is left out
+        # in the same query as the names: a hundred-odd candidates at most.
         users = dict(
             get_user_model()
-            .objects.filter(pk__in=candidates, is_active=True)
+            .objects.filter(pk__in=score, is_active=True)
+            .exclude(pk=reader.pk)
             .exclude(social__follow_policy=FollowPolicy.NOBODY)
+            .exclude(pk__in=Follow.objects.filter(follower=reader).values("followee_id"))
+            .exclude(pk__in=Block.objects.filter(blocker=reader).values("blocked_id"))
+            .exclude(pk__in=Block.objects.filter(blocked=reader).values("blocker_id"))
             .values_list("pk", "username")
         )
         return [
@@ -579,8 +582,7 @@ def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) ->
                 "shared_books": shared_books.get(uid, 0),
                 "shared_debates": shared_debates.get(uid, 0),
             }
-            for uid in candidates
-            if uid in users
-        ][:limit]
+            for uid in sorted(users, key=lambda uid: (-score[uid], uid))[:limit]
+        ]
 
     return cached(social_cache.suggestions_key(reader.pk), build, timeout=social_cache.SUGGESTIONS_TIMEOUT)

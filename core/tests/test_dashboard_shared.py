@@ -33,9 +33,9 @@ ShelfType = BookShelf.ShelfType
 # A reader's first dashboard on a stored page, every personal section cold: the user, the
 # header's unread count; reading now; the feed column (following count, blocks); the goal;
 # followed debates; suggestions (the reader's books, who shares them, the reader's topics,
-# follows, blocks, the most followed); recommendations without a stored list (the list, the
-# reader's books and reviews, the latest book's neighbours, the popular books).
-FIRST_DASHBOARD = 17
+# the most followed; their names, none here); recommendations without a stored list (the
+# list, the reader's books and reviews, the latest book's neighbours, the popular books).
+FIRST_DASHBOARD = 15
 
 
 @pytest.fixture(autouse=True)

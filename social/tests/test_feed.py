@@ -372,9 +372,9 @@ def test_follow_suggestions_rank_shared_debates_and_books_in_fixed_queries(reade
     DebatePostFactory(topic=topics[0], author=shelver, is_deleted=True)  # a deleted post shares nothing
     services.follow_create(follower=reader, followee=followed)
     services.block_create(blocker=blocked, blocked=reader)
-    # The reader's books, who shares them, the reader's topics, who shares them, follows,
-    # blocks, the most followed, the candidates.
-    with django_assert_num_queries(8):
+    # The reader's books, who shares them, the reader's topics, who shares them, the most
+    # followed, the candidates (without the followed and blocked).
+    with django_assert_num_queries(6):
         suggestions = selectors.follow_suggestions(reader=reader)
     assert [(s["username"], s["shared_books"], s["shared_debates"]) for s in suggestions] == [
         ("leitor", size, 0) if size > 5 else ("debatedor", 1, 2),
