@@ -106,9 +106,9 @@ def book_shelf_panel(request, book) -> str:
 
 
 def fill_book_shelf(request, found) -> dict[int, str]:
-    """Filler of the "book_shelf" slots: one query finds the books the reader has something of;
-    their own panel goes there (as the htmx answers to their writes render it), the
-    placeholder's stays on the others."""
+    """Filler of the "book_shelf" slots: the reader's cached facts say which books they have
+    something of (with a custom shelf, every book); their own panel goes there (as the htmx
+    answers to their writes render it), the placeholder's stays on the others."""
     book_ids = [pk for pk, *_extra in found]
     library = reader_facts(request, LIBRARY_FACTS)
     if library is not None and not library.has_custom_shelf:
@@ -137,7 +137,8 @@ def book_reviews_panel(request, book) -> str:
 
 def fill_review_bits(request, found) -> dict[int, str]:
     """Filler of the "review" marks (accounts_tags.review_mark: public reviews, each mark
-    carrying what the bits show): the reader's "Útil" votes from one query, report links."""
+    carrying what the bits show): the reader's "Útil" votes from their cached facts (one
+    query for a reader with too many to cache), report links."""
     library = reader_facts(request, LIBRARY_FACTS)
     if library is None:
         voted = selectors.helpful_vote_ids(user=request.user, review_ids=[pk for pk, *_extra in found])

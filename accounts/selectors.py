@@ -20,6 +20,7 @@ from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewEdit, 
 from catalog.models import Book
 from catalog.selectors import CARD_FIELDS
 from core.cache import cached
+from core.personal import at_most
 from core.privacy import Visibility, can_view, share_token
 
 ShelfType = BookShelf.ShelfType
@@ -362,10 +363,9 @@ LIMIT %s
 
 def reader_library(user_id: int) -> ReaderLibrary | None:
     """The reader's `ReaderLibrary` in one query; None when it is too large to cache."""
-    limit = READER_LIBRARY_MAX_ROWS + 1
-    params = [user_id, user_id, user_id, user_id, ShelfType.CUSTOM.value, user_id, limit]
-    rows = _raw_rows(BookShelf, _LIBRARY_SQL, [], params)
-    if len(rows) == limit:
+    params = [user_id, user_id, user_id, user_id, ShelfType.CUSTOM.value, user_id, READER_LIBRARY_MAX_ROWS + 1]
+    rows = at_most(_raw_rows(BookShelf, _LIBRARY_SQL, [], params), READER_LIBRARY_MAX_ROWS)
+    if rows is None:
         return None
     ids: dict[str, set[int]] = {"b": set(), "c": set(), "v": set()}
     for kind, pk in rows:

@@ -139,11 +139,14 @@ def delete_on_commit(*keys: str) -> None:
     transaction.on_commit(lambda: cache.delete_many(list(keys)))
 
 
-def cached(key: str, build: Callable[[], T], timeout: int | None = None, *, late: bool = False) -> T:
+def cached(
+    key: str, build: Callable[[], T], timeout: int | None = None, *, late: bool = False, keep_none: bool = True
+) -> T:
     """Return the cached value for `key`, building and storing it on a miss.
 
     The value is stored wrapped in a 1-tuple so that a cached `None` (e.g. "no such
-    book") is a hit, not a miss that queries the database again.
+    book") is a hit, not a miss that queries the database again. `keep_none=False` never
+    stores a `None`: for an absence that another process may end at any moment.
 
     `late=True` (inside a request) stores it when the request ends, with the request's other
     late writes in one round trip per timeout: only for a versioned key that nothing deletes
@@ -161,6 +164,8 @@ def cached(key: str, build: Callable[[], T], timeout: int | None = None, *, late
     with primary_reads():  # a value built from a lagging replica would outlive the lag
         value = build()
     timeout = timeout if timeout is not None else cache.default_timeout
+    if value is None and not keep_none:
+        return value
     if writes is not None:
         writes[key] = ((value,), timeout)
     else:

@@ -104,6 +104,14 @@ def render_for_reader(request: HttpRequest, fragment: Personal) -> str:
         request.personal_render = False
 
 
+def _versions(got: dict, namespaces: Iterable[str], *, create: bool = False) -> tuple:
+    """The namespaces' versions as `got` (a `get_many`) holds them. `create`: a version never
+    set (or expired) is created now, before building what it stamps: else the build, creating
+    it, would leave an entry that never matches."""
+    versions = ((got.get(version_key(ns)), ns) for ns in namespaces)
+    return tuple(version or (namespace_version(ns) if create else None) for version, ns in versions)
+
+
 def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str]:
     """Filler of the personal marks: one `get_many`, then a render per stale or missing one."""
     user_id = request.user.pk
@@ -117,14 +125,12 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
     context = (str(timezone.localdate()), get_language())
     fills, fresh = {}, {}
     for fragment in fragments:
-        stamp = (*context, *(got.get(version_key(ns)) for ns in depends[fragment.pk]))
+        stamp = (*context, *_versions(got, depends[fragment.pk]))
         hit = got.get(keys[fragment.pk])
         if hit is not None and hit[0] == stamp:
             fills[fragment.pk] = hit[1]
             continue
-        # A version never set (or expired) is created now, before rendering: else the render,
-        # creating it, would leave an entry that never matches.
-        stamp = (*context, *(got.get(version_key(ns)) or namespace_version(ns) for ns in depends[fragment.pk]))
+        stamp = (*context, *_versions(got, depends[fragment.pk], create=True))
         html = render_for_reader(request, fragment)
         fills[fragment.pk] = html
         timeout = settings.PAGE_CACHE_SECONDS if fragment.timeout is None else fragment.timeout
@@ -158,10 +164,21 @@ def reader_facts(request: HttpRequest, name: str):
     state = request.__dict__.get("_reader_facts")
     if state is None:
         state = request._reader_facts = _stored_facts(request.user.pk)
-    values, stale = state
+    values, got = state
     if name not in values:
-        values[name] = _load_facts(name, request.user.pk, stale[name])
+        values[name] = _load_facts(name, request.user.pk, got)
     return values[name]
+
+
+def at_most(rows, most: int) -> list | None:
+    """The rows of a query (sliced here to one more than `most`) as a list, or None when there
+    are more than `most`: facts too large to cache, which the fillers ask the database for."""
+    rows = list(rows[: most + 1])
+    return None if len(rows) > most else rows
+
+
+def _facts_key(name: str, user_id: int) -> str:
+    return f"facts:{name}:{user_id}"
 
 
 def _depends(name: str, user_id: int) -> list[str]:
@@ -169,26 +186,22 @@ def _depends(name: str, user_id: int) -> list[str]:
 
 
 def _stored_facts(user_id: int) -> tuple[dict, dict]:
-    """Every registered kind's stored facts still valid, and the versions of the others."""
+    """Every registered kind's stored facts still valid, and what the `get_many` read (the
+    versions the others are rebuilt under)."""
     depends = {name: _depends(name, user_id) for name in _facts}
-    keys = {name: f"facts:{name}:{user_id}" for name in _facts}
+    keys = {name: _facts_key(name, user_id) for name in _facts}
     got = cache.get_many([*keys.values(), *{version_key(ns) for names in depends.values() for ns in names}])
-    values, stale = {}, {}
+    values = {}
     for name in _facts:
-        stamp = tuple(got.get(version_key(ns)) for ns in depends[name])
         hit = got.get(keys[name])
-        if hit is not None and None not in stamp and hit[0] == stamp:
+        if hit is not None and hit[0] == _versions(got, depends[name]):
             values[name] = hit[1]
-        else:
-            stale[name] = stamp
-    return values, stale
+    return values, got
 
 
-def _load_facts(name: str, user_id: int, stamp: tuple):
-    # Versions come before the rows (as for fragments): a write committing meanwhile leaves
-    # an entry that is already stale.
-    stamp = tuple(version or namespace_version(ns) for version, ns in zip(stamp, _depends(name, user_id), strict=True))
+def _load_facts(name: str, user_id: int, got: dict):
+    stamp = _versions(got, _depends(name, user_id), create=True)  # before the rows, as for fragments
     with primary_reads():
         value = _facts[name].load(user_id)
-    cache.set(f"facts:{name}:{user_id}", (stamp, value), OWN_DATA_TIMEOUT)
+    cache.set(_facts_key(name, user_id), (stamp, value), OWN_DATA_TIMEOUT)
     return value

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import cached
 from core.fragments import instant
 from core.pagination import PAGE_PARAM, clamped_page, paginate
+from core.personal import at_most
 from debates import cache as debates_cache
 from debates.models import DebatePost, DebateTopic, DebateVote, PostEdit, TopicRead
 
@@ -240,8 +241,8 @@ def reader_read_marks(user_id: int) -> dict[int, datetime] | None:
     """The reader's read marks (topic id -> read at) since the cutoff, older ones count for
     nothing (`unread_since`); None when too many to cache (core.personal.reader_facts)."""
     marks = TopicRead.objects.filter(user_id=user_id, read_at__gte=read_cutoff()).order_by()
-    rows = list(marks.values_list("topic_id", "read_at")[: READ_MARKS_MAX + 1])
-    return None if len(rows) > READ_MARKS_MAX else dict(rows)
+    rows = at_most(marks.values_list("topic_id", "read_at"), READ_MARKS_MAX)
+    return None if rows is None else dict(rows)
 
 
 def read_marks(*, user, topic_ids) -> dict[int, datetime]:
@@ -397,8 +398,8 @@ VOTES_MAX = 4_000
 def reader_votes(user_id: int) -> dict[int, int] | None:
     """Every vote of the reader, post id -> +1/-1; None when too many to cache
     (core.personal.reader_facts)."""
-    rows = list(DebateVote.objects.filter(user_id=user_id).order_by().values_list("post_id", "value")[: VOTES_MAX + 1])
-    return None if len(rows) > VOTES_MAX else dict(rows)
+    rows = at_most(DebateVote.objects.filter(user_id=user_id).order_by().values_list("post_id", "value"), VOTES_MAX)
+    return None if rows is None else dict(rows)
 
 
 def user_votes(*, user, post_ids: list[int]) -> dict[int, int]:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from core.pagination import paginate
+from core.personal import at_most
 from debates.models import DebatePost, TopicRead
 from debates.selectors import unread_since
 from notifications import cache as notifications_cache
@@ -81,8 +82,8 @@ FOLLOWS_MAX = 2_000
 
 def reader_followed_topic_ids(user_id: int) -> frozenset[int] | None:
     """The debates the reader follows; None when too many to cache (core.personal.reader_facts)."""
-    ids = list(TopicFollow.objects.filter(user_id=user_id).values_list("topic_id", flat=True)[: FOLLOWS_MAX + 1])
-    return None if len(ids) > FOLLOWS_MAX else frozenset(ids)
+    ids = at_most(TopicFollow.objects.filter(user_id=user_id).values_list("topic_id", flat=True), FOLLOWS_MAX)
+    return None if ids is None else frozenset(ids)
 
 
 def followed_topics(*, user, limit: int = 5) -> list[dict]:

@@ -13,7 +13,6 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from core.cache import bump_namespace, bump_namespaces, cached, delete_on_commit, versioned_key
-from core.replica import primary_reads
 
 T = TypeVar("T")
 
@@ -35,15 +34,7 @@ def similar_books_key(book_id: int) -> str:
 def cached_user_recommendations(user_id: int, build: Callable[[], T | None]) -> T | None:
     """The reader's stored list; its absence (None) is not cached: the refresh it queues may
     land before this request would store it, and must show on the next page."""
-    key = user_recommendations_key(user_id)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit[0]
-    with primary_reads():  # a value built from a lagging replica would outlive the lag
-        value = build()
-    if value is not None:
-        cache.set(key, (value,), TIMEOUT)
-    return value
+    return cached(user_recommendations_key(user_id), build, TIMEOUT, keep_none=False)
 
 
 def cached_similar_books(book_id: int, build: Callable[[], T]) -> T:

@@ -28,6 +28,7 @@ from accounts.models import BookShelf
 from core.cache import cached
 from core.http import parse_id
 from core.pagination import paginate
+from core.personal import at_most
 from core.privacy import Visibility
 from debates.models import DebatePost
 from social import cache as social_cache
@@ -143,8 +144,8 @@ def reader_related(user_id: int) -> Related | None:
     tables = {"user": get_user_model()._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
     with connections[router.db_for_read(Follow)].cursor() as cursor:
         cursor.execute(_RELATED_SQL.format(**tables), [user_id] * 5 + [RELATED_MAX + 1])
-        rows = cursor.fetchall()
-    if len(rows) > RELATED_MAX:
+        rows = at_most(cursor.fetchall(), RELATED_MAX)
+    if rows is None:
         return None
     return Related(frozenset(pk for pk, _name in rows), frozenset(name.lower() for _pk, name in rows))
 
