@@ -121,17 +121,30 @@ def bump_namespaces(*namespaces: str) -> None:
     """Give each namespace a fresh random version after commit, all in one round trip: for the
     many per-reader namespaces a fan-out touches. Their versions are compared for equality
     only (core.personal), never counted up."""
-    if not namespaces:
-        return
+    if namespaces:
+        transaction.on_commit(lambda: bump_namespaces_now(*namespaces))
 
-    def bump():
-        memo = getattr(_request, "versions", None)
+
+def bump_namespaces_now(*namespaces: str) -> None:
+    """`bump_namespaces` at once, for code already running after commit."""
+    forget_versions(*namespaces)
+    cache.set_many({version_key(ns): secrets.randbits(62) for ns in namespaces}, READER_VERSION_TIMEOUT)
+
+
+def forget_versions(*namespaces: str) -> None:
+    """Drop the versions this request has read of these namespaces: they are being bumped."""
+    memo = getattr(_request, "versions", None)
+    if memo:
         for namespace in namespaces:
-            if memo:
-                memo.pop(namespace, None)
-        cache.set_many({version_key(ns): secrets.randbits(62) for ns in namespaces}, READER_VERSION_TIMEOUT)
+            memo.pop(namespace, None)
 
-    transaction.on_commit(bump)
+
+def raw_redis():
+    """The raw Redis client behind the cache, or None without Redis (local-memory cache)."""
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        return None
+    return client.get_client(write=True)
 
 
 def delete_on_commit(*keys: str) -> None:

@@ -18,20 +18,34 @@ is bounded by the fragment's timeout. Versions are read before rendering, so a w
 commits during a render leaves an entry whose versions are already old.
 """
 
+import logging
+import secrets
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from redis.exceptions import RedisError, WatchError
 
-from core.cache import READER_VERSION_TIMEOUT, bump_namespaces, namespace_version, version_key
+from core.cache import (
+    READER_VERSION_TIMEOUT,
+    bump_namespaces,
+    bump_namespaces_now,
+    forget_versions,
+    namespace_version,
+    raw_redis,
+    version_key,
+)
 from core.fragments import viewer_mark
 from core.replica import primary_reads
+
+logger = logging.getLogger(__name__)
 
 KIND = "personal"
 # How long a fragment of the reader's own data may live: bounds what no namespace covers
@@ -205,3 +219,43 @@ def _load_facts(name: str, user_id: int, got: dict):
         value = _facts[name].load(user_id)
     cache.set(_facts_key(name, user_id), (stamp, value), OWN_DATA_TIMEOUT)
     return value
+
+
+def amend_facts(user_id: int, name: str, namespace: str, change: Callable[[object], object]) -> None:
+    """After commit, bump `namespace` (one the facts `name` depend on) and carry the reader's
+    stored facts over to its new version with `change` applied, in one Redis transaction: for
+    a write whose effect on them is known (a visit's read mark), the next request reads them
+    instead of rebuilding them. If anything moved the entry or its versions meanwhile (WATCH),
+    or without Redis, the bump goes alone and they are rebuilt as before."""
+    transaction.on_commit(lambda: _amend(user_id, name, namespace, change))
+
+
+def _amend(user_id: int, name: str, namespace: str, change: Callable[[object], object]) -> None:
+    client, depends = raw_redis(), _depends(name, user_id)
+    if client is None or namespace not in depends:
+        bump_namespaces_now(namespace)
+        return
+    forget_versions(namespace)
+    entry_key = cache.make_key(_facts_key(name, user_id))
+    version_keys = [cache.make_key(version_key(ns)) for ns in depends]
+    decode, fresh = cache.client.decode, secrets.randbits(62)
+    try:
+        with client.pipeline() as pipe:
+            pipe.watch(entry_key, *version_keys)
+            raw_entry, *raw_versions = pipe.mget(entry_key, *version_keys)
+            entry = decode(raw_entry) if raw_entry is not None else None
+            versions = tuple(decode(raw) if raw is not None else None for raw in raw_versions)
+            pipe.multi()
+            pipe.set(version_keys[depends.index(namespace)], fresh, ex=READER_VERSION_TIMEOUT)
+            if entry is not None and entry[0] == versions and entry[1] is not None:
+                stamp = tuple(
+                    fresh if ns == namespace else version for ns, version in zip(depends, versions, strict=True)
+                )
+                # The entry keeps its time to live: OWN_DATA_TIMEOUT still bounds what nothing bumps.
+                pipe.set(entry_key, cache.client.encode((stamp, change(entry[1]))), keepttl=True)
+            pipe.execute()
+    except WatchError:
+        bump_namespaces_now(namespace)
+    except RedisError:
+        logger.warning("personal: amending facts %s of reader %s failed", name, user_id, exc_info=True)
+        bump_namespaces_now(namespace)

@@ -23,8 +23,7 @@ class DebatesConfig(AppConfig):
 
         from core.personal import register_facts
         from debates import selectors
-        from debates.cache import reads_namespace
-        from debates.fillers import READS_FACTS, VOTES_FACTS
+        from debates.cache import READS_FACTS, VOTES_FACTS, reads_namespace
 
         register_facts(READS_FACTS, selectors.reader_read_marks, namespaces=lambda user_id: (reads_namespace(user_id),))
         register_facts(VOTES_FACTS, selectors.reader_votes)  # votes are the reader's own writes

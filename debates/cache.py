@@ -17,7 +17,8 @@ import logging
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, bump_namespaces, versioned_key
+from core.cache import bump_namespace, versioned_key
+from core.personal import amend_facts
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +28,23 @@ TOPIC_TIMEOUT = 300
 VIEWS_PREFIX = "debates:views:"
 
 
+# The reader's read marks and votes as cached facts (core.personal.register_facts, in apps).
+READS_FACTS, VOTES_FACTS = "debates_reads", "debates_votes"
+
+
 def reads_namespace(user_id: int) -> str:
     """Bumped when the reader's read marks move (visiting a topic with new posts)."""
     return f"debates:reads:{user_id}"
 
 
-def flush_reads(*, user_id: int) -> None:
-    bump_namespaces(reads_namespace(user_id))
+def flush_reads(*, user_id: int, topic_id: int, read_at) -> None:
+    """The reader's read mark of a topic moved to `read_at`: their cached marks take it along
+    (no rebuild on their next page); what else depends on their marks is rendered again."""
+
+    def moved(marks: dict) -> dict:
+        return {**marks, topic_id: max(read_at, marks.get(topic_id, read_at))}
+
+    amend_facts(user_id, READS_FACTS, reads_namespace(user_id), moved)
 
 
 def topic_namespace(topic_id: int) -> str:

@@ -23,9 +23,7 @@ from core.fragments import instant, instant_time
 from core.moderation import can_moderate
 from core.personal import reader_facts
 from debates import selectors, services, widgets
-
-# The reader's read marks and votes (core.personal.register_facts, in apps).
-READS_FACTS, VOTES_FACTS = "debates_reads", "debates_votes"
+from debates.cache import READS_FACTS, VOTES_FACTS
 
 
 class _Post:

@@ -302,14 +302,17 @@ def vote_toggle(*, post: DebatePost, user, value: int) -> int | None:
 
 
 def topic_mark_read(*, user, topic_id: int, read_at: datetime) -> None:
-    """Remember that `user` has seen the topic up to `read_at`: one upsert."""
-    TopicRead.objects.bulk_create(
-        [TopicRead(user=user, topic_id=topic_id, read_at=read_at)],
-        update_conflicts=True,
-        unique_fields=["user", "topic"],
-        update_fields=["read_at"],
-    )
-    debates_cache.flush_reads(user_id=user.pk)
+    """Remember that `user` has seen the topic up to `read_at`; a mark never moves back. One
+    statement: a visit pays this whenever the topic has something new for the reader."""
+    table = TopicRead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, topic_id, read_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (user_id, topic_id) DO UPDATE SET read_at = excluded.read_at "
+            f"WHERE {table}.read_at < excluded.read_at",
+            [user.pk, topic_id, connection.ops.adapt_datetimefield_value(read_at)],
+        )
+    debates_cache.flush_reads(user_id=user.pk, topic_id=topic_id, read_at=read_at)
 
 
 def topic_reads_prune() -> int:

@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
+from core.cache import raw_redis
 from social.cache import feed_key
 
 logger = logging.getLogger(__name__)
@@ -40,20 +40,12 @@ return pushed
 _script = None
 
 
-def _client():
-    """The raw Redis client, or None without Redis (embedded default, local-memory cache)."""
-    client = getattr(cache, "client", None)
-    if client is None or not hasattr(client, "get_client"):
-        return None
-    return client.get_client(write=True)
-
-
 def _ttl() -> int:
     return settings.SOCIAL_FEED_TTL_DAYS * 24 * 3600
 
 
 def _call(action: str, function, default=None):
-    client = _client()
+    client = raw_redis()
     if client is None:
         return default
     try:

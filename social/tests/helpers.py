@@ -3,10 +3,11 @@
 from accounts import services as accounts_services
 from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
+from core.cache import raw_redis
 from core.tests.factories import UserFactory
 from debates import services as debates_services
 from library import services as library_services
-from social import feeds, selectors
+from social import selectors
 from social.cache import feed_key
 from social.models import Activity
 
@@ -78,4 +79,4 @@ def sees(viewer, actor) -> set[str]:
 
 
 def in_redis_feed(user_id: int, activity_id: int) -> bool:
-    return feeds._client().zscore(feed_key(user_id), str(activity_id)) is not None
+    return raw_redis().zscore(feed_key(user_id), str(activity_id)) is not None

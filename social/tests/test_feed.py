@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
+from core.cache import raw_redis
 from core.microcache import READER_KEY_PREFIX, path_cache_key
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
@@ -57,7 +58,7 @@ def test_a_reader_who_has_not_come_by_gets_no_feed_written(followers):
     absent = UserFactory()
     services.follow_create(follower=absent, followee=actor)
     helpers.make_finished(actor)
-    assert not feeds._client().exists(feed_key(absent.pk))
+    assert not raw_redis().exists(feed_key(absent.pk))
     assert feed_ids(absent) == [Activity.objects.get(actor=actor).pk]  # built on first read
 
 
@@ -127,9 +128,9 @@ def test_feed_is_rebuilt_correctly_after_redis_loses_it(followers):
     before = feed_ids(readers[0])
     assert len(before) == 3
     cache.delete_pattern("*")  # this test run's prefix only: feeds, marks, cached lists
-    assert not feeds._client().exists(feed_key(readers[0].pk))
+    assert not raw_redis().exists(feed_key(readers[0].pk))
     assert feed_ids(readers[0]) == before
-    assert feeds._client().exists(feed_key(readers[0].pk))
+    assert raw_redis().exists(feed_key(readers[0].pk))
 
 
 def test_unfollow_mute_and_follow_rebuild_the_feed(followers):
@@ -161,7 +162,7 @@ def test_big_accounts_are_read_merged_not_fanned_out(followers, settings):
 def test_feed_works_from_the_database_without_redis(followers, monkeypatch):
     actor, readers = followers
     helpers.make_finished(actor)
-    monkeypatch.setattr(feeds, "_client", lambda: None)  # what the embedded default has
+    monkeypatch.setattr(feeds, "raw_redis", lambda: None)  # what the embedded default has
     assert feed_ids(readers[0]) == [Activity.objects.get(actor=actor).pk]
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.cache import raw_redis
 from core.privacy import Visibility
 from social import feeds, services, tasks
 from social.models import Activity, Follow, SocialSettings
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=120.0)
 
     def handle(self, *args, followers: int, worker: bool, timeout: float, **options):
-        client = feeds._client()
+        client = raw_redis()
         if client is None or followers < 1:
             raise CommandError("Precisa de Redis (REDIS_URL) e de --followers ≥ 1.")
         if followers >= settings.SOCIAL_FANOUT_MAX_FOLLOWERS:

@@ -1,0 +1,79 @@
+"""A reader's cached facts (core.personal.reader_facts) and how a known write carries them
+over to the new version instead of rebuilding them (`amend_facts`)."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from core import personal
+from core.cache import bump_namespaces, namespace_version
+from core.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_at_once")]
+
+NAME, NAMESPACE = "test_marks", "test:marks"
+
+
+@pytest.fixture
+def loads():
+    """A kind of facts whose rebuilds are counted: each load returns {"loads": n}."""
+    calls = []
+
+    def load(user_id):
+        calls.append(user_id)
+        return {"loads": len(calls)}
+
+    personal.register_facts(NAME, load, namespaces=lambda user_id: (f"{NAMESPACE}:{user_id}",))
+    yield calls
+    personal._facts.pop(NAME)
+
+
+def facts_of(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return personal.reader_facts(request, NAME)
+
+
+def amend(user, change=lambda facts: {**facts, "amended": True}):
+    personal.amend_facts(user.pk, NAME, f"{NAMESPACE}:{user.pk}", change)
+
+
+@pytest.mark.full_stack
+def test_a_known_write_carries_the_facts_over_without_a_rebuild(loads):
+    reader = UserFactory()
+    assert facts_of(reader) == {"loads": 1}
+    before = namespace_version(f"{NAMESPACE}:{reader.pk}")
+    amend(reader)
+    assert namespace_version(f"{NAMESPACE}:{reader.pk}") != before  # what else depends on it is stale
+    assert facts_of(reader) == {"loads": 1, "amended": True}
+    assert len(loads) == 1
+
+
+def test_stale_or_missing_facts_are_rebuilt_after_the_write(loads):
+    reader = UserFactory()
+    amend(reader)  # nothing stored yet
+    assert facts_of(reader) == {"loads": 1}
+    bump_namespaces(f"{NAMESPACE}:{reader.pk}")  # another write, not carried over
+    amend(reader)
+    assert facts_of(reader) == {"loads": 2}
+
+
+@pytest.mark.full_stack
+def test_a_write_racing_the_amendment_leaves_the_facts_to_be_rebuilt(loads):
+    reader = UserFactory()
+    facts_of(reader)
+
+    def raced(facts):  # another request stores the entry between WATCH and EXEC
+        cache.set(f"facts:{NAME}:{reader.pk}", ("someone else's", {}), 60)
+        return {**facts, "amended": True}
+
+    amend(reader, raced)
+    assert facts_of(reader) == {"loads": 2}
+
+
+def test_without_redis_the_write_bumps_alone(loads, monkeypatch):
+    monkeypatch.setattr(personal, "raw_redis", lambda: None)  # what the embedded default has
+    reader = UserFactory()
+    facts_of(reader)
+    amend(reader)
+    assert facts_of(reader) == {"loads": 2}
