@@ -1,14 +1,13 @@
-import functools
-import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.tags import language_name
+from core.fragments import slug_url
 
 
 class Author(models.Model):
@@ -70,15 +69,6 @@ class CoverStatus(models.TextChoices):
     MISSING = "missing", _("sem fonte")
 
 
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the URL's slug converter takes, unquoted
-_SLUG_STAND_IN = "slug-stand-in"
-
-
-@functools.lru_cache(maxsize=16)
-def _book_url_pattern(prefix: str, urlconf) -> str:
-    return reverse("catalog:book_detail", kwargs={"slug": _SLUG_STAND_IN})
-
-
 class Book(models.Model):
     # goodbooks-10k's own book_id (the id its ratings files use) and Goodreads' id.
     goodbooks_id = models.PositiveIntegerField(_("id no goodbooks"), unique=True, null=True, blank=True)
@@ -137,10 +127,7 @@ class Book(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        # Pages list many books: reversed once per URL configuration, then the slug put in.
-        if not _PLAIN_SLUG.fullmatch(self.slug):
-            return reverse("catalog:book_detail", kwargs={"slug": self.slug})
-        return _book_url_pattern(get_script_prefix(), get_urlconf()).replace(_SLUG_STAND_IN, self.slug)
+        return slug_url("catalog:book_detail", self.slug)  # pages list many books
 
     @property
     def publication_year_label(self) -> str:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 # The extra ints may be negative (a post's score).
@@ -133,14 +133,22 @@ def instant_time(value: int) -> datetime:
     return _EPOCH + value * _MICROSECOND
 
 
-_PK = 987654321  # reversed once per URL name, then replaced by each object's id
+_PK = 987654321  # reversed once per URL name, then replaced by each object's id or slug
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the URL's slug converter takes, unquoted
 
 
 @functools.lru_cache(maxsize=64)
-def _url_pattern(name: str, prefix: str) -> str:
-    return reverse(name, kwargs={"pk": _PK})
+def _url_pattern(name: str, kwarg: str, prefix: str, urlconf) -> str:
+    return reverse(name, kwargs={kwarg: _PK})
 
 
 def pk_url(name: str, pk: int) -> str:
     """`reverse(name, kwargs={"pk": pk})` for the many ids of a filled fragment, reversed once."""
-    return _url_pattern(name, get_script_prefix()).replace(str(_PK), str(int(pk)))
+    return _url_pattern(name, "pk", get_script_prefix(), get_urlconf()).replace(str(_PK), str(int(pk)))
+
+
+def slug_url(name: str, slug: str) -> str:
+    """`reverse(name, kwargs={"slug": slug})` for pages listing many objects, reversed once."""
+    if not _PLAIN_SLUG.fullmatch(slug):  # quoted by reverse(): take the long way
+        return reverse(name, kwargs={"slug": slug})
+    return _url_pattern(name, "slug", get_script_prefix(), get_urlconf()).replace(str(_PK), slug)

@@ -14,12 +14,11 @@ Times are `core.fragments.instant()` ints. The reader's read marks come from the
 facts (`_since`), as of before this visit moves them.
 """
 
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.fragments import instant, instant_time
+from core.fragments import instant, instant_time, slug_url
 from core.moderation import can_moderate
 from core.personal import reader_facts
 from debates import selectors, services, widgets
@@ -67,15 +66,17 @@ def fill_post_actions(request, found) -> dict[int, str | None]:
 def _since(request, topic_ids) -> dict[int, int]:
     """topic id -> since when activity is new to the reader (an instant), as of before this
     visit marks anything read: from their cached read marks (core.personal.reader_facts), or
-    one query per request for a reader with too many to cache."""
-    marks = reader_facts(request, READS_FACTS)
-    if marks is None:
-        marks = request.__dict__.setdefault("_debates_read_marks", {})
-        missing = [pk for pk in topic_ids if pk not in marks]
-        if missing:
-            marks.update(dict.fromkeys(missing))
-            marks.update(selectors.read_marks(user=request.user, topic_ids=missing))
-    return {pk: instant(selectors.unread_since(request.user, marks.get(pk))) for pk in topic_ids}
+    one query per request for a reader with too many to cache. Kept for the request: a
+    page's kinds of marks ask about the same topics."""
+    known = request.__dict__.setdefault("_debates_since", {})
+    missing = [pk for pk in topic_ids if pk not in known]
+    if missing:
+        marks = reader_facts(request, READS_FACTS)
+        if marks is None:
+            marks = selectors.read_marks(user=request.user, topic_ids=missing)
+        floor = selectors.unread_floor(request.user)  # selectors.unread_since, once for all
+        known.update({pk: instant(max(marks.get(pk) or floor, floor)) for pk in missing})
+    return known
 
 
 def fill_topic_unread(request, found) -> dict[int, str]:
@@ -92,7 +93,7 @@ def fill_topic_unread(request, found) -> dict[int, str]:
         if newest > since[topic_id]:
             href = "#primeira-nao-lida"
         else:
-            url = reverse("debates:topic_first_unread", kwargs={"slug": slugs[topic_id]})
+            url = slug_url("debates:topic_first_unread", slugs[topic_id])
             href = f"{url}?desde={since[topic_id] // 1_000_000}"
         fills[topic_id] = format_html(
             '<p class="message info unread-note">{}\n    <a href="{}">{}</a></p>',
@@ -141,7 +142,7 @@ def fill_unread_badge(request, found) -> dict[int, str]:
     label = _("Novas mensagens")
     badge = '<a class="badge new" href="{}">{}</a>'
     return {
-        pk: format_html(badge, reverse("debates:topic_first_unread", args=[slug]), label)
+        pk: format_html(badge, slug_url("debates:topic_first_unread", slug), label)
         for pk, slug in selectors.topic_slugs(_unread_topics(request, found)).items()
     }
 

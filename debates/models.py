@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fragments import slug_url
 from core.moderation import hidden_by_field
 
 
@@ -44,7 +44,7 @@ class DebateTopic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("debates:topic_detail", kwargs={"slug": self.slug})
+        return slug_url("debates:topic_detail", self.slug)
 
 
 class DebatePost(models.Model):

@@ -225,7 +225,13 @@ def unread_since(user, read_at: datetime | None = None) -> datetime | None:
     """
     if not user.is_authenticated:
         return None
-    return max(filter(None, (read_at, read_cutoff(), user.date_joined)))
+    floor = unread_floor(user)
+    return max(read_at, floor) if read_at else floor
+
+
+def unread_floor(user) -> datetime:
+    """What is older than this is read for a signed-in reader, whatever their read marks."""
+    return max(read_cutoff(), user.date_joined)
 
 
 def read_cutoff() -> datetime:

@@ -12,13 +12,12 @@ its post's URL (`formaction`), so voting works without JavaScript; htmx posts th
 
 import functools
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from core.fragments import pk_url, slot
+from core.fragments import pk_url, slot, slug_url
 
 VOTE_FORM = "votos"  # the id of the page's vote form (debates/topic_detail.html)
 
@@ -74,7 +73,7 @@ def reply_url(topic) -> str | None:
 
 
 def topic_reply_url(slug: str) -> str:
-    return escape(reverse("debates:post_create", kwargs={"slug": slug}))
+    return escape(slug_url("debates:post_create", slug))
 
 
 def post_actions(pk: int, vote: str, *, reply_url, is_author: bool, is_moderator: bool = False, labels=None) -> str:
