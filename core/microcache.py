@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 from core.cache import delete_on_commit
 from core.fragments import fill_page
 from core.moderation import can_moderate
+from core.personal import get_with_facts
 from core.replica import recently_wrote
 
 KEY_PREFIX = "page:anon:"
@@ -162,7 +163,7 @@ def reader_page_cache(view=None, *, shareable=None):
         if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
         key = page_cache_key(request, READER_KEY_PREFIX)
-        hit = cache.get(key)
+        hit = get_with_facts(request, key)  # one round trip for the page and what fills it
         if hit is None:
             response = _render_shared(view, request, args, kwargs)
             if not _cacheable_response(response):

@@ -175,13 +175,24 @@ def register_facts(name: str, load: Callable[[int], object], *, namespaces=lambd
 def reader_facts(request: HttpRequest, name: str):
     """The reader's facts `name` as of their first read in this request (a visit that moves
     them, marking a topic read, changes them for the next request)."""
-    state = request.__dict__.get("_reader_facts")
-    if state is None:
-        state = request._reader_facts = _stored_facts(request.user.pk)
-    values, got = state
+    user_id = request.user.pk
+    # By reader: a shared page's placeholder (core.microcache) never gets a reader's facts.
+    states = request.__dict__.setdefault("_reader_facts", {})
+    if user_id not in states:
+        states[user_id] = _stored_facts(user_id)
+    values, got = states[user_id]
     if name not in values:
-        values[name] = _load_facts(name, request.user.pk, got)
+        values[name] = _load_facts(name, user_id, got)
     return values[name]
+
+
+def get_with_facts(request: HttpRequest, key: str):
+    """`cache.get(key)`, reading the reader's facts in the same round trip: for a shared
+    page, whose filling reads them anyway."""
+    user_id = request.user.pk
+    values, got = _stored_facts(user_id, also=(key,))
+    request.__dict__.setdefault("_reader_facts", {})[user_id] = (values, got)
+    return got.get(key)
 
 
 def at_most(rows, most: int) -> list | None:
@@ -199,12 +210,13 @@ def _depends(name: str, user_id: int) -> list[str]:
     return [reader_namespace(user_id), *_facts[name].namespaces(user_id)]
 
 
-def _stored_facts(user_id: int) -> tuple[dict, dict]:
+def _stored_facts(user_id: int, also: Iterable[str] = ()) -> tuple[dict, dict]:
     """Every registered kind's stored facts still valid, and what the `get_many` read (the
-    versions the others are rebuilt under)."""
+    versions the others are rebuilt under, and the keys `also` asked for)."""
     depends = {name: _depends(name, user_id) for name in _facts}
     keys = {name: _facts_key(name, user_id) for name in _facts}
-    got = cache.get_many([*keys.values(), *{version_key(ns) for names in depends.values() for ns in names}])
+    versions = {version_key(ns) for names in depends.values() for ns in names}
+    got = cache.get_many([*keys.values(), *versions, *also])
     values = {}
     for name in _facts:
         hit = got.get(keys[name])

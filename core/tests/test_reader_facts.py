@@ -77,3 +77,18 @@ def test_without_redis_the_write_bumps_alone(loads, monkeypatch):
     facts_of(reader)
     amend(reader)
     assert facts_of(reader) == {"loads": 2}
+
+
+def test_a_shared_pages_placeholder_never_gets_the_readers_facts(loads):
+    from core.microcache import shared_reader
+
+    reader = UserFactory()
+    request = RequestFactory().get("/")
+    request.user = reader
+    assert personal.get_with_facts(request, "some-page") is None
+    assert personal.reader_facts(request, NAME) == {"loads": 1}
+    request.user = shared_reader()  # as core.microcache renders a shared page
+    assert personal.reader_facts(request, NAME) == {"loads": 2}
+    assert loads == [reader.pk, 0]
+    request.user = reader
+    assert personal.reader_facts(request, NAME) == {"loads": 1}
