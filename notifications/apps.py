@@ -28,3 +28,6 @@ class NotificationsConfig(AppConfig):
         from notifications import selectors
 
         register_facts(panels.FOLLOWS_FACTS, selectors.reader_followed_topic_ids)
+        register_facts(
+            panels.UNREAD_FACTS, selectors.unread_count, namespaces=lambda user_id: (cache.reader_namespace(user_id),)
+        )

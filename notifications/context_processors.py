@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from notifications import selectors
+from notifications import panels, selectors
 
 
 class UnreadCount:
@@ -16,7 +16,7 @@ class UnreadCount:
         user = getattr(self._request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
-        return selectors.unread_count(user_id=user.pk)
+        return panels.reader_unread_count(self._request)
 
     def __bool__(self) -> bool:
         return self.value > 0

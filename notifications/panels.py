@@ -7,7 +7,13 @@ from core.personal import reader_facts
 from debates.selectors import topic_slugs
 from notifications import selectors
 
-FOLLOWS_FACTS = "notifications_follows"  # core.personal.register_facts, in apps
+# core.personal.register_facts, in apps
+FOLLOWS_FACTS, UNREAD_FACTS = "notifications_follows", "notifications_unread"
+
+
+def reader_unread_count(request) -> int:
+    """The header's counter: read with the reader's other facts, no round trip of its own."""
+    return reader_facts(request, UNREAD_FACTS)
 
 
 def topic_panel(request, topic) -> str:

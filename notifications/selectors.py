@@ -12,21 +12,16 @@ from core.pagination import paginate
 from core.personal import at_most
 from debates.models import DebatePost, TopicRead
 from debates.selectors import unread_since
-from notifications import cache as notifications_cache
 from notifications.models import Notification, TopicFollow
 
 # The header shows "99+" beyond this: counting stops there, however many are unread.
 UNREAD_CAP = 99
 
 
-def unread_count(*, user_id: int) -> int:
-    """Unread notifications of a reader, capped at UNREAD_CAP + 1; one cache read when warm."""
-
-    def build() -> int:
-        # Served by the partial index notifications_unread_idx.
-        return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)[: UNREAD_CAP + 1].count()
-
-    return notifications_cache.cached_unread_count(user_id, build)
+def unread_count(user_id: int) -> int:
+    """Unread notifications of a reader, capped at UNREAD_CAP + 1. Pages read it from the
+    reader's cached facts (`panels.reader_unread_count`). Served by notifications_unread_idx."""
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)[: UNREAD_CAP + 1].count()
 
 
 def notification_page(*, user, page_number: int, unread_only: bool = False) -> Page | None:

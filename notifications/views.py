@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.pagination import PAGE_PARAM, page_number, requested_page
 from debates import selectors as debates_selectors
 from debates.models import DebateTopic
-from notifications import selectors, services
+from notifications import panels, selectors, services
 from notifications.filters import UNREAD, NotificationFilter
 from notifications.models import Notification
 
@@ -41,7 +41,7 @@ def _target_url(notification: Notification) -> str:
 def notification_list(request: HttpRequest) -> HttpResponse:
     choices = NotificationFilter.parse(request.GET).choices
     page = selectors.notification_page(user=request.user, page_number=requested_page(request.GET), **choices)
-    unread = selectors.unread_count(user_id=request.user.pk)
+    unread = panels.reader_unread_count(request)
     context = {"page": page, "unread": unread, "unread_only": choices["unread_only"], "unread_value": UNREAD}
     return render(request, "notifications/list.html", context)
 
