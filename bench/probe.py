@@ -5,7 +5,8 @@ Run by the runner with DJANGO_SETTINGS_MODULE=bench.settings and the bench envir
   the login form would measure PBKDF2, not the site) and ids the Locust scenario needs.
 - `pages`: per page, SQL query count and time with a cold cache (the bench cache DB emptied)
   and with a warm one, through Django's test client (no HTTP, no gunicorn).
-- `cold`: CPU of this process per long-tail book, topic and profile page, nothing cached.
+- `cold`: CPU of this process per long-tail book, topic and profile page, nothing cached; and
+  for a returning reader, whose session, user and cached facts are warm from another page.
 - `profile <page>`: pyinstrument over warm requests of one page; the text tree is saved.
 - `growth`: debates list and the biggest topic's first and last pages, cold and warm.
 """
@@ -188,10 +189,14 @@ def cold(out: Path, fixtures_path: Path, requests: int) -> None:
     results = {}
     for page in ("book", "topic", "profile"):
         results[page] = {}
-        for kind, client in (("anonymous", anonymous), ("logged_in", reader)):
+        kinds = (("anonymous", anonymous), ("logged_in", reader), ("returning_reader", reader))
+        for kind, client in kinds:
             cpu, wall, queries, sizes = [], [], [], []
-            for url in fx["tail"][page][:requests]:
+            urls = fx["tail"][page][: requests + 1]
+            for before, url in zip(urls, urls[1:], strict=False):
                 flush_bench_cache()
+                if kind == "returning_reader":  # their session, user and facts warm from another page
+                    client.get(before)
                 with CaptureQueriesContext(connection) as captured:
                     cpu0, wall0 = time.process_time(), time.perf_counter()
                     response = client.get(url)
