@@ -47,8 +47,10 @@ def test_lost_version_key_starts_from_a_fresh_version():
 
 
 @pytest.fixture
-def in_request():
-    """The request signals core.cache listens to, around the test body."""
+def in_request(db):
+    """The request signals core.cache listens to, around the test body. With database access:
+    Django's own receivers close stale connections, which a connection left open by an
+    earlier test on this worker would make a database access."""
     from django.core.signals import request_finished, request_started
 
     request_started.send(sender=None)
