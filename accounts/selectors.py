@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, router
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,8 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.cache import book_reviews_summary_key
-from accounts.models import BookReview, BookShelf, ReadingProgress, ReviewEdit, ReviewHelpfulVote, ShelfVisibility
-from catalog.models import Book
+from accounts.models import (
+    BookReview,
+    BookShelf,
+    Profile,
+    ReadingProgress,
+    ReviewEdit,
+    ReviewHelpfulVote,
+    ShelfVisibility,
+)
+from catalog.models import Book, Category
 from catalog.selectors import CARD_FIELDS
 from core.cache import cached
 from core.personal import at_most
@@ -28,15 +35,39 @@ TOP_REVIEWS = 10
 STATS_MONTHS = 12
 
 
+# The profile page's reads (the reader, their favourite categories, recent entries, reviews and
+# stats) run on every cold profile: SQL, as compiling them with the ORM cost more CPU than running them.
+_PROFILE_USER_SQL = """
+SELECT {columns}, p.id AS profile_pk, p.bio AS profile_bio FROM {user} u JOIN {profile} p ON p.user_id = u.id
+WHERE u.username = %s AND u.is_active
+"""
+_FAVORITES_SQL = """
+SELECT c.id, c.name, c.slug FROM {category} c JOIN {favorites} f ON f.category_id = c.id
+WHERE f.profile_id = %s ORDER BY c.name
+"""
+
+
 def profile_user_get(*, username: str) -> AbstractBaseUser:
-    """The user behind a profile URL, with the profile and favourite categories loaded."""
-    return get_object_or_404(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .select_related("profile")
-        .prefetch_related("profile__favorite_categories"),
-        username=username,
+    """The active user behind a profile URL, with their profile (its bio loaded), in one query."""
+    user_model = get_user_model()
+    columns = ", ".join(f"u.{field.column}" for field in user_model._meta.concrete_fields)
+    sql = _PROFILE_USER_SQL.format(columns=columns, user=user_model._meta.db_table, profile=Profile._meta.db_table)
+    found = list(user_model.objects.raw(sql, [username]))
+    if not found:
+        raise Http404(_("Leitor não encontrado."))
+    user = found[0]
+    user.profile = Profile.from_db(
+        user._state.db, ["id", "user_id", "bio"], [user.profile_pk, user.pk, user.profile_bio]
     )
+    del user.profile_pk, user.profile_bio
+    return user
+
+
+def favorite_categories(*, profile: Profile) -> list[Category]:
+    """The profile's favourite categories by name, with what a link to them needs."""
+    db = router.db_for_read(Category)
+    rows = _raw_rows(Category, _FAVORITES_SQL, [], [profile.pk])
+    return [Category.from_db(db, ["id", "name", "slug"], row) for row in rows]
 
 
 # --- Shelf privacy ------------------------------------------------------------------------
@@ -53,13 +84,17 @@ def listed_entries(entries: QuerySet[BookShelf]) -> QuerySet[BookShelf]:
     return entries.exclude(Exists(hidden))
 
 
+# Read with the shelf counts on every cold profile (SQL, as they are).
+_VISIBILITIES_SQL = "SELECT shelf_type, custom_name, visibility FROM {shelfvis} WHERE user_id = %s"
+
+
 def shelf_visibilities(*, user: AbstractBaseUser) -> dict[tuple[str, str], str]:
     """Every shelf setting of `user` by (shelf type, lower-cased custom name), read once per
     user object: the profile's shelf counts and its panels ask about the same owner."""
     if (memo := user.__dict__.get(_VISIBILITIES)) is None:
-        rows = ShelfVisibility.objects.filter(user=user).only("shelf_type", "custom_name", "visibility")
+        rows = _raw_rows(ShelfVisibility, _VISIBILITIES_SQL, [], [user.pk])
         memo = user.__dict__[_VISIBILITIES] = {
-            (row.shelf_type, row.custom_name.lower()): row.visibility for row in rows
+            (shelf_type, custom_name.lower()): visibility for shelf_type, custom_name, visibility in rows
         }
     return memo
 
@@ -214,6 +249,15 @@ def _month_starts(today: date, months: int) -> list[date]:
     return starts[::-1]
 
 
+# Grouped by day, not month, so the SQL is the same on every database (366 rows at most).
+_READ_DAYS_SQL = """
+SELECT s.finished_at, COUNT(*), SUM(COALESCE(
+  (SELECT p.total_pages FROM {progress} p WHERE p.user_id = s.user_id AND p.book_id = s.book_id LIMIT 1), b.pages, 0))
+FROM {shelf} s JOIN {book} b ON b.id = s.book_id
+WHERE s.user_id = %s AND s.shelf_type = %s AND s.finished_at >= %s GROUP BY s.finished_at
+"""
+
+
 def reading_stats(*, user: AbstractBaseUser, today: date | None = None) -> list[dict]:
     """Books finished and pages read per month for the last 12 months, oldest first.
 
@@ -222,63 +266,62 @@ def reading_stats(*, user: AbstractBaseUser, today: date | None = None) -> list[
     """
     today = today or timezone.localdate()
     months = _month_starts(today, STATS_MONTHS)
-    reader_pages = ReadingProgress.objects.filter(user=OuterRef("user"), book=OuterRef("book")).values("total_pages")
-    rows = (
-        BookShelf.objects.filter(user=user, shelf_type=ShelfType.READ, finished_at__gte=months[0])
-        .annotate(
-            month=TruncMonth("finished_at"),
-            book_pages=Coalesce(Subquery(reader_pages[:1]), "book__pages", 0, output_field=IntegerField()),
-        )
-        .values("month")
-        .annotate(books=Count("id"), pages=Sum("book_pages"))
-    )
-    by_month = {row["month"]: row for row in rows}
-    return [
-        {
-            "month": month,
-            "books": by_month[month]["books"] if month in by_month else 0,
-            "pages": by_month[month]["pages"] or 0 if month in by_month else 0,
-        }
-        for month in months
-    ]
+    by_month = {month: {"month": month, "books": 0, "pages": 0} for month in months}
+    for day, books, pages in _raw_rows(BookShelf, _READ_DAYS_SQL, [], [user.pk, ShelfType.READ.value, months[0]]):
+        if row := by_month.get(day.replace(day=1)):  # a finish dated in a later month is not shown
+            row["books"] += books
+            row["pages"] += pages or 0
+    return list(by_month.values())
+
+
+# `listed_entries` in SQL: an entry is listed unless its shelf has a setting other than public.
+_LISTED_SQL = """AND NOT EXISTS (SELECT 1 FROM {shelfvis} v WHERE v.user_id = s.user_id
+  AND v.shelf_type = s.shelf_type AND UPPER(v.custom_name) = UPPER(s.custom_name) AND v.visibility <> %s)"""
+_RECENT_SQL = """
+SELECT s.id, s.book_id, s.shelf_type, s.custom_name, b.title, b.slug FROM {shelf} s JOIN {book} b ON b.id = s.book_id
+WHERE s.user_id = %s {listed} ORDER BY s.added_at DESC, s.id DESC LIMIT %s
+"""
 
 
 def recent_shelf_entries(*, user: AbstractBaseUser, listed_only: bool = False, limit: int = 12) -> list[BookShelf]:
     """The profile's "Adicionados recentemente": only what it prints of each entry and book."""
-    entries = shelf_entries(user=user, listed_only=listed_only).only(
-        "shelf_type", "custom_name", "book__title", "book__slug"
-    )
-    return list(entries[:limit])
+    sql = _RECENT_SQL.replace("{listed}", _LISTED_SQL if listed_only else "")
+    params = [user.pk, Visibility.PUBLIC.value, limit] if listed_only else [user.pk, limit]
+    db = router.db_for_read(BookShelf)
+    entries = []
+    # from_db takes the values in the model's field order.
+    for entry_id, book_id, shelf_type, custom_name, title, slug in _raw_rows(BookShelf, sql, [], params):
+        fields = ["id", "user_id", "book_id", "shelf_type", "custom_name"]
+        entry = BookShelf.from_db(db, fields, [entry_id, user.pk, book_id, shelf_type, custom_name])
+        entry.book = Book.from_db(db, ["id", "title", "slug"], [book_id, title, slug])
+        entries.append(entry)
+    return entries
 
 
 # --- Book page ----------------------------------------------------------------------------
 
 
 # What the profile prints of a review (no book description, covers or counters).
-PROFILE_REVIEW_FIELDS = (
-    "rating",
-    "title",
-    "text",
-    "contains_spoilers",
-    "visibility",
-    "is_hidden",
-    "created_at",
-    "book__title",
-    "book__slug",
-)
+_PROFILE_REVIEWS_SQL = """
+SELECT r.id, r.user_id, r.book_id, r.rating, r.title, r.text, r.contains_spoilers, r.visibility, r.is_hidden,
+  r.created_at, b.title AS book_title, b.slug AS book_slug
+FROM {review} r JOIN {book} b ON b.id = r.book_id WHERE r.user_id = %s {public}
+ORDER BY r.created_at DESC, r.id DESC LIMIT %s
+"""
 
 
 def profile_reviews(*, user: AbstractBaseUser, is_owner: bool, limit: int = 5) -> list[BookReview]:
     """A reader's latest reviews for their profile: public ones, or all of them for the owner."""
-    reviews = (
-        BookReview.objects.filter(user=user)
-        .select_related("book")
-        .only(*PROFILE_REVIEW_FIELDS)
-        .order_by("-created_at", "-id")
-    )
-    if not is_owner:
-        reviews = reviews.filter(visibility=Visibility.PUBLIC)
-    return list(reviews[:limit])
+    public = "" if is_owner else "AND r.visibility = %s"
+    sql = _PROFILE_REVIEWS_SQL.format(public=public, review=BookReview._meta.db_table, book=Book._meta.db_table)
+    params = [user.pk, limit] if is_owner else [user.pk, Visibility.PUBLIC.value, limit]
+    reviews = list(BookReview.objects.raw(sql, params))  # raw(): the rating stays a Decimal on SQLite too
+    for review in reviews:
+        review.book = Book.from_db(
+            review._state.db, ["id", "title", "slug"], [review.book_id, review.book_title, review.book_slug]
+        )
+        del review.book_title, review.book_slug
+    return reviews
 
 
 def viewer_book_state(*, user: AbstractBaseUser, book: Book) -> dict:
@@ -317,7 +360,10 @@ def _raw_rows(model, sql: str, ids: list[int], params: list) -> list[tuple]:
     """Rows of `sql` (ids first, then `params`) from the database the router reads `model` from."""
     tables = {
         "book": Book._meta.db_table,
+        "category": Category._meta.db_table,
+        "favorites": Profile.favorite_categories.through._meta.db_table,
         "shelf": BookShelf._meta.db_table,
+        "shelfvis": ShelfVisibility._meta.db_table,
         "review": BookReview._meta.db_table,
         "progress": ReadingProgress._meta.db_table,
         "vote": ReviewHelpfulVote._meta.db_table,

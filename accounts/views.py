@@ -90,6 +90,7 @@ def profile(request, username: str):
     context = {
         "profile_user": owner,
         "profile": owner.profile,
+        "favorite_categories": selectors.favorite_categories(profile=owner.profile),
         "is_owner": is_owner,
         "shelves": shelves,
         "recent_entries": selectors.recent_shelf_entries(user=owner, listed_only=not is_owner),

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
 from accounts.tests.factories import BookReviewFactory, BookShelfFactory, ReadingProgressFactory
+from catalog.tests.factories import CategoryFactory
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,22 @@ def test_unknown_reader_is_404(client):
     assert client.get(reverse("accounts:profile", kwargs={"username": "ninguem"})).status_code == 404
 
 
+def test_an_inactive_readers_profile_is_404(client, user):
+    user.is_active = False
+    user.save()
+    assert client.get(reverse("accounts:profile", kwargs={"username": user.username})).status_code == 404
+
+
+def test_profile_lists_favourite_categories_by_name_with_their_links(client, user):
+    romance, fantasy = CategoryFactory(name="Romance"), CategoryFactory(name="Fantasia")
+    user.profile.favorite_categories.add(romance, fantasy)
+    html = client.get(reverse("accounts:profile", kwargs={"username": user.username})).content.decode()
+    assert (
+        f'<a href="{fantasy.get_absolute_url()}">Fantasia</a>, <a href="{romance.get_absolute_url()}">Romance</a>'
+        in html
+    )
+
+
 def test_profile_escapes_bio(client, user):
     user.profile.bio = XSS
     user.profile.save()
@@ -59,6 +76,17 @@ def test_private_shelves_are_hidden_from_others_but_not_from_the_owner(client, u
     client.force_login(user)
     assert "Livro Secreto" in client.get(profile_url).content.decode()
     assert client.get(shelves_url).status_code == 200
+
+
+def test_a_shelf_made_private_under_another_case_hides_its_recent_entries(client, user):
+    BookShelfFactory(user=user, shelf_type=ShelfType.CUSTOM, custom_name="Clube", book__title="Do clube")
+    BookShelfFactory(user=user, shelf_type=ShelfType.READING, book__title="Em andamento")
+    ShelfVisibility.objects.create(user=user, shelf_type=ShelfType.CUSTOM, custom_name="clube", visibility="private")
+    url = reverse("accounts:profile", kwargs={"username": user.username})
+    html = client.get(url).content.decode()
+    assert "Em andamento" in html and "Do clube" not in html
+    client.force_login(user)
+    assert "Do clube" in client.get(url).content.decode()
 
 
 def test_shelves_page_filters_by_shelf(client, user):

@@ -244,12 +244,12 @@ def test_stats_page_query_count_is_fixed(client, user, size, django_assert_num_q
     seed_year(user, size)
     viewer = UserFactory()
     client.force_login(viewer)
-    # session, viewer, header notification counter, owner + profile + favourite categories,
-    # the Lidos shelf's visibility, 7 stats, goal + its count
-    with django_assert_num_queries(14):
+    # session, viewer, header notification counter, owner + profile, the Lidos shelf's
+    # visibility, 7 stats, goal + its count
+    with django_assert_num_queries(13):
         assert client.get(stats_url(user)).status_code == 200
-    # warm: the stats and the goal come from the cache; the visibility is read each time
-    with django_assert_num_queries(3):  # the header counter and the viewer are cached too
+    # warm: the stats and the goal come from the cache; the owner and the visibility are read
+    with django_assert_num_queries(2):  # the header counter and the viewer are cached too
         assert client.get(stats_url(user)).status_code == 200
 
 
