@@ -22,8 +22,8 @@ def book_reviews_summary_key(book_id: int) -> str:
 
 
 def book_reviews_html_key(book_id: int, *, signed_in: bool) -> str:
-    """The rendered panel: the anonymous one, or the signed-in one with marks for each reader's bits."""
-    return versioned_key(book_reviews_namespace(book_id), "html", "marks" if signed_in else "out")
+    """The rendered panel: the anonymous one, or the signed-in one with slots for each reader's bits."""
+    return versioned_key(book_reviews_namespace(book_id), "html", "slots" if signed_in else "out")
 
 
 def flush_book_reviews(*, book_id: int) -> None:

@@ -2,7 +2,6 @@
 
 import functools
 
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
@@ -14,7 +13,7 @@ from accounts.models import BookReview, BookShelf
 from accounts.widgets import review_viewer_bits
 from catalog.models import Book
 from core.cache import cached
-from core.fragments import CSRF_MARK, fill_marks, slot
+from core.fragments import CSRF_MARK, fill_page, slot
 from core.limits import model_limit
 from core.microcache import shared_reader
 from core.personal import reader_facts
@@ -120,7 +119,7 @@ def fill_book_shelf(request, found) -> dict[int, str]:
 def book_reviews_panel(request, book) -> str:
     """ "Avaliações": rating summary and the most helpful public reviews, rendered once per
     version of the book's reviews; a signed-in reader's helpful votes and report links fill
-    the "review" marks of that HTML (`fill_review_bits`): now, or on a shared page, for each
+    the "review" slots of that HTML (`fill_review_bits`): now, or on a shared page, for each
     reader once the page is served."""
     signed_in = request.user.is_authenticated
 
@@ -132,26 +131,29 @@ def book_reviews_panel(request, book) -> str:
     html = cached(accounts_cache.book_reviews_html_key(book.pk, signed_in=signed_in), build, late=True)
     if not signed_in or getattr(request, "shared_page", False):
         return html
-    return fill_marks(html, "review", lambda found: fill_review_bits(request, found))
+    return fill_page(request, html)
 
 
 def fill_review_bits(request, found) -> dict[int, str]:
-    """Filler of the "review" marks (accounts_tags.review_mark: public reviews, each mark
-    carrying what the bits show): the reader's "Útil" votes from their cached facts (one
-    query for a reader with too many to cache), report links."""
+    """Filler of the "review" slots (accounts_tags.review_mark): the reader's own reviews and
+    those they found useful, from their cached facts (one query for a reader with too many to
+    cache); the slot's default stays on the others (most often all of them)."""
+    reader = request.user
     library = reader_facts(request, LIBRARY_FACTS)
     if library is None:
-        voted = selectors.helpful_vote_ids(user=request.user, review_ids=[pk for pk, *_extra in found])
+        voted = selectors.helpful_vote_ids(user=reader, review_ids=[pk for pk, *_extra in found])
     else:
         voted = library.helpful_review_ids
-    token, next_url = get_token(request), request.path  # the page of the marks: the book's
+    reader_id, next_url = reader.pk, request.path  # the page of the slots: the book's
     fills = {}
     for pk, user_id, helpful_count, hidden in found:
+        if user_id != reader_id and pk not in voted:
+            continue
         review = BookReview(
             pk=pk, user_id=user_id, helpful_count=helpful_count, visibility=Visibility.PUBLIC, is_hidden=bool(hidden)
         )
         fills[pk] = review_viewer_bits(
-            review, viewer=request.user, voted=pk in voted, csrf_token=token, next_url=next_url
+            review, viewer=reader, voted=pk in voted, csrf_token=CSRF_MARK, next_url=next_url
         )
     return fills
 

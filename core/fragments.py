@@ -4,7 +4,7 @@ A fragment that every signed-in reader sees alike (a book's reviews, a list of t
 rendered once per version of its data and cached under the data's versioned key. Where a
 reader's own state belongs (their vote, whether a topic is unread for them) the shared HTML
 holds a mark, `<!--viewer:<kind>:<id>-->`; each request replaces the marks of one kind with
-HTML built from one read for all of them (`fill_marks`), so a page costs a fixed, small
+HTML built from one read for all of them (`fill_page`), so a page costs a fixed, small
 number of reads whatever its length. Pages keep working without JavaScript: what fills a
 mark is plain HTML (forms, links).
 
@@ -20,7 +20,7 @@ so filled HTML may carry it too.
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.http import HttpRequest
@@ -29,7 +29,6 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 # The extra ints may be negative (a post's score).
-_MARK = re.compile(r"<!--viewer:([a-z_]+):(\d+)((?::-?\d+)*)-->")
 CSRF_MARK = mark_safe("<!--viewer-csrf-->")
 
 # kind -> fill(request, [(pk, *extra), ...]) -> {pk: html} (for a slot: html or None)
@@ -49,24 +48,6 @@ def slot(kind: str, pk: int, default: str, *extra: int) -> SafeString:
 
 def _ints(pk: int, extra: tuple[int, ...]) -> str:
     return ":".join(map(str, map(int, (pk, *extra))))
-
-
-def marks(html: str, kind: str) -> list[tuple[int, ...]]:
-    """The (pk, *extra) of each mark of `kind` in `html`, in order."""
-    return [
-        (int(match[2]), *(int(part) for part in match[3].split(":")[1:]))
-        for match in _MARK.finditer(html)
-        if match[1] == kind
-    ]
-
-
-def fill_marks(html: str, kind: str, build: Callable[[Iterable[tuple[int, ...]]], dict[int, str]]) -> SafeString:
-    """Replace every mark of `kind`: `build(all their (pk, *extra))` returns the HTML per pk."""
-    found = marks(html, kind)
-    if not found:
-        return mark_safe(html)
-    fills = build(found)
-    return mark_safe(_MARK.sub(lambda m: fills.get(int(m[2]), "") if m[1] == kind else m[0], html))
 
 
 def register_filler(kind: str, fill: Filler) -> None:

@@ -6,7 +6,8 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 
 from accounts import widgets
-from core.fragments import viewer_mark
+from core.fragments import CSRF_MARK, slot
+from core.microcache import shared_reader
 
 register = template.Library()
 
@@ -25,11 +26,16 @@ def review_viewer_bits(context, review):
     )
 
 
-@register.simple_tag
-def review_mark(review):
-    """Where a reader's bits on a public review go (accounts.panels.fill_review_bits), with what
-    they show: the author (no vote on one's own review), the count, whether it is hidden."""
-    return viewer_mark("review", review.pk, review.user_id, review.helpful_count, review.is_hidden)
+@register.simple_tag(takes_context=True)
+def review_mark(context, review):
+    """A reader's bits on a public review of the book page: by default what every reader who
+    neither wrote nor found it useful sees (the unpressed vote, the report link); the filler
+    (accounts.panels.fill_review_bits) replaces it for the others, from what the slot carries:
+    the author, the count, whether it is hidden."""
+    default = widgets.review_viewer_bits(
+        review, viewer=shared_reader(), voted=False, csrf_token=CSRF_MARK, next_url=context["book"].get_absolute_url()
+    )
+    return slot("review", review.pk, default, review.user_id, review.helpful_count, review.is_hidden)
 
 
 @register.filter

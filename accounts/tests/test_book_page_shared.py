@@ -143,7 +143,18 @@ def test_the_stored_page_holds_no_reader_data_nor_usable_token(url, book):
         assert secret not in html
     assert csrf_of(page.content.decode()) not in html
     assert set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', html)) == {CSRF_MARK}
-    assert f"<!--slot:book_shelf:{book.pk}-->" in html and "<!--viewer:review:" in html
+    assert f"<!--slot:book_shelf:{book.pk}-->" in html and "<!--slot:review:" in html
+
+
+def test_a_review_slots_default_is_what_a_reader_who_neither_wrote_nor_voted_sees(url, book, settings):
+    reviews = [review for review in seed_reviews(book, 4) if review.visibility == "public"]
+    voter, stranger = UserFactory(), UserFactory()
+    ReviewHelpfulVote.objects.create(user=voter, review=reviews[0])
+    shared = [reviews_panel(signed_in(reader).get(url).content.decode()) for reader in (stranger, voter)]
+    settings.PAGE_CACHE_SECONDS = 0  # rendered for each reader alone
+    own = [reviews_panel(signed_in(reader).get(url).content.decode()) for reader in (stranger, voter)]
+    assert [without_tokens(html) for html in shared] == [without_tokens(html) for html in own]
+    assert shared[0].count(PRESSED) == 0 and shared[1].count(PRESSED) == 1
 
 
 def test_the_placeholder_panel_is_the_panel_of_a_reader_who_has_nothing(url, book, settings):

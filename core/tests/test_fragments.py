@@ -6,30 +6,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 
 from core.cache import bump_namespace, namespace_version
-from core.fragments import fill_marks, marks, viewer_mark
-
-
-def test_marks_are_found_in_order_with_their_extra_ids():
-    html = f"<p>{viewer_mark('vote', 5, 7)}</p>{viewer_mark('unread', 1)}{viewer_mark('vote', 6, 0)}"
-    assert marks(html, "vote") == [(5, 7), (6, 0)]
-    assert marks(html, "unread") == [(1,)]
-
-
-def test_fill_marks_replaces_one_kind_with_one_build_call_and_leaves_the_others():
-    html = f"a{viewer_mark('vote', 5)}b{viewer_mark('unread', 1)}c{viewer_mark('vote', 6)}"
-    calls = []
-
-    def build(found):
-        calls.append(list(found))
-        return {5: "<i>five</i>"}  # nothing for 6: its mark disappears
-
-    filled = fill_marks(html, "vote", build)
-    assert filled == f"a<i>five</i>b{viewer_mark('unread', 1)}c"
-    assert calls == [[(5,), (6,)]]
-
-
-def test_fill_marks_without_marks_does_not_call_build():
-    assert fill_marks("<p>nada</p>", "vote", lambda found: pytest.fail("called")) == "<p>nada</p>"
+from core.fragments import viewer_mark
 
 
 @pytest.mark.django_db
