@@ -5,12 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
 from core.cache import cached, delete_on_commit
-
-USER_KEY = "auth:user:{pk}"
-
-
-def user_cache_key(pk) -> str:
-    return USER_KEY.format(pk=pk)
+from core.personal import user_cache_key
 
 
 def forget_user(pk) -> None:
@@ -19,8 +14,9 @@ def forget_user(pk) -> None:
 
 
 class CachedModelBackend(ModelBackend):
-    """Every signed-in request loads its user: one cache read instead of a query. The entry
-    is dropped whenever the user row is saved or deleted (accounts.signals), so a password
+    """Every signed-in request loads its user: one cache read instead of a query (on a shared
+    page, in the round trip that reads the page: core.personal.read_for_page). The entry is
+    dropped whenever the user row is saved or deleted (accounts.signals), so a password
     change, a suspension or a new username counts on the very next request."""
 
     def get_user(self, user_id):

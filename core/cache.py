@@ -41,11 +41,21 @@ _request = threading.local()
 def _request_started(**kwargs) -> None:
     _request.versions = {}
     _request.writes = {}
+    _request.fetched = {}
 
 
 def _request_finished(**kwargs) -> None:
     _request.versions = None
+    _request.fetched = None
     flush_writes()
+
+
+def keep_fetched(values: dict) -> None:
+    """Values this request has already read (in a `get_many` with others): `cached()` takes
+    them instead of reading them again. Outside a request, nothing is kept."""
+    fetched = getattr(_request, "fetched", None)
+    if fetched is not None:
+        fetched.update(values)
 
 
 request_started.connect(_request_started, dispatch_uid="core.cache.versions.start")
@@ -171,7 +181,8 @@ def cached(
     writes = getattr(_request, "writes", None) if late else None
     if writes is not None and key in writes:
         return writes[key][0][0]
-    hit = cache.get(key)
+    fetched = getattr(_request, "fetched", None)
+    hit = fetched.pop(key) if fetched and key in fetched else cache.get(key)
     if hit is not None:
         return hit[0]
     with primary_reads():  # a value built from a lagging replica would outlive the lag

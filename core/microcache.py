@@ -34,7 +34,7 @@ from django.utils.module_loading import import_string
 from core.cache import delete_on_commit
 from core.fragments import fill_page
 from core.moderation import can_moderate
-from core.personal import get_with_facts
+from core.personal import read_for_page
 from core.replica import recently_wrote
 
 KEY_PREFIX = "page:anon:"
@@ -118,14 +118,22 @@ def shared_reader():
     return get_user_model()(pk=0, username="", is_active=True)
 
 
-def _shareable_request(request) -> bool:
-    user = request.user
+def _may_share(request) -> bool:
+    """What can be told of a request without its user."""
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        and "HX-Request" not in request.headers
+    )
+
+
+def _shareable_request(request) -> bool:
+    user = request.user
+    return (
+        _may_share(request)
         and user.is_authenticated
         and not can_moderate(user)
-        and "HX-Request" not in request.headers
         and "messages" not in request.COOKIES
         and "_messages" not in request.session
         and not recently_wrote(request)
@@ -160,10 +168,11 @@ def reader_page_cache(view=None, *, shareable=None):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        key = page_cache_key(request, READER_KEY_PREFIX)
+        # One round trip for the page, the reader and their facts, before `request.user` is read.
+        hit = read_for_page(request, key) if _may_share(request) else None
         if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
-        key = page_cache_key(request, READER_KEY_PREFIX)
-        hit = get_with_facts(request, key)  # one round trip for the page and what fills it
         if hit is None:
             response = _render_shared(view, request, args, kwargs)
             if not _cacheable_response(response):

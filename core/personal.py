@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -38,6 +40,7 @@ from core.cache import (
     bump_namespaces,
     bump_namespaces_now,
     forget_versions,
+    keep_fetched,
     namespace_version,
     raw_redis,
     version_key,
@@ -186,11 +189,22 @@ def reader_facts(request: HttpRequest, name: str):
     return values[name]
 
 
-def get_with_facts(request: HttpRequest, key: str):
-    """`cache.get(key)`, reading the reader's facts in the same round trip: for a shared
-    page, whose filling reads them anyway."""
-    user_id = request.user.pk
-    values, got = _stored_facts(user_id, also=(key,))
+def user_cache_key(user_id) -> str:
+    """Where the signed-in user is cached (accounts.backends.CachedModelBackend)."""
+    return f"auth:user:{user_id}"
+
+
+def read_for_page(request: HttpRequest, key: str):
+    """`cache.get(key)` for a page shared by signed-in readers, reading in the same round trip
+    what serving it needs: the signed-in user (kept for the auth backend, which checks it as
+    ever) and their facts. Before anything asks for `request.user`; None for a visitor."""
+    try:
+        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+    user_key = user_cache_key(user_id)
+    values, got = _stored_facts(user_id, also=(key, user_key))
+    keep_fetched({user_key: got.get(user_key)})
     request.__dict__.setdefault("_reader_facts", {})[user_id] = (values, got)
     return got.get(key)
 

@@ -80,15 +80,36 @@ def test_without_redis_the_write_bumps_alone(loads, monkeypatch):
 
 
 def test_a_shared_pages_placeholder_never_gets_the_readers_facts(loads):
+    from django.contrib.auth import SESSION_KEY
+
     from core.microcache import shared_reader
 
     reader = UserFactory()
     request = RequestFactory().get("/")
+    request.session = {SESSION_KEY: str(reader.pk)}
+    assert personal.read_for_page(request, "some-page") is None
     request.user = reader
-    assert personal.get_with_facts(request, "some-page") is None
     assert personal.reader_facts(request, NAME) == {"loads": 1}
     request.user = shared_reader()  # as core.microcache renders a shared page
     assert personal.reader_facts(request, NAME) == {"loads": 2}
     assert loads == [reader.pk, 0]
     request.user = reader
     assert personal.reader_facts(request, NAME) == {"loads": 1}
+
+
+def test_a_shared_page_hit_reads_the_cache_twice_session_then_all_else(settings, monkeypatch):
+    """The session, then one `get_many` for the page, the signed-in user and their facts."""
+    from django.urls import reverse
+
+    from core.tests.clients import signed_in
+
+    settings.PAGE_CACHE_SECONDS = 10
+    client, url = signed_in(UserFactory()), reverse("debates:topic_list")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k))
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == ["get", "get_many"]
