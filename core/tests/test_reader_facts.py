@@ -97,8 +97,10 @@ def test_a_shared_pages_placeholder_never_gets_the_readers_facts(loads):
     assert personal.reader_facts(request, NAME) == {"loads": 1}
 
 
+@pytest.mark.full_stack
 def test_a_shared_page_hit_reads_the_cache_twice_session_then_all_else(settings, monkeypatch):
-    """The session, then one `get_many` for the page, the signed-in user and their facts."""
+    """The session, then one `get_many` for the page, the signed-in user and their facts
+    (Redis round trips; the embedded default's local-memory cache has none to save)."""
     from django.urls import reverse
 
     from core.tests.clients import signed_in
