@@ -50,6 +50,17 @@ def _request_finished(**kwargs) -> None:
     flush_writes()
 
 
+def get_many_fetched(keys) -> dict:
+    """`cache.get_many(keys)`, taking what this request already fetched (`keep_fetched`)
+    instead of reading it again: one round trip for the rest, none if nothing is left."""
+    fetched = getattr(_request, "fetched", None) or {}
+    got = {key: fetched.pop(key) for key in keys if key in fetched}
+    rest = [key for key in keys if key not in got]
+    if rest:
+        got |= cache.get_many(rest)
+    return {key: value for key, value in got.items() if value is not None}
+
+
 def keep_fetched(values: dict) -> None:
     """Values this request has already read (in a `get_many` with others): `cached()` takes
     them instead of reading them again. Outside a request, nothing is kept."""
@@ -144,9 +155,12 @@ def bump_namespaces_now(*namespaces: str) -> None:
 def forget_versions(*namespaces: str) -> None:
     """Drop the versions this request has read of these namespaces: they are being bumped."""
     memo = getattr(_request, "versions", None)
-    if memo:
-        for namespace in namespaces:
+    fetched = getattr(_request, "fetched", None)
+    for namespace in namespaces:
+        if memo:
             memo.pop(namespace, None)
+        if fetched:
+            fetched.pop(version_key(namespace), None)
 
 
 def raw_redis():

@@ -156,21 +156,22 @@ def _render_shared(view, request, args, kwargs):
         meta.update(saved)
 
 
-def reader_page_cache(view=None, *, shareable=None):
+def reader_page_cache(view=None, *, shareable=None, personal=None):
     """View decorator: signed-in readers share one rendering of the page (module doc). The
     view's templates and panels print marks where `request.shared_page` is true.
 
     `shareable(request, *args, **kwargs)`, for pages that differ by who looks (a profile for
     its owner or a follower), says whether this reader sees what the placeholder sees; when
-    it says no, the page is rendered for them alone."""
+    it says no, the page is rendered for them alone. `personal()` names the personal
+    fragments the page holds (core.personal), read in the same round trip as the page."""
     if view is None:
-        return functools.partial(reader_page_cache, shareable=shareable)
+        return functools.partial(reader_page_cache, shareable=shareable, personal=personal)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         key = page_cache_key(request, READER_KEY_PREFIX)
         # One round trip for the page, the reader and their facts, before `request.user` is read.
-        hit = read_for_page(request, key) if _may_share(request) else None
+        hit = read_for_page(request, key, personal() if personal else ()) if _may_share(request) else None
         if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
         if hit is None:

@@ -68,6 +68,11 @@ def register_panel(
     )
 
 
+def personal_names(*pages: str) -> list[str]:
+    """The personal fragments of the panels of these pages (read with a shared page)."""
+    return [panel.personal for page in pages for panel in _registry.get(page, {}).values() if panel.personal]
+
+
 def panels_shareable(page: str, request: HttpRequest, **view_kwargs) -> bool:
     """Does every panel of `page` show this reader what it shows the placeholder reader?"""
     return all(panel.shareable(request, **view_kwargs) for panel in _registry.get(page, {}).values() if panel.shareable)

@@ -40,6 +40,7 @@ from core.cache import (
     bump_namespaces,
     bump_namespaces_now,
     forget_versions,
+    get_many_fetched,
     keep_fetched,
     namespace_version,
     raw_redis,
@@ -129,16 +130,27 @@ def _versions(got: dict, namespaces: Iterable[str], *, create: bool = False) -> 
     return tuple(version or (namespace_version(ns) if create else None) for version, ns in versions)
 
 
+def _fragment_depends(fragment: Personal, user_id: int) -> list[str]:
+    return [reader_namespace(user_id), *fragment.namespaces(user_id)]
+
+
+def personal_keys(user_id: int, names: Iterable[str]) -> list[str]:
+    """What `fill_personal` reads for these fragments of the reader: their entries and versions."""
+    fragments = [_registry[_pk(name)] for name in names if _pk(name) in _registry]
+    versions = {version_key(ns) for fragment in fragments for ns in _fragment_depends(fragment, user_id)}
+    return [*(entry_key(fragment, user_id) for fragment in fragments), *versions]
+
+
 def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str]:
     """Filler of the personal marks: one `get_many`, then a render per stale or missing one."""
     user_id = request.user.pk
     fragments = [_registry[pk] for pk, *_extra in dict.fromkeys(found) if pk in _registry]
     if not fragments:
         return {}
-    depends = {fragment.pk: [reader_namespace(user_id), *fragment.namespaces(user_id)] for fragment in fragments}
+    depends = {fragment.pk: _fragment_depends(fragment, user_id) for fragment in fragments}
     keys = {fragment.pk: entry_key(fragment, user_id) for fragment in fragments}
     version_keys = {version_key(ns) for names in depends.values() for ns in names}
-    got = cache.get_many([*keys.values(), *version_keys])
+    got = get_many_fetched([*keys.values(), *version_keys])  # read with the page, if asked (read_for_page)
     context = (str(timezone.localdate()), get_language())
     fills, fresh = {}, {}
     for fragment in fragments:
@@ -194,17 +206,18 @@ def user_cache_key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
-def read_for_page(request: HttpRequest, key: str):
+def read_for_page(request: HttpRequest, key: str, personal: Iterable[str] = ()):
     """`cache.get(key)` for a page shared by signed-in readers, reading in the same round trip
     what serving it needs: the signed-in user (kept for the auth backend, which checks it as
-    ever) and their facts. Before anything asks for `request.user`; None for a visitor."""
+    ever), their facts and the entries of the page's `personal` fragments (kept for
+    `fill_personal`). Before anything asks for `request.user`; None for a visitor."""
     try:
         user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
     except (KeyError, ValidationError):
         return None
-    user_key = user_cache_key(user_id)
-    values, got = _stored_facts(user_id, also=(key, user_key))
-    keep_fetched({user_key: got.get(user_key)})
+    kept = [user_cache_key(user_id), *personal_keys(user_id, personal)]
+    values, got = _stored_facts(user_id, also=(key, *kept))
+    keep_fetched({name: got.get(name) for name in kept})
     request.__dict__.setdefault("_reader_facts", {})[user_id] = (values, got)
     return got.get(key)
 

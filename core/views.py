@@ -3,12 +3,12 @@ from django.shortcuts import render
 
 from core.health import readiness
 from core.microcache import anonymous_page_cache, reader_page_cache
-from core.panels import render_panels
+from core.panels import personal_names, render_panels
 from core.replica import replica_configured, replica_status
 
 
 @anonymous_page_cache
-@reader_page_cache
+@reader_page_cache(personal=lambda: personal_names("home", "home_side"))
 def home(request):
     """Visitors: what the site is, popular books, debates. Readers: their dashboard, whose
     main column ("home" panels) and side column ("home_side") come from the apps above;

@@ -154,7 +154,7 @@ def feed(request):
     return render(request, "social/feed.html", {"page": page, "newer_link": True})
 
 
-@reader_page_cache
+@reader_page_cache(personal=lambda: (panels.FEED_PAGE,))
 def _feed_first_page(request):
     """Shared by signed-in readers, each reader's feed filled from their cached copy."""
     if getattr(request, "shared_page", False):
