@@ -63,13 +63,16 @@ def _run_hook(hook) -> None:
         import_string(path)(*hook_args)
 
 
+def _page_request(request) -> bool:
+    """A page both caches may serve: the cache on, a plain GET or HEAD (not htmx)."""
+    return settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD") and "HX-Request" not in request.headers
+
+
 def _cacheable_request(request) -> bool:
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
+        _page_request(request)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and "HX-Request" not in request.headers
     )
 
 
@@ -120,12 +123,7 @@ def shared_reader():
 
 def _may_share(request) -> bool:
     """What can be told of a request without its user."""
-    return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME in request.COOKIES
-        and "HX-Request" not in request.headers
-    )
+    return _page_request(request) and settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def _shareable_request(request) -> bool:

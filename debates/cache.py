@@ -17,7 +17,7 @@ import logging
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, versioned_key
+from core.cache import bump_namespace, raw_redis, versioned_key
 from core.personal import amend_facts
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def views_buffer_topic_ids() -> list[int]:
 
 def views_buffer_take(topic_id: int) -> int:
     """Read and reset one buffered count atomically (Redis GETDEL), so a count is moved once."""
-    raw = cache.client.get_client(write=True).getdel(cache.make_key(_views_key(topic_id)))
+    raw = raw_redis().getdel(cache.make_key(_views_key(topic_id)))
     return int(raw) if raw is not None else 0
 
 
