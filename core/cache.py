@@ -11,7 +11,8 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -42,11 +43,13 @@ def _request_started(**kwargs) -> None:
     _request.versions = {}
     _request.writes = {}
     _request.fetched = {}
+    _request.recording = None
 
 
 def _request_finished(**kwargs) -> None:
     _request.versions = None
     _request.fetched = None
+    _request.recording = None
     flush_writes()
 
 
@@ -75,6 +78,7 @@ request_finished.connect(_request_finished, dispatch_uid="core.cache.versions.fi
 
 def namespace_version(namespace: str) -> int:
     """The current version of a namespace; a fresh one is created on first use."""
+    _record(namespace)
     memo = getattr(_request, "versions", None)
     if memo is None:
         return _read_version(namespace)
@@ -99,16 +103,50 @@ def _version_or_new(namespace: str, version: int | None) -> int:
     return version
 
 
+def read_versions(namespaces: Iterable[str]) -> tuple:
+    """The current versions of `namespaces`, in order: those this request has read or fetched
+    already, the rest in one round trip; a missing one is created. Memoized for the request."""
+    namespaces = tuple(namespaces)
+    for namespace in namespaces:
+        _record(namespace)
+    memo = getattr(_request, "versions", None)
+    memo = memo if memo is not None else {}
+    wanted = [ns for ns in dict.fromkeys(namespaces) if ns not in memo]
+    if wanted:
+        found = get_many_fetched([version_key(ns) for ns in wanted])
+        for namespace in wanted:
+            memo[namespace] = _version_or_new(namespace, found.get(version_key(namespace)))
+    return tuple(memo[ns] for ns in namespaces)
+
+
 def prefetch_versions(*namespaces: str) -> None:
     """Read the versions a page is about to need in one round trip (its panels' namespaces,
     core.panels) instead of one GET each; only inside a request, where they are memoized."""
-    memo = getattr(_request, "versions", None)
-    wanted = [ns for ns in dict.fromkeys(namespaces) if memo is not None and ns not in memo]
-    if not wanted:
-        return
-    found = cache.get_many([version_key(ns) for ns in wanted])
-    for namespace in wanted:
-        memo[namespace] = _version_or_new(namespace, found.get(version_key(namespace)))
+    if getattr(_request, "versions", None) is not None:
+        read_versions(namespaces)
+
+
+def _record(namespace: str) -> None:
+    recording = getattr(_request, "recording", None)
+    if recording is not None:
+        recording.add(namespace)
+
+
+@contextmanager
+def recording_versions():
+    """The set of namespaces whose versions the block reads (what it was built from); inside
+    a request only, else it stays empty."""
+    outer = getattr(_request, "recording", None)
+    seen: set[str] = set()
+    if getattr(_request, "versions", None) is not None:
+        _request.recording = seen
+    try:
+        yield seen
+    finally:
+        if getattr(_request, "versions", None) is not None:
+            _request.recording = outer
+            if outer is not None:
+                outer |= seen
 
 
 def versioned_key(namespace: str, *parts: object) -> str:

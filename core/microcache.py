@@ -20,6 +20,14 @@ A reader who wrote in the last `READ_YOUR_WRITES_SECONDS` (longer than `PAGE_CAC
 gets pages rendered for them alone, so they see their write at once and, when that window
 ends, every stored page is younger than their write. Moderators (controls on every item),
 htmx requests and pages with a flash message are always rendered for the reader.
+
+A page whose every part comes from versioned keys, or from rows whose changes bump a
+namespace it reads (a topic's page: its posts, votes and the topic itself), may live until its
+data changes (`until_changed=True`, on either cache): it is stored with the namespaces its
+rendering read and their versions, and served only while they are unchanged. Each process
+remembers those namespaces per page, so a hit reads their versions in the round trip that
+reads the page. What no namespace covers (a topic's view count) lags at most
+`VERSIONED_PAGE_SECONDS`.
 """
 
 import functools
@@ -31,7 +39,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from core.cache import delete_on_commit
+from core.cache import delete_on_commit, keep_fetched, read_versions, recording_versions, version_key
 from core.fragments import fill_page
 from core.moderation import can_moderate
 from core.personal import read_for_page
@@ -85,27 +93,86 @@ def _cacheable_response(response) -> bool:
     )
 
 
-def anonymous_page_cache(view):
-    """View decorator; put it under any rate-limit decorator so limits still count."""
+# Per process, the namespaces of each page that lives until its data changes: a hit reads their
+# versions with the page. Bounded: a forgotten page costs one more round trip on its next hit.
+_page_namespaces: dict[str, tuple[str, ...]] = {}
+_PAGES_KNOWN = 100_000
+
+
+def _known(key: str, until_changed: bool) -> tuple[str, ...]:
+    return _page_namespaces.get(key, ()) if until_changed else ()
+
+
+def _learn(key: str, namespaces: tuple[str, ...]) -> None:
+    if len(_page_namespaces) >= _PAGES_KNOWN:
+        _page_namespaces.clear()
+    _page_namespaces[key] = namespaces
+
+
+def _fresh(key: str, record):
+    """A stored page still good to serve: its namespaces at the versions it was rendered under."""
+    if record is None or len(record) != 5:  # none, or stored by an older deploy
+        return None
+    namespaces, stamp = record[3], record[4]
+    if namespaces:
+        _learn(key, namespaces)
+        if read_versions(namespaces) != stamp:
+            return None
+    return record
+
+
+def _render_to_store(key: str, until_changed: bool, render):
+    """The rendered page, and what to store it with: the namespaces its rendering read, their
+    versions, and for how long. It lives VERSIONED_PAGE_SECONDS only when all of them were read
+    before rendering (a write committed meanwhile leaves its stamp old); a page this process
+    renders for the first time lives PAGE_CACHE_SECONDS and teaches it the page's namespaces."""
+    known = _known(key, until_changed)
+    stamp = read_versions(known)
+    with recording_versions() as seen:
+        response = render()
+    if not until_changed or not seen:
+        return response, ((), (), settings.PAGE_CACHE_SECONDS)
+    if seen <= set(known):
+        return response, (known, stamp, settings.VERSIONED_PAGE_SECONDS)
+    namespaces = tuple(sorted(seen | set(known)))
+    _learn(key, namespaces)
+    return response, (namespaces, read_versions(namespaces), settings.PAGE_CACHE_SECONDS)
+
+
+def _rendered(view, request, args, kwargs):
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return response
+
+
+def anonymous_page_cache(view=None, *, until_changed: bool = False):
+    """View decorator; put it under any rate-limit decorator so limits still count.
+    `until_changed`: the page lives until its data changes (module doc)."""
+    if view is None:
+        return functools.partial(anonymous_page_cache, until_changed=until_changed)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = page_cache_key(request)
-        hit = cache.get(key)
+        versions = [version_key(ns) for ns in _known(key, until_changed)]
+        got = cache.get_many([key, *versions])
+        keep_fetched({name: got.get(name) for name in versions})
+        hit = _fresh(key, got.get(key))
         if hit is not None:
-            content, content_type, hook = hit
+            content, content_type, hook, _namespaces, _stamp = hit
             _run_hook(hook)
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
+        response, (namespaces, stamp, seconds) = _render_to_store(
+            key, until_changed, lambda: _rendered(view, request, args, kwargs)
+        )
         if _cacheable_response(response):
             hook = getattr(response, "page_cache_hook", None)
-            cache.set(key, (response.content, response["Content-Type"], hook), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (response.content, response["Content-Type"], hook, namespaces, stamp), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -144,45 +211,53 @@ def _render_shared(view, request, args, kwargs):
     request.user, request.shared_page = shared_reader(), True
     meta["CSRF_COOKIE"] = _UNUSABLE_CSRF_SECRET
     try:
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        return response
+        return _rendered(view, request, args, kwargs)
     finally:
         request.user, request.shared_page = reader, False
         meta.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         meta.update(saved)
 
 
-def reader_page_cache(view=None, *, shareable=None, personal=None):
+def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed: bool = False):
     """View decorator: signed-in readers share one rendering of the page (module doc). The
     view's templates and panels print marks where `request.shared_page` is true.
 
     `shareable(request, *args, **kwargs)`, for pages that differ by who looks (a profile for
     its owner or a follower), says whether this reader sees what the placeholder sees; when
     it says no, the page is rendered for them alone. `personal()` names the personal
-    fragments the page holds (core.personal), read in the same round trip as the page."""
+    fragments the page holds (core.personal), read in the same round trip as the page.
+    `until_changed`: the page lives until its data changes (module doc)."""
     if view is None:
-        return functools.partial(reader_page_cache, shareable=shareable, personal=personal)
+        return functools.partial(
+            reader_page_cache, shareable=shareable, personal=personal, until_changed=until_changed
+        )
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         key = page_cache_key(request, READER_KEY_PREFIX)
-        # One round trip for the page, the reader and their facts, before `request.user` is read.
-        hit = read_for_page(request, key, personal() if personal else ()) if _may_share(request) else None
+        hit = None
+        if _may_share(request):
+            # One round trip for the page, its versions, the reader and their facts, before
+            # `request.user` is read.
+            versions = [version_key(ns) for ns in _known(key, until_changed)]
+            hit = read_for_page(request, key, personal() if personal else (), also=versions)
         if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
+        hit = _fresh(key, hit)
         if hit is None:
-            response = _render_shared(view, request, args, kwargs)
+            response, (namespaces, stamp, seconds) = _render_to_store(
+                key, until_changed, lambda: _render_shared(view, request, args, kwargs)
+            )
             if not _cacheable_response(response):
                 return view(request, *args, **kwargs)
-            hit = (response.content.decode(), response["Content-Type"], getattr(response, "page_cache_hook", None))
-            cache.set(key, hit, settings.PAGE_CACHE_SECONDS)
+            hook = getattr(response, "page_cache_hook", None)
+            hit = (response.content.decode(), response["Content-Type"], hook, namespaces, stamp)
+            cache.set(key, hit, seconds)
             state = "miss"
         else:
             state = "hit"
             _run_hook(hit[2])
-        content, content_type, _hook = hit
+        content, content_type, *_rest = hit
         response = HttpResponse(fill_page(request, content), content_type=content_type)
         response["X-Page-Cache"] = state
         return response

@@ -206,16 +206,17 @@ def user_cache_key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
-def read_for_page(request: HttpRequest, key: str, personal: Iterable[str] = ()):
+def read_for_page(request: HttpRequest, key: str, personal: Iterable[str] = (), also: Iterable[str] = ()):
     """`cache.get(key)` for a page shared by signed-in readers, reading in the same round trip
     what serving it needs: the signed-in user (kept for the auth backend, which checks it as
-    ever), their facts and the entries of the page's `personal` fragments (kept for
-    `fill_personal`). Before anything asks for `request.user`; None for a visitor."""
+    ever), their facts, the entries of the page's `personal` fragments (kept for
+    `fill_personal`) and the keys `also` asks for (kept). Before anything asks for
+    `request.user`; None for a visitor."""
     try:
         user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
     except (KeyError, ValidationError):
         return None
-    kept = [user_cache_key(user_id), *personal_keys(user_id, personal)]
+    kept = [user_cache_key(user_id), *personal_keys(user_id, personal), *also]
     values, got = _stored_facts(user_id, also=(key, *kept))
     keep_fetched({name: got.get(name) for name in kept})
     request.__dict__.setdefault("_reader_facts", {})[user_id] = (values, got)

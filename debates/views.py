@@ -91,12 +91,13 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     return _filled(request, render(request, "debates/topic_list.html", context))
 
 
-@anonymous_page_cache
-@reader_page_cache
+@anonymous_page_cache(until_changed=True)
+@reader_page_cache(until_changed=True)
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A topic's page. Signed-in readers get their votes, links and unread marks from marks
     and slots (debates.fillers), so one rendering serves them all; the visit marks the topic
-    read there too (the "topic_unread" filler)."""
+    read there too (the "topic_unread" filler). Stored pages live until the topic's namespace
+    moves (any change of the topic, its posts or votes), VERSIONED_PAGE_SECONDS at most."""
     topic = selectors.topic_for_page(slug=slug)
     sort = selectors.clean_sort(requested_sort(request.GET), selectors.POST_SORTS)
     page = selectors.topic_post_page(topic_id=topic.pk, page_number=requested_page(request.GET), sort=sort)

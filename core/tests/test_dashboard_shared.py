@@ -85,7 +85,7 @@ def test_the_stored_dashboard_holds_no_reader_data():
     ana = UserFactory(username="ana_leitora")
     reading(ana, "Memórias Póstumas")
     home(signed_in(ana, enforce_csrf_checks=False))
-    stored, _content_type, _hook = cache.get(path_cache_key("/", READER_KEY_PREFIX))
+    stored = cache.get(path_cache_key("/", READER_KEY_PREFIX))[0]
     assert "ana_leitora" not in stored and "Memórias Póstumas" not in stored
     assert stored.count("<!--viewer:personal:") == 6  # reading, feed, recommendations, goal, debates, suggestions
     assert "<!--viewer:reader_name:0-->" in stored and CSRF_MARK in stored

@@ -173,7 +173,7 @@ def test_the_stored_pages_hold_no_reader_data():
     client.get(topic.get_absolute_url())
     client.get(LIST)
     for path in (topic.get_absolute_url(), LIST):
-        stored, _content_type, _hook = cache.get(path_cache_key(path, READER_KEY_PREFIX))
+        stored = cache.get(path_cache_key(path, READER_KEY_PREFIX))[0]
         assert "ana_leitora" not in stored and 'aria-pressed="true"' not in stored
         assert "badge new" not in stored and "unread-note" not in stored and 'name="follow" value="0"' not in stored
         assert "csrfmiddlewaretoken" not in stored.replace('name="csrfmiddlewaretoken" value="<!--viewer-csrf-->"', "")
@@ -198,7 +198,7 @@ def test_the_shared_page_has_one_vote_form_and_one_token_for_all_its_posts():
     topic, posts = make_topic(30)
     url = topic.get_absolute_url()
     signed_in(reader("ana")).get(url)
-    stored, _content_type, _hook = cache.get(path_cache_key(url, READER_KEY_PREFIX))
+    stored = cache.get(path_cache_key(url, READER_KEY_PREFIX))[0]
     assert stored.count('<form id="votos"') == 1 and stored.count("<!--slot:post_actions:") == 30
     form = vote_form(stored)
     assert form.count("csrfmiddlewaretoken") == 1 and 'name="page" value="1"' in form
@@ -208,7 +208,7 @@ def test_the_shared_page_has_one_vote_form_and_one_token_for_all_its_posts():
     # The rest of the page's tokens (header, reply form, follow button) do not grow with the posts.
     small, _posts = make_topic(1, title="Debate curto")
     signed_in(reader("bruno")).get(small.get_absolute_url())
-    other, _content_type, _hook = cache.get(path_cache_key(small.get_absolute_url(), READER_KEY_PREFIX))
+    other = cache.get(path_cache_key(small.get_absolute_url(), READER_KEY_PREFIX))[0]
     assert stored.count("<!--viewer-csrf-->") == other.count("<!--viewer-csrf-->")
 
 
@@ -323,5 +323,5 @@ def test_posts_older_than_the_read_cutoff_carry_no_unread_marks(settings):
     html = signed_in(reader("ana")).get(topic.get_absolute_url()).content.decode()
     assert f'id="post-{old.pk}" class="post depth-0"' in html
     assert f'id="post-{recent.pk}" class="post depth-0 unread"' in html
-    stored, _content_type, _hook = cache.get(path_cache_key(topic.get_absolute_url(), READER_KEY_PREFIX))
+    stored = cache.get(path_cache_key(topic.get_absolute_url(), READER_KEY_PREFIX))[0]
     assert f"post_new_class:{old.pk}:" not in stored and f"post_new_class:{recent.pk}:" in stored
