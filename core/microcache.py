@@ -228,9 +228,7 @@ def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed
     fragments the page holds (core.personal), read in the same round trip as the page.
     `until_changed`: the page lives until its data changes (module doc)."""
     if view is None:
-        return functools.partial(
-            reader_page_cache, shareable=shareable, personal=personal, until_changed=until_changed
-        )
+        return functools.partial(reader_page_cache, shareable=shareable, personal=personal, until_changed=until_changed)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
