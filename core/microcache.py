@@ -32,6 +32,7 @@ reads the page. What no namespace covers (a topic's view count) lags at most
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -109,34 +110,43 @@ def _learn(key: str, namespaces: tuple[str, ...]) -> None:
     _page_namespaces[key] = namespaces
 
 
-def _fresh(key: str, record):
-    """A stored page still good to serve: its namespaces at the versions it was rendered under."""
-    if record is None or len(record) != 5:  # none, or stored by an older deploy
+def _fresh(key: str, stored):
+    """A stored page still good to serve: within its time, its namespaces at the versions it
+    was rendered under. Stored as (content, content type, hook, namespaces, versions, until)."""
+    if stored is None or len(stored) != 6:  # none, or stored by an older deploy
         return None
-    namespaces, stamp = record[3], record[4]
+    _content, _content_type, _hook, namespaces, stamp, until = stored
     if namespaces:
-        _learn(key, namespaces)
-        if read_versions(namespaces) != stamp:
-            return None
-    return record
+        _learn(key, namespaces)  # even from a page past its time: the next rendering is stamped first
+    if time.time() > until or (namespaces and read_versions(namespaces) != stamp):
+        return None
+    return stored
 
 
 def _render_to_store(key: str, until_changed: bool, render):
-    """The rendered page, and what to store it with: the namespaces its rendering read, their
-    versions, and for how long. It lives VERSIONED_PAGE_SECONDS only when all of them were read
-    before rendering (a write committed meanwhile leaves its stamp old); a page this process
-    renders for the first time lives PAGE_CACHE_SECONDS and teaches it the page's namespaces."""
+    """The rendered page, and how to store it: `(content, content type, hook, namespaces,
+    versions, until)` for `cache.set` with that many seconds. A page lives until its data
+    changes (VERSIONED_PAGE_SECONDS at most) when the versions of all the namespaces its
+    rendering read were read before it (a write committed meanwhile leaves them old). Else,
+    the first time it is rendered, it is served PAGE_CACHE_SECONDS, like any shared page, and
+    kept longer only to teach every process its namespaces."""
     known = _known(key, until_changed)
     stamp = read_versions(known)
     with recording_versions() as seen:
         response = render()
+    namespaces, fresh = known, settings.VERSIONED_PAGE_SECONDS
     if not until_changed or not seen:
-        return response, ((), (), settings.PAGE_CACHE_SECONDS)
-    if seen <= set(known):
-        return response, (known, stamp, settings.VERSIONED_PAGE_SECONDS)
-    namespaces = tuple(sorted(seen | set(known)))
-    _learn(key, namespaces)
-    return response, (namespaces, read_versions(namespaces), settings.PAGE_CACHE_SECONDS)
+        namespaces, fresh = (), settings.PAGE_CACHE_SECONDS
+    elif not seen <= set(known):
+        namespaces, fresh = tuple(sorted(seen | set(known))), settings.PAGE_CACHE_SECONDS
+        _learn(key, namespaces)
+        stamp = read_versions(namespaces)
+    if not _cacheable_response(response):
+        return response, None, 0
+    seconds = settings.VERSIONED_PAGE_SECONDS if namespaces else settings.PAGE_CACHE_SECONDS
+    hook = getattr(response, "page_cache_hook", None)
+    stored = (response.content, response["Content-Type"], hook, namespaces, stamp, time.time() + fresh)
+    return response, stored, seconds
 
 
 def _rendered(view, request, args, kwargs):
@@ -162,17 +172,14 @@ def anonymous_page_cache(view=None, *, until_changed: bool = False):
         keep_fetched({name: got.get(name) for name in versions})
         hit = _fresh(key, got.get(key))
         if hit is not None:
-            content, content_type, hook, _namespaces, _stamp = hit
+            content, content_type, hook, *_rest = hit
             _run_hook(hook)
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
-        response, (namespaces, stamp, seconds) = _render_to_store(
-            key, until_changed, lambda: _rendered(view, request, args, kwargs)
-        )
-        if _cacheable_response(response):
-            hook = getattr(response, "page_cache_hook", None)
-            cache.set(key, (response.content, response["Content-Type"], hook, namespaces, stamp), seconds)
+        response, stored, seconds = _render_to_store(key, until_changed, lambda: _rendered(view, request, args, kwargs))
+        if stored is not None:
+            cache.set(key, stored, seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -243,13 +250,12 @@ def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed
             return view(request, *args, **kwargs)
         hit = _fresh(key, hit)
         if hit is None:
-            response, (namespaces, stamp, seconds) = _render_to_store(
+            _response, hit, seconds = _render_to_store(
                 key, until_changed, lambda: _render_shared(view, request, args, kwargs)
             )
-            if not _cacheable_response(response):
+            if hit is None:
                 return view(request, *args, **kwargs)
-            hook = getattr(response, "page_cache_hook", None)
-            hit = (response.content.decode(), response["Content-Type"], hook, namespaces, stamp)
+            hit = (hit[0].decode(), *hit[1:])  # filled as text on every hit
             cache.set(key, hit, seconds)
             state = "miss"
         else:
