@@ -412,7 +412,9 @@ DEBATES_PAGE_SIZE = 20
 DEBATES_READ_CUTOFF_DAYS = env.int("DEBATES_READ_CUTOFF_DAYS", default=30)
 # Minimum seconds between two posts of one reader (moderators exempt), besides the hourly limit.
 DEBATES_POST_MIN_INTERVAL_SECONDS = env.int("DEBATES_POST_MIN_INTERVAL_SECONDS", default=15)
-POSTS_PAGE_SIZE = 50
+# Threads (top-level posts, with their replies) per topic page: 20 keeps a busy topic's page
+# near 80 KB (50 made it 160 KB, twice the rendering and the filling per view).
+POSTS_PAGE_SIZE = env.int("POSTS_PAGE_SIZE", default=20)
 # Replies nest at most this deep; a reply to a post at the cap joins that post's parent.
 DEBATES_MAX_REPLY_DEPTH = env.int("DEBATES_MAX_REPLY_DEPTH", default=8)
 NOTIFICATIONS_PAGE_SIZE = 20

@@ -194,7 +194,8 @@ def test_each_reader_gets_a_csrf_token_that_works():
     assert client.post(vote, {"value": "1", "csrfmiddlewaretoken": csrf_of(vote_form(html))}).status_code == 302
 
 
-def test_the_shared_page_has_one_vote_form_and_one_token_for_all_its_posts():
+def test_the_shared_page_has_one_vote_form_and_one_token_for_all_its_posts(settings):
+    settings.POSTS_PAGE_SIZE = 30
     topic, posts = make_topic(30)
     url = topic.get_absolute_url()
     signed_in(reader("ana")).get(url)
@@ -275,7 +276,8 @@ def test_a_readers_own_post_keeps_its_reply_link_and_a_locked_topic_offers_none(
 
 
 @pytest.mark.parametrize("posts", [5, 50])
-def test_a_stored_topic_page_costs_a_few_queries_whatever_its_length(posts, django_assert_num_queries):
+def test_a_stored_topic_page_costs_a_few_queries_whatever_its_length(posts, django_assert_num_queries, settings):
+    settings.POSTS_PAGE_SIZE = 50
     topic, made = make_topic(posts)
     voter = reader("votante")
     DebateVote.objects.bulk_create(DebateVote(user=voter, post=post, value=1) for post in made[::2])
