@@ -143,7 +143,8 @@ def test_topic_page_sorted_by_votes_queries(client, django_assert_num_queries, s
 def test_topic_page_renders_every_reply_of_the_page_threads(client, size):
     topic = make_topic_with_posts(size, UserFactory())
     html = client.get(reverse("debates:topic_detail", kwargs={"slug": topic.slug})).content.decode()
-    shown_roots = DebatePost.objects.filter(topic=topic, parent=None).order_by("created_at", "id")[: settings.POSTS_PAGE_SIZE]
+    roots = DebatePost.objects.filter(topic=topic, parent=None).order_by("created_at", "id")
+    shown_roots = roots[: settings.POSTS_PAGE_SIZE]
     expected = DebatePost.objects.filter(topic=topic, root__in=shown_roots).count() + len(shown_roots)
     assert html.count('class="post ') == expected
 
