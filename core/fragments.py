@@ -31,8 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 # The extra ints may be negative (a post's score).
 CSRF_MARK = mark_safe("<!--viewer-csrf-->")
 
-# kind -> fill(request, [(pk, *extra), ...]) -> {pk: html} (for a slot: html or None)
-Filler = Callable[[HttpRequest, list[tuple[int, ...]]], dict[int, str | None]]
+# kind -> fill(request, ((pk, *extra), ...)) -> {pk: html} (for a slot: html or None)
+Filler = Callable[[HttpRequest, tuple[tuple[int, ...], ...]], dict[int, str | None]]
 _fillers: dict[str, Filler] = {}
 
 
@@ -64,8 +64,12 @@ def _keep(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str |
 _TOKEN = re.compile(r"<!--(?:(viewer|slot):([a-z_]+):(\d+)((?::-?\d+)*)|/slot)-->")
 
 
-def fill_page(request: HttpRequest, html: str) -> SafeString:
-    """A shared page with this reader's bits: one filler call per kind of mark or slot."""
+Marks = tuple[list[str], dict[str, tuple[tuple[int, ...], ...]]]
+
+
+def parse_marks(html: str) -> Marks:
+    """A page cut at its marks and slots, and the marks of each kind: what `fill_marks` fills.
+    The same for every reader of a stored page, so it may be kept (core.microcache)."""
     # [text, (what, kind, pk, extra, text) per token...]: what is "viewer", "slot" or None
     # for a slot's end; split in C, so the loops below only visit the tokens.
     parts = _TOKEN.split(html)
@@ -74,6 +78,17 @@ def fill_page(request: HttpRequest, html: str) -> SafeString:
         if parts[at]:
             pk, extra = int(parts[at + 2]), parts[at + 3]
             found[parts[at + 1]].append((pk, *map(int, extra[1:].split(":"))) if extra else (pk,))
+    return parts, {kind: tuple(items) for kind, items in found.items()}
+
+
+def fill_page(request: HttpRequest, html: str) -> SafeString:
+    """A shared page with this reader's bits: one filler call per kind of mark or slot."""
+    return fill_marks(request, parse_marks(html))
+
+
+def fill_marks(request: HttpRequest, marks: Marks) -> SafeString:
+    """`fill_page` of a page already parsed (`parse_marks`)."""
+    parts, found = marks
     # A kind nobody fills (a page stored by an older release) keeps its defaults.
     fills = {kind: _fillers.get(kind, _keep)(request, items) for kind, items in found.items()}
     out, replaced = [parts[0]], False

@@ -41,7 +41,7 @@ from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
 from core.cache import delete_on_commit, keep_fetched, read_versions, recording_versions, version_key
-from core.fragments import fill_page
+from core.fragments import fill_marks, parse_marks
 from core.moderation import can_moderate
 from core.personal import read_for_page
 from core.replica import recently_wrote
@@ -147,6 +147,22 @@ def _render_to_store(key: str, until_changed: bool, render):
     hook = getattr(response, "page_cache_hook", None)
     stored = (response.content, response["Content-Type"], hook, namespaces, stamp, time.time() + fresh)
     return response, stored, seconds
+
+
+# Per process, the last stored pages signed-in readers were served, cut at their marks: what
+# every reader's request would split again (a busy topic's page holds hundreds of marks).
+# A page is known by its key and the time stored with it, which no other rendering shares.
+_parsed_pages: dict[tuple[str, float], object] = {}
+_PARSED_KEPT = 64
+
+
+def _parsed(key: str, until: float, content: str):
+    parsed = _parsed_pages.get((key, until))
+    if parsed is None:
+        if len(_parsed_pages) >= _PARSED_KEPT:
+            del _parsed_pages[next(iter(_parsed_pages))]  # the oldest
+        parsed = _parsed_pages[(key, until)] = parse_marks(content)
+    return parsed
 
 
 def _rendered(view, request, args, kwargs):
@@ -262,7 +278,7 @@ def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed
             state = "hit"
             _run_hook(hit[2])
         content, content_type, *_rest = hit
-        response = HttpResponse(fill_page(request, content), content_type=content_type)
+        response = HttpResponse(fill_marks(request, _parsed(key, hit[5], content)), content_type=content_type)
         response["X-Page-Cache"] = state
         return response
 

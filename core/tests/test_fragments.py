@@ -45,7 +45,7 @@ def test_fill_page_calls_each_filler_once_and_keeps_a_slots_default_when_told(rf
     filled = fill_page(request, html)
     assert filled.startswith("<b>minha</b>|<i>padrão</i>|3|")
     assert "<!--" not in filled and len(filled.rsplit("|", 1)[1]) == 64  # a masked CSRF token
-    assert calls == [[(1,), (2,)]]
+    assert calls == [((1,), (2,))]
 
 
 def test_fill_page_reads_negative_extras_and_fills_marks_inside_a_kept_slot(rf):
@@ -57,7 +57,7 @@ def test_fill_page_reads_negative_extras_and_fills_marks_inside_a_kept_slot(rf):
     inner = viewer_mark("test_inner", 5)
     html = f"{slot('test_score', 1, 'a' + inner, -3)}|{slot('test_score', 2, 'b' + inner, 4)}"
     assert fill_page(rf.get("/"), html) == "<b>own</b>|bx"
-    assert calls == [[(1, -3), (2, 4)]]
+    assert calls == [((1, -3), (2, 4))]
     moment = instant_time(1_796_220_462_436_383)
     assert instant(moment) == 1_796_220_462_436_383 and moment.microsecond == 436_383
 
