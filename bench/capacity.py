@@ -5,10 +5,13 @@ drawn uniformly over the whole data set, 30% logged in, 30 s think time) per ste
 readers, 1k → 10k, on the running stack. Per step: req/s, p50/p95/p99 over the steady part
 (statistics reset once everyone is spawned), errors, anonymous and logged-in pages apart,
 and the CPU per request of each process group (gunicorn, PostgreSQL, Redis, Celery, Locust).
-The curve stops at the first step past SATURATED_MS, whose queue only grows.
+The curve stops at the first step past SATURATED_MS, whose queue only grows. With `cpu_log`
+(the directory bench/cpu_wsgi.py writes while it exists), each step also says where
+gunicorn's CPU went: per page, reader and page-cache answer.
 """
 
 import json
+import shutil
 from pathlib import Path
 
 from bench.stack import log
@@ -16,16 +19,25 @@ from bench.stack import log
 P95_TARGET_MS = 200
 SATURATED_MS = 5_000
 GROUPS = ("server", "postgres", "redis", "celery", "locust", "other")
+CPU_ROWS = 14  # rows of the CPU-by-page table
 
 
-def measure(run_locust, meter, steps: list[int], spawn_rate: int, steady_seconds: int, think: float) -> dict:
+def measure(
+    run_locust, meter, steps: list[int], spawn_rate: int, steady_seconds: int, think: float, cpu_log: Path | None = None
+) -> dict:
     """`run_locust(phase, user_class, users, spawn_rate, seconds)` returns Locust's figures."""
     points = []
     for users in steps:
         ramp = users / spawn_rate + think  # spawned, and each reader's first request sent
         point: dict = {"readers": users}
+        if cpu_log:
+            shutil.rmtree(cpu_log, ignore_errors=True)
+            cpu_log.mkdir(parents=True)
         with meter.measure(point):
             figures = run_locust(f"capacity {users}", "LongTail", users, spawn_rate, round(ramp + steady_seconds))
+        if cpu_log:
+            point["cpu_by_page"] = cpu_by_page(cpu_log)
+            shutil.rmtree(cpu_log, ignore_errors=True)
         summarize(point, figures, GROUPS)
         point["met"] = (point["p95_ms"] or 0) < P95_TARGET_MS and point["errors"] == 0 and point["held"] >= users
         points.append(point)
@@ -39,6 +51,25 @@ def measure(run_locust, meter, steps: list[int], spawn_rate: int, steady_seconds
         "points": points,
         "max_readers_met": max(held, default=0),
     }
+
+
+def cpu_by_page(directory: Path) -> list[dict]:
+    """One step's bench/cpu_wsgi.py lines: gunicorn CPU per request by page, reader and
+    page-cache answer, the largest share of the step's CPU first."""
+    rows: dict[tuple[str, str, str], list] = {}
+    for path in directory.glob("cpu-*.log"):
+        for line in path.read_text().splitlines():
+            page, who, cache, spent = line.split("\t")
+            row = rows.setdefault((page, who, cache), [0, 0.0])
+            row[0] += 1
+            row[1] += float(spent)
+    total = sum(spent for _count, spent in rows.values()) or 1.0
+    ordered = sorted(rows.items(), key=lambda item: -item[1][1])
+    return [
+        {"page": page, "who": who, "cache": cache, "requests": count, "cpu_ms": round(spent / count, 2),
+         "share": round(100 * spent / total, 1)}
+        for (page, who, cache), (count, spent) in ordered
+    ]  # fmt: skip
 
 
 def summarize(point: dict, figures: dict, groups) -> None:
@@ -94,6 +125,20 @@ def markdown(curve: dict, load: str) -> list[str]:
         ]
         for name, row in sorted(last["pages"].items()):
             lines.append(f"| {name} | {row['requests']:,} | {row['p50_ms']} | {row['p95_ms']} | {row['errors']} |")
+        if last.get("cpu_by_page"):
+            lines += [
+                "",
+                f"Where gunicorn's CPU went at {last['readers']:,} readers (bench/cpu_wsgi.py, the whole step; "
+                "page cache: hit, miss, or - for a page rendered for one reader):",
+                "",
+                "| page | reader | page cache | requests | CPU ms/request | share of CPU |",
+                "|---|---|---|---|---|---|",
+            ]
+            for row in last["cpu_by_page"][:CPU_ROWS]:
+                lines.append(
+                    f"| {row['page']} | {row['who']} | {row['cache']} | {row['requests']:,} | {row['cpu_ms']} "
+                    f"| {row['share']}% |"
+                )
     return lines
 
 

@@ -190,9 +190,11 @@ def capacity_phase(stack: Stack, workdir: Path, scale: Scale, locust_env: dict, 
         return locust(stack.url, workdir, phase, user_class=user_class, users=users, spawn_rate=spawn_rate,
                       seconds=seconds, env=locust_env, reset_stats=True)  # fmt: skip
 
+    cpu_log = stack.env.get("BENCH_CPU_LOG")
     curve = capacity.measure(
-        run_locust, meter, list(scale.capacity_steps), scale.spawn_rate, scale.capacity_seconds, scale.think_seconds
-    )
+        run_locust, meter, list(scale.capacity_steps), scale.spawn_rate, scale.capacity_seconds, scale.think_seconds,
+        cpu_log=Path(cpu_log) if cpu_log else None,
+    )  # fmt: skip
     capacity.write(curve, out, scale.name, f"{before} at the start, {load_note()} at the end")
     return curve
 
@@ -206,8 +208,13 @@ def fanout_phase(stack: Stack, env: dict, workdir: Path, scale: Scale, fixtures:
     return result
 
 
+def site_stack(env: dict, config: ServerConfig, workdir: Path) -> Stack:
+    """The site's stack, able to note each request's CPU when the capacity curve asks (bench/cpu_wsgi.py)."""
+    return Stack({**env, "BENCH_CPU_LOG": str(workdir / "cpu")}, config, workdir, wsgi="bench.cpu_wsgi:application")
+
+
 def capacity_only(args, scale: Scale, env: dict, workdir: Path, locust_env: dict, groups) -> None:
-    with Stack(env, CONFIGS[0], workdir) as stack:
+    with site_stack(env, CONFIGS[0], workdir) as stack:
         capacity_phase(stack, workdir, scale, locust_env, CpuMeter(groups(stack)), args.out)
     log(f"done: {args.out / f'capacity-{scale.name}.md'}")
 
@@ -331,7 +338,7 @@ def main(argv: list[str] | None = None) -> dict:
     chosen = max(CONFIGS, key=lambda c: results["configs"].get(c.label, {"topic": {"rps": 0}})["topic"]["rps"])
     results["server_config"] = {"label": chosen.label, "workers": chosen.workers, "threads": chosen.threads}
 
-    with Stack(env, chosen, workdir) as stack:
+    with site_stack(env, chosen, workdir) as stack:
         stack.warm_up(hot_urls)
         meter = CpuMeter(groups(stack))
         log("ceiling ratios with wrk")

@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+LONG_TAIL_PAGES = {"home", "catalog search", "book", "debates list", "topic", "profile"}
 
 
 @pytest.mark.slow
@@ -51,6 +52,9 @@ def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
     assert (tmp_path / "ratios-tiny.png").read_bytes().startswith(PNG_MAGIC)
     points = results["capacity"]["points"]
     assert points and all(point["held"] == point["readers"] and point["server_errors"] == 0 for point in points)
+    # Each step says where gunicorn's CPU went (bench/cpu_wsgi.py), by the pages Locust asked for.
+    assert all(sum(row["requests"] for row in point["cpu_by_page"]) > 0 for point in points)
+    assert {row["page"] for point in points for row in point["cpu_by_page"]} <= {*LONG_TAIL_PAGES, "other"}
     assert (tmp_path / "capacity-tiny.png").read_bytes().startswith(PNG_MAGIC)
 
     report = (tmp_path / "report-tiny.md").read_text()
