@@ -24,8 +24,10 @@ books_changed = Signal()
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_forget_cached_user_saved")
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_forget_cached_user_deleted")
-def user_changed(sender, instance, **kwargs):
+def user_changed(sender, instance, update_fields=None, **kwargs):
     forget_user(instance.pk)
+    if update_fields != frozenset({"last_login"}):  # a login shows nowhere
+        reader_wrote(instance.pk)  # their stored profile (a rename, a deactivation by an admin)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_create_profile")
@@ -39,6 +41,7 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 def review_changed(sender, instance, **kwargs):
     flush_book_reviews(book_id=instance.book_id)
     purge_profile_page(user_id=instance.user_id)
+    reader_wrote(instance.user_id)  # whoever saved it (a moderator hiding it): their profile changed
 
 
 @receiver(books_changed, dispatch_uid="accounts_books_changed_personal")

@@ -15,12 +15,14 @@ from accounts.forms import ProfileForm, ProgressForm, ProgressStartForm, ReviewF
 from accounts.models import BookReview, BookShelf, ReadingProgress
 from accounts.widgets import helpful_widget
 from catalog.models import Book
+from core.cache import depends_on
 from core.errors import refusal_message, refusal_status
 from core.http import next_url
 from core.microcache import anonymous_page_cache, reader_page_cache
 from core.moderation import can_moderate
 from core.pagination import PAGE_ALIAS, PAGE_PARAM, paginate, requested_page
 from core.panels import panels_shareable, render_panels
+from core.personal import reader_namespace
 from core.privacy import SHARE_PARAM, Visibility
 from core.ratelimit import rate_limit
 
@@ -81,10 +83,14 @@ def _seen_as_stranger(request, username: str) -> bool:
     return request.user.username != username and panels_shareable("profile", request, username=username)
 
 
-@anonymous_page_cache
-@reader_page_cache(shareable=_seen_as_stranger)
+@anonymous_page_cache(until_changed=True)
+@reader_page_cache(shareable=_seen_as_stranger, until_changed=True)
 def profile(request, username: str):
+    """A reader's profile. Stored pages live until the owner writes anything (`reader:<id>`,
+    bumped by their requests and by what others change of theirs: a moderator hiding an item,
+    an import) or their follows change (the social panel's namespace)."""
     owner = selectors.profile_user_get(username=username)
+    depends_on(reader_namespace(owner.pk))
     is_owner = request.user.pk == owner.pk
     shelves = selectors.shelf_counts(user=owner, listed_only=not is_owner)
     context = {

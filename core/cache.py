@@ -119,6 +119,13 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
     return tuple(memo[ns] for ns in namespaces)
 
 
+def depends_on(*namespaces: str) -> None:
+    """What is being built changes when these namespaces are bumped, though it reads no key of
+    theirs (a page of plain queries): their versions are read, so a page stored until its data
+    changes (core.microcache) carries them."""
+    read_versions(namespaces)
+
+
 def prefetch_versions(*namespaces: str) -> None:
     """Read the versions a page is about to need in one round trip (its panels' namespaces,
     core.panels) instead of one GET each; only inside a request, where they are memoized."""

@@ -72,6 +72,11 @@ def flush_relations(*user_ids: int) -> None:
     bump_namespaces(*(relations_namespace(uid) for uid in user_ids))
 
 
+def flush_followers(user_id: int) -> None:
+    """Their followers changed: what shows their counts (their stored profile) is rendered again."""
+    bump_namespaces(relations_namespace(user_id))
+
+
 def flush_feeds(*user_ids: int) -> None:
     """These readers' feeds gained or lost activities (after the Redis write)."""
     bump_namespaces(*(feed_namespace(uid) for uid in user_ids))

@@ -7,8 +7,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.cache import depends_on
 from core.fragments import CSRF_MARK, slot, viewer_mark
 from core.personal import reader_facts
+from social import cache as social_cache
 from social import selectors
 from social.models import FollowPolicy
 
@@ -54,6 +56,7 @@ def profile_panel(request, owner) -> str:
     with signed-in readers as a stranger sees it: the buttons are a slot ("follow") and the
     "segue você" badge a mark ("follows_you"), both filled per reader (`fill_follow`)."""
     shared = getattr(request, "shared_page", False)
+    depends_on(social_cache.relations_namespace(owner.pk))  # the counts: a stored profile follows them
     # The placeholder reader follows and blocks nobody: a stranger's view without the queries.
     viewer = AnonymousUser() if shared else request.user
     rel = selectors.relationship(viewer=viewer, owner=owner)

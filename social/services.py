@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.cache import purge_profile_page
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
+from core.cache import bump_namespaces
+from core.personal import reader_namespace
 from core.privacy import Visibility
 from core.tasks import enqueue_on_commit
 from debates.models import DebatePost, DebateTopic
@@ -54,6 +56,7 @@ def _move_counts(*, follower_id: int, followee_id: int, delta: int) -> None:
     if SocialSettings.objects.filter(user_id=followee_id, followers_count=crossed).exists():
         social_cache.flush_big_accounts()  # the followee starts or stops being read-merged
     _feeds_changed(follower_id)
+    social_cache.flush_followers(followee_id)
 
 
 def _feeds_changed(*user_ids: int) -> None:
@@ -373,6 +376,8 @@ def activity_sync_post(*, post_id: int, is_hidden: bool, is_deleted: bool) -> No
     activities = Activity.objects.filter(post_id=post_id)
     _restate(activities, visibility)
     social_cache.flush_lines(*activities.values_list("id", flat=True))  # an edit changes its quote
+    # A moderator's hand too: the author's stored profile shows the post's line.
+    bump_namespaces(*(reader_namespace(actor_id) for actor_id in set(activities.values_list("actor_id", flat=True))))
 
 
 @transaction.atomic
