@@ -2,17 +2,14 @@
 `until_changed`): a review, a debate about the book, an edit of the book itself."""
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from accounts import services
 from catalog.tests.factories import BookFactory
-from core import microcache
-from core.microcache import KEY_PREFIX, READER_KEY_PREFIX, path_cache_key
+from core.microcache import KEY_PREFIX, READER_KEY_PREFIX
 from core.privacy import Visibility
-from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
+from core.tests.pages import as_a_new_process, stored_to_live, visitor_client
 from debates import services as debates
 
 pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
@@ -20,23 +17,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixt
 
 @pytest.fixture(autouse=True)
 def _fresh_process(settings):
-    settings.PAGE_CACHE_SECONDS = 10
-    settings.VERSIONED_PAGE_SECONDS = 300
-    microcache._page_namespaces.clear()
+    as_a_new_process(settings)
 
 
 @pytest.fixture(params=[KEY_PREFIX, READER_KEY_PREFIX])
 def reader_client(request):
-    return Client() if request.param == KEY_PREFIX else signed_in(UserFactory(username="ana"))
-
-
-def stored_to_live(client, url: str) -> None:
-    """The page as stored once its namespaces are known: served until they change."""
-    prefix = READER_KEY_PREFIX if client.cookies.get("sessionid") else KEY_PREFIX
-    client.get(url)
-    cache.delete(path_cache_key(url, prefix))
-    client.get(url)
-    assert client.get(url)["X-Page-Cache"] == "hit"
+    return visitor_client(request.param)
 
 
 def test_a_new_review_renders_the_book_page_again(reader_client):

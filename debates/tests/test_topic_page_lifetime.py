@@ -12,6 +12,7 @@ from core import microcache
 from core.microcache import KEY_PREFIX, READER_KEY_PREFIX, path_cache_key
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
+from core.tests.pages import as_a_new_process
 from debates import services
 from debates.models import DebateVote
 from debates.tests.test_reader_pages import make_topic, reader
@@ -22,9 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixt
 
 @pytest.fixture(autouse=True)
 def _fresh_process(settings):
-    settings.PAGE_CACHE_SECONDS = 10
-    settings.VERSIONED_PAGE_SECONDS = 300
-    microcache._page_namespaces.clear()  # as a process that has not seen these pages yet
+    as_a_new_process(settings)
 
 
 def served_for(url: str, prefix: str) -> float:

@@ -2,15 +2,13 @@
 `until_changed`): their own writes, others' follows, a moderator hiding one of their posts."""
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from catalog.tests.factories import BookFactory
-from core import microcache
-from core.microcache import KEY_PREFIX, READER_KEY_PREFIX, path_cache_key
+from core.microcache import KEY_PREFIX, READER_KEY_PREFIX
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
+from core.tests.pages import as_a_new_process, stored_to_live, visitor_client
 from moderation import services as moderation
 from social import services
 from social.tests.helpers import make_post
@@ -20,9 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixt
 
 @pytest.fixture(autouse=True)
 def _fresh_process(settings):
-    settings.PAGE_CACHE_SECONDS = 10
-    settings.VERSIONED_PAGE_SECONDS = 300
-    microcache._page_namespaces.clear()
+    as_a_new_process(settings)
 
 
 @pytest.fixture
@@ -32,15 +28,7 @@ def owner():
 
 @pytest.fixture(params=[KEY_PREFIX, READER_KEY_PREFIX])
 def visitor(request):
-    return Client() if request.param == KEY_PREFIX else signed_in(UserFactory(username="visitante"))
-
-
-def stored_to_live(client, url: str) -> None:
-    prefix = READER_KEY_PREFIX if client.cookies.get("sessionid") else KEY_PREFIX
-    client.get(url)
-    cache.delete(path_cache_key(url, prefix))
-    client.get(url)
-    assert client.get(url)["X-Page-Cache"] == "hit"
+    return visitor_client(request.param)
 
 
 def profile_url(user) -> str:
