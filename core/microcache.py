@@ -149,9 +149,10 @@ def _render_to_store(key: str, until_changed: bool, render):
     return response, stored, seconds
 
 
-# Per process, the last stored pages signed-in readers were served, cut at their marks: what
-# every reader's request would split again (a busy topic's page holds hundreds of marks).
-# A page is known by its key and the time stored with it, which no other rendering shares.
+# Per process, stored pages signed-in readers were served, cut at their marks: what every
+# reader's request would split again (a busy topic's page holds hundreds of marks). A page is
+# known by its key and the time stored with it, which no other rendering shares. Bounded:
+# when full it starts over (one clear, safe beside other threads).
 _parsed_pages: dict[tuple[str, float], object] = {}
 _PARSED_KEPT = 64
 
@@ -160,7 +161,7 @@ def _parsed(key: str, until: float, content: str):
     parsed = _parsed_pages.get((key, until))
     if parsed is None:
         if len(_parsed_pages) >= _PARSED_KEPT:
-            del _parsed_pages[next(iter(_parsed_pages))]  # the oldest
+            _parsed_pages.clear()
         parsed = _parsed_pages[(key, until)] = parse_marks(content)
     return parsed
 
