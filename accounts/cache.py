@@ -6,11 +6,8 @@ version after commit, so the next request rebuilds it. Viewer-specific state (th
 helpful votes) is never cached here.
 """
 
-from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
-
 from core.cache import bump_namespace, versioned_key
-from core.microcache import purge_pages_on_commit
+from core.personal import reader_wrote
 
 
 def book_reviews_namespace(book_id: int) -> str:
@@ -32,11 +29,7 @@ def flush_book_reviews(*, book_id: int) -> None:
 
 
 def purge_profile_page(*, user_id: int) -> None:
-    """Drop the stored copies of a profile page, anonymous and signed-in (on commit)."""
-    username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first()
-    try:
-        path = reverse("accounts:profile", kwargs={"username": username}) if username else None
-    except NoReverseMatch:
-        return  # a name no URL can carry (a "/" in it) has no stored page
-    if path:
-        purge_pages_on_commit(path)
+    """Make every stored copy of a profile page stale, anonymous and signed-in, with or without
+    a query string (on commit): they live until their owner's namespace moves
+    (accounts.views.profile)."""
+    reader_wrote(user_id)

@@ -40,8 +40,7 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=BookReview, dispatch_uid="accounts_review_deleted")
 def review_changed(sender, instance, **kwargs):
     flush_book_reviews(book_id=instance.book_id)
-    purge_profile_page(user_id=instance.user_id)
-    reader_wrote(instance.user_id)  # whoever saved it (a moderator hiding it): their profile changed
+    purge_profile_page(user_id=instance.user_id)  # whoever saved it (a moderator hiding it)
 
 
 @receiver(books_changed, dispatch_uid="accounts_books_changed_personal")

@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 from accounts.cache import purge_profile_page
 from accounts.models import BookReview, BookShelf, ReadingProgress, ShelfVisibility
-from core.cache import bump_namespaces
-from core.personal import reader_namespace
 from core.privacy import Visibility
 from core.tasks import enqueue_on_commit
 from debates.models import DebatePost, DebateTopic
@@ -375,9 +373,11 @@ def activity_sync_post(*, post_id: int, is_hidden: bool, is_deleted: bool) -> No
     visibility = Visibility.PRIVATE if is_hidden or is_deleted else Visibility.PUBLIC
     activities = Activity.objects.filter(post_id=post_id)
     _restate(activities, visibility)
-    social_cache.flush_lines(*activities.values_list("id", flat=True))  # an edit changes its quote
+    rows = list(activities.values_list("id", "actor_id"))
+    social_cache.flush_lines(*(activity_id for activity_id, _actor in rows))  # an edit changes its quote
     # A moderator's hand too: the author's stored profile shows the post's line.
-    bump_namespaces(*(reader_namespace(actor_id) for actor_id in set(activities.values_list("actor_id", flat=True))))
+    for actor_id in {actor for _id, actor in rows}:
+        purge_profile_page(user_id=actor_id)
 
 
 @transaction.atomic
