@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from accounts.cache import book_reviews_namespace
         from core.fragments import register_filler
         from core.panels import register_panel
-        from core.personal import OWN_DATA_TIMEOUT, register_facts
+        from core.personal import register_facts
 
         register_panel(
             "home",
@@ -18,7 +18,6 @@ class AccountsConfig(AppConfig):
             order=5,
             render=panels.continue_reading_panel,
             namespaces=lambda user_id: (),  # the reader's own writes only
-            timeout=OWN_DATA_TIMEOUT,
         )
         register_panel("book_actions", name="accounts_my_shelf", order=20, render=panels.book_shelf_panel)
         register_panel(

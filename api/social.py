@@ -87,7 +87,7 @@ class FeedView(GenericAPIView):
         cursor = _cursor(request)
         page = selectors.home_feed(reader=request.user, cursor=cursor)
         if cursor is None:
-            selectors.feed_mark_seen(request.user.pk)
+            selectors.feed_mark_seen(request.user.pk, page)
         return Response(
             self.get_serializer(_page(request, page.activities, page.next_cursor, new_count=page.new_count)).data
         )

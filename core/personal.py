@@ -24,7 +24,6 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -52,9 +51,8 @@ from core.replica import primary_reads
 logger = logging.getLogger(__name__)
 
 KIND = "personal"
-# How long a fragment of the reader's own data may live: bounds what no namespace covers
-# there (a renamed book, an admin's edit). Fragments of others' activity live
-# PAGE_CACHE_SECONDS, like the shared pages (register them without a timeout).
+# How long a fragment may live: bounds what no namespace covers there (a renamed book, an
+# admin's edit, "há 2 minutos").
 OWN_DATA_TIMEOUT = 5 * 60
 
 
@@ -63,7 +61,7 @@ class Personal:
     name: str
     render: Callable[[HttpRequest], str]
     namespaces: Callable[[int], Iterable[str]]  # reader id -> what the fragment depends on
-    timeout: int | None  # None: PAGE_CACHE_SECONDS, like the shared pages (others' data)
+    timeout: int
 
     @property
     def pk(self) -> int:
@@ -92,15 +90,18 @@ def register_personal(
     render: Callable[[HttpRequest], str],
     *,
     namespaces: Callable[[int], Iterable[str]],
-    timeout: int | None = None,
+    timeout: int = OWN_DATA_TIMEOUT,
 ) -> Personal:
-    """Register (or replace) a personal fragment; `reader:<id>` is always among its namespaces.
-    Without a timeout it lives as long as a shared page (for fragments of others' activity)."""
-    if timeout is not None and timeout > READER_VERSION_TIMEOUT:
+    """Register (or replace) a personal fragment; `reader:<id>` is always among its namespaces."""
+    if timeout > READER_VERSION_TIMEOUT:
         raise ValueError("a personal fragment may not outlive the reader's versions")
     fragment = Personal(name=name, render=render, namespaces=namespaces, timeout=timeout)
     _registry[fragment.pk] = fragment
     return fragment
+
+
+def registered_personal(name: str) -> Personal:
+    return _registry[_pk(name)]
 
 
 def personal_mark(name: str) -> SafeString:
@@ -162,8 +163,7 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
         stamp = (*context, *_versions(got, depends[fragment.pk], create=True))
         html = render_for_reader(request, fragment)
         fills[fragment.pk] = html
-        timeout = settings.PAGE_CACHE_SECONDS if fragment.timeout is None else fragment.timeout
-        fresh.setdefault(timeout, {})[keys[fragment.pk]] = (stamp, html)
+        fresh.setdefault(fragment.timeout, {})[keys[fragment.pk]] = (stamp, html)
     for timeout, entries in fresh.items():
         cache.set_many(entries, timeout)
     return fills

@@ -7,7 +7,6 @@ class LibraryConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
-        from core.personal import OWN_DATA_TIMEOUT
         from library import panels, signals  # noqa: F401  (connect receivers)
         from library.cache import reader_namespace
 
@@ -24,5 +23,4 @@ class LibraryConfig(AppConfig):
             order=10,
             render=panels.home_goal_panel,
             namespaces=lambda user_id: (),  # the reader's own writes only (and the day)
-            timeout=OWN_DATA_TIMEOUT,
         )

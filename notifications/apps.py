@@ -11,7 +11,8 @@ class NotificationsConfig(AppConfig):
         from notifications import cache, panels, signals  # noqa: F401  (connects the receivers)
 
         register_panel("topic", name="notifications_follow", order=10, render=panels.topic_panel)
-        # Others' posts: cached per reader as long as a shared page lives (core.personal).
+        # Cached per reader (core.personal): a new post in a followed debate notifies them,
+        # which bumps their notifications namespace; their read marks bump theirs.
         register_panel(
             "home_side",
             name="notifications_followed",

@@ -7,7 +7,6 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
-        from core.personal import OWN_DATA_TIMEOUT
         from recommendations import cache, panels, signals  # noqa: F401  (connects the receivers)
 
         register_panel(
@@ -16,7 +15,6 @@ class RecommendationsConfig(AppConfig):
             order=8,
             render=panels.home_panel,
             namespaces=cache.panel_namespaces,
-            timeout=OWN_DATA_TIMEOUT,
         )
         register_panel(
             "book",

@@ -10,12 +10,12 @@ class SocialConfig(AppConfig):
     def ready(self):
         from core.fragments import register_filler
         from core.panels import register_panel
-        from core.personal import OWN_DATA_TIMEOUT, register_personal
+        from core.personal import register_personal
         from social import cache, panels, signals  # noqa: F401  (connect receivers)
 
         # The dashboard's main column, after "reading now"; suggestions in its side column.
-        # Both cached per reader (core.personal); the feed, others' activity, as long as a
-        # shared page lives.
+        # Both cached per reader (core.personal); the feed until a push, a retraction or a
+        # read-merged account's activity bumps its versions.
         register_panel(
             "home",
             name="social_feed",
@@ -29,7 +29,6 @@ class SocialConfig(AppConfig):
             order=30,
             render=panels.suggestions_panel,
             namespaces=lambda user_id: (cache.relations_namespace(user_id),),
-            timeout=OWN_DATA_TIMEOUT,
         )
         register_personal(
             panels.FEED_PAGE,

@@ -17,6 +17,10 @@ BIG_ACCOUNTS_NAMESPACE = "social:big"
 # Each activity's rendered line ("Dom Casmurro 4★ — “Releitura”"): dropped when its item
 # changes; the namespace is bumped when a book or a debate is renamed.
 LINES_NAMESPACE = "social:lines"
+# Bumped when a read-merged account (SOCIAL_FANOUT_MAX_FOLLOWERS followers or more) gains or
+# loses an activity: nothing is pushed to its followers' feeds, which read it when loaded, so
+# every reader's cached feed is rendered again.
+READ_MERGED_NAMESPACE = "social:read-merged"
 LINE_TIMEOUT = 24 * 60 * 60
 
 
@@ -33,7 +37,7 @@ def relations_namespace(user_id: int) -> str:
 
 def feed_fragment_namespaces(user_id: int) -> tuple[str, ...]:
     """What the reader's cached feed (panel and page) depends on, besides their own writes."""
-    return (feed_namespace(user_id), relations_namespace(user_id), LINES_NAMESPACE)
+    return (feed_namespace(user_id), relations_namespace(user_id), LINES_NAMESPACE, READ_MERGED_NAMESPACE)
 
 
 def feed_key(user_id: int) -> str:
@@ -80,6 +84,10 @@ def flush_followers(user_id: int) -> None:
 def flush_feeds(*user_ids: int) -> None:
     """These readers' feeds gained or lost activities (after the Redis write)."""
     bump_namespaces(*(feed_namespace(uid) for uid in user_ids))
+
+
+def flush_read_merged() -> None:
+    bump_namespace(READ_MERGED_NAMESPACE)
 
 
 def flush_big_accounts() -> None:

@@ -24,7 +24,7 @@ def home_feed_panel(request, obj=None) -> str:
     context = {}
     if selectors.following_count(reader):
         context["page"] = selectors.home_feed(reader=reader, detail=False)
-        selectors.feed_mark_seen(reader.pk)
+        selectors.feed_mark_seen(reader.pk, context["page"])
     else:
         context["community"] = selectors.community_stream(viewer=reader, size=10)
     return render_to_string("social/panels/home_feed.html", context, request=request)
@@ -39,7 +39,7 @@ def feed_page_body(request) -> str:
     """The first page of the feed page (/social/), for the reader's cached copy (core.personal).
     Marks the feed as seen."""
     page = selectors.home_feed(reader=request.user, detail=False)
-    selectors.feed_mark_seen(request.user.pk)
+    selectors.feed_mark_seen(request.user.pk, page)
     return render_to_string("social/_feed_page.html", {"page": page}, request=request)
 
 

@@ -420,6 +420,7 @@ class FeedPage:
     next_cursor: str | None = None
     new_count: int = 0
     activities: list[Activity] = field(default_factory=list)
+    seen: int | None = None  # the reader's "seen" mark, on the first page
 
 
 def _following(reader_id: int) -> QuerySet:
@@ -483,9 +484,14 @@ def _seen_mark(reader_id: int) -> int | None:
     return cache.get(social_cache.seen_key(reader_id))
 
 
-def feed_mark_seen(reader_id: int) -> None:
-    """The reader looked at the top of their feed: later activities count as "novidades"."""
-    cache.set(social_cache.seen_key(reader_id), feeds.score_of(timezone.now()), timeout=None)
+def feed_mark_seen(reader_id: int, page: FeedPage) -> None:
+    """The reader looked at the top of their feed (`page`): later activities count as
+    "novidades". Set on their first look; moved only when news were shown, which renders their
+    cached feed copies again (without the badges)."""
+    if page.seen is None or page.new_count:
+        cache.set(social_cache.seen_key(reader_id), feeds.score_of(timezone.now()), timeout=None)
+    if page.new_count:
+        social_cache.flush_feeds(reader_id)
 
 
 def home_feed(
@@ -514,7 +520,7 @@ def home_feed(
         last_id, last_score = entries[examined - 1]
         next_cursor = f"{last_score}.{last_id}"
     seen = _seen_mark(reader.pk) if cursor is None else None
-    page = FeedPage(groups=group_activities(shown, seen=seen), next_cursor=next_cursor, activities=shown)
+    page = FeedPage(groups=group_activities(shown, seen=seen), next_cursor=next_cursor, activities=shown, seen=seen)
     if seen is not None:
         page.new_count = sum(1 for _aid, score in entries if score > seen)
     return page

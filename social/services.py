@@ -440,7 +440,10 @@ def _is_read_merged(actor_id: int) -> bool:
 
 
 def _fanout_followers(actor_id: int) -> list[int]:
+    """Whose feeds hold the actor's activities besides their own; none if read-merged, whose
+    followers' cached feeds are rendered again instead (they read the actor when loaded)."""
     if _is_read_merged(actor_id):
+        social_cache.flush_read_merged()
         return []
     muters = Mute.objects.filter(muted_id=actor_id).values("muter_id")
     followers = Follow.objects.filter(followee_id=actor_id, status=Status.ACCEPTED).exclude(follower_id__in=muters)

@@ -142,14 +142,6 @@ def test_a_followed_readers_new_activity_reaches_the_followers_dashboard_at_once
     assert state == "hit" and title in html
 
 
-def test_what_no_version_covers_lives_no_longer_than_a_shared_page(settings):
-    """A read-merged account's activity is not pushed: the feed panel expires with the page."""
-    follower = UserFactory()
-    home(signed_in(follower, enforce_csrf_checks=False))
-    feed = next(fragment for fragment in _registry.values() if fragment.name == "panel:home:social_feed")
-    assert 0 < cache.ttl(entry_key(feed, follower.pk)) <= settings.PAGE_CACHE_SECONDS
-
-
 def test_a_new_post_in_a_followed_debate_and_reading_it_update_the_unread_count():
     ana = UserFactory()
     topic = DebateTopicFactory(title="Capitu traiu?")

@@ -10,14 +10,15 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
-from core.cache import raw_redis
+from core.cache import namespace_version, raw_redis
 from core.microcache import READER_KEY_PREFIX, path_cache_key
+from core.personal import OWN_DATA_TIMEOUT, entry_key, registered_personal
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
 from debates import services as debates_services
 from moderation import services as moderation_services
-from social import feeds, selectors, services
-from social.cache import feed_key
+from social import feeds, panels, selectors, services
+from social.cache import feed_key, feed_namespace
 from social.models import Activity, Follow, SocialSettings
 from social.tests import helpers
 
@@ -339,6 +340,45 @@ def test_an_unfollow_leaves_the_shared_feed_page_at_once(followers, client, sett
     assert title in shared_get(client, reverse("social:feed")).content.decode()
     services.follow_delete(follower=readers[0], followee=actor)  # e.g. from the API: no wrote cookie
     assert title not in shared_get(client, reverse("social:feed")).content.decode()
+
+
+def test_a_read_merged_accounts_activity_reaches_the_cached_feed_page(followers, client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    settings.SOCIAL_FANOUT_MAX_FOLLOWERS = 3
+    actor, readers = followers
+    services.social_counts_reconcile()
+    cache.delete_pattern("*social:big*")
+    client.force_login(readers[0])
+    assert "Nada por aqui ainda" in shared_get(client, reverse("social:feed")).content.decode()
+    helpers.make_finished(actor)  # nothing pushed: the fan-out bumps every cached feed instead
+    activity = Activity.objects.get(actor=actor)
+    assert not helpers.in_redis_feed(readers[0].pk, activity.pk)
+    assert activity.book.title in shared_get(client, reverse("social:feed")).content.decode()
+
+
+def test_a_readers_feed_copies_outlive_the_shared_pages(followers, client, settings):
+    """Exact versions cover the feed, so a copy is kept for the reader's own-data bound."""
+    settings.PAGE_CACHE_SECONDS = 10
+    _actor, readers = followers
+    client.force_login(readers[0])
+    shared_get(client, reverse("core:home"))
+    shared_get(client, reverse("social:feed"))
+    for name in ("panel:home:social_feed", panels.FEED_PAGE):
+        ttl = cache.ttl(entry_key(registered_personal(name), readers[0].pk))
+        assert settings.PAGE_CACHE_SECONDS < ttl <= OWN_DATA_TIMEOUT
+
+
+def test_news_are_shown_once_and_a_look_without_news_moves_nothing(followers, client, settings):
+    settings.PAGE_CACHE_SECONDS = 10
+    actor, readers = followers
+    client.force_login(readers[0])
+    shared_get(client, reverse("social:feed"))  # the first look sets the "seen" mark
+    helpers.make_finished(actor)
+    assert "1 novidade" in shared_get(client, reverse("social:feed")).content.decode()
+    assert "novidade" not in shared_get(client, reverse("social:feed")).content.decode()
+    version = namespace_version(feed_namespace(readers[0].pk))
+    assert "novidade" not in shared_get(client, reverse("social:feed")).content.decode()
+    assert namespace_version(feed_namespace(readers[0].pk)) == version
 
 
 @pytest.mark.parametrize("count", [10, 1_000])
