@@ -78,12 +78,12 @@ request_finished.connect(_request_finished, dispatch_uid="core.cache.versions.fi
 
 def namespace_version(namespace: str) -> int:
     """The current version of a namespace; a fresh one is created on first use."""
-    _record(namespace)
     memo = getattr(_request, "versions", None)
     if memo is None:
         return _read_version(namespace)
     if namespace not in memo:
         memo[namespace] = _read_version(namespace)
+    _record(namespace, memo[namespace])
     return memo[namespace]
 
 
@@ -107,8 +107,6 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
     """The current versions of `namespaces`, in order: those this request has read or fetched
     already, the rest in one round trip; a missing one is created. Memoized for the request."""
     namespaces = tuple(namespaces)
-    for namespace in namespaces:
-        _record(namespace)
     memo = getattr(_request, "versions", None)
     memo = memo if memo is not None else {}
     wanted = [ns for ns in dict.fromkeys(namespaces) if ns not in memo]
@@ -116,6 +114,8 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
         found = get_many_fetched([version_key(ns) for ns in wanted])
         for namespace in wanted:
             memo[namespace] = _version_or_new(namespace, found.get(version_key(namespace)))
+    for namespace in namespaces:
+        _record(namespace, memo[namespace])
     return tuple(memo[ns] for ns in namespaces)
 
 
@@ -133,18 +133,19 @@ def prefetch_versions(*namespaces: str) -> None:
         read_versions(namespaces)
 
 
-def _record(namespace: str) -> None:
+def _record(namespace: str, version: int) -> None:
     recording = getattr(_request, "recording", None)
     if recording is not None:
-        recording.add(namespace)
+        recording.setdefault(namespace, version)
 
 
 @contextmanager
 def recording_versions():
-    """The set of namespaces whose versions the block reads (what it was built from); inside
-    a request only, else it stays empty."""
+    """The namespaces whose versions the block reads (what it was built from), each with the
+    version it first read: what was built from a namespace's keys or rows after that read is
+    at least that new. Inside a request only, else it stays empty."""
     outer = getattr(_request, "recording", None)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     if getattr(_request, "versions", None) is not None:
         _request.recording = seen
     try:
@@ -153,7 +154,8 @@ def recording_versions():
         if getattr(_request, "versions", None) is not None:
             _request.recording = outer
             if outer is not None:
-                outer |= seen
+                for namespace, version in seen.items():
+                    outer.setdefault(namespace, version)
 
 
 def versioned_key(namespace: str, *parts: object) -> str:

@@ -24,9 +24,9 @@ htmx requests and pages with a flash message are always rendered for the reader.
 A page whose every part comes from versioned keys, or from rows whose changes bump a
 namespace it reads (a topic's page: its posts, votes and the topic itself), may live until its
 data changes (`until_changed=True`, on either cache): it is stored with the namespaces its
-rendering read and their versions, and served only while they are unchanged. Each process
-remembers those namespaces per page, so a hit reads their versions in the round trip that
-reads the page. What no namespace covers (a topic's view count) lags at most
+rendering read and the versions it read them at, and served only while they are unchanged.
+Each process remembers those namespaces per page, so a hit reads their versions in the round
+trip that reads the page. What no namespace covers (a topic's view count) lags at most
 `VERSIONED_PAGE_SECONDS`.
 """
 
@@ -126,26 +126,26 @@ def _fresh(key: str, stored):
 def _render_to_store(key: str, until_changed: bool, render):
     """The rendered page, and how to store it: `(content, content type, hook, namespaces,
     versions, until)` for `cache.set` with that many seconds. A page lives until its data
-    changes (VERSIONED_PAGE_SECONDS at most) when the versions of all the namespaces its
-    rendering read were read before it (a write committed meanwhile leaves them old). Else,
-    the first time it is rendered, it is served PAGE_CACHE_SECONDS, like any shared page, and
-    kept longer only to teach every process its namespaces."""
+    changes (VERSIONED_PAGE_SECONDS at most), stamped with each namespace its rendering read at
+    the version read before anything was built from it: before the rendering where this
+    process knows the page's namespaces, else the first read during it. A write committed
+    meanwhile bumps a version past the stamp, so the page is not served again."""
     known = _known(key, until_changed)
-    stamp = read_versions(known)
+    before = dict(zip(known, read_versions(known), strict=True))
     with recording_versions() as seen:
         response = render()
-    namespaces, fresh = known, settings.VERSIONED_PAGE_SECONDS
-    if not until_changed or not seen:
-        namespaces, fresh = (), settings.PAGE_CACHE_SECONDS
-    elif not seen <= set(known):
-        namespaces, fresh = tuple(sorted(seen | set(known))), settings.PAGE_CACHE_SECONDS
-        _learn(key, namespaces)
-        stamp = read_versions(namespaces)
+    namespaces, stamp = (), ()
+    if until_changed and seen:
+        versions = seen | before
+        namespaces = tuple(sorted(versions))
+        stamp = tuple(versions[namespace] for namespace in namespaces)
+        if namespaces != known:
+            _learn(key, namespaces)
     if not _cacheable_response(response):
         return response, None, 0
     seconds = settings.VERSIONED_PAGE_SECONDS if namespaces else settings.PAGE_CACHE_SECONDS
     hook = getattr(response, "page_cache_hook", None)
-    stored = (response.content, response["Content-Type"], hook, namespaces, stamp, time.time() + fresh)
+    stored = (response.content, response["Content-Type"], hook, namespaces, stamp, time.time() + seconds)
     return response, stored, seconds
 
 

@@ -1,10 +1,9 @@
 """Helpers for tests of pages stored until their data changes (core.microcache, `until_changed`)."""
 
-from django.core.cache import cache
 from django.test import Client
 
 from core import microcache
-from core.microcache import KEY_PREFIX, READER_KEY_PREFIX, path_cache_key
+from core.microcache import KEY_PREFIX
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
 
@@ -22,9 +21,6 @@ def visitor_client(prefix: str) -> Client:
 
 
 def stored_to_live(client: Client, url: str) -> None:
-    """Store the page as it is once its namespaces are known: served until they change."""
-    prefix = READER_KEY_PREFIX if client.cookies.get("sessionid") else KEY_PREFIX
-    client.get(url)
-    cache.delete(path_cache_key(url, prefix))
+    """Store the page: served until its namespaces change."""
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
