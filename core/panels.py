@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 from core.cache import prefetch_versions
-from core.personal import personal_mark, register_personal
+from core.personal import OWN_DATA_TIMEOUT, personal_mark, register_personal
 
 PanelRenderer = Callable[[HttpRequest, object], str]
 
@@ -52,16 +52,18 @@ def register_panel(
     render: PanelRenderer,
     shareable: Callable[..., bool] | None = None,
     namespaces: Callable[[int], Iterable[str]] | None = None,
+    timeout: int = OWN_DATA_TIMEOUT,
     versions: Callable[[object], Iterable[str]] | None = None,
 ) -> None:
     """Register (or replace, by name) a panel on `page` ("home", "book", "profile"). A personal
-    panel (module doc) gives the reader's `namespaces` (core.personal.register_personal).
+    panel (module doc) gives the reader's `namespaces` and how long its copy may live
+    (core.personal.register_personal).
     `versions(obj)` names the namespaces whose versions its cached keys read: `render_panels`
     reads those of all its panels in one round trip."""
     personal = ""
     if namespaces is not None:
         personal = f"panel:{page}:{name}"
-        register_personal(personal, lambda request: render(request, None), namespaces=namespaces)
+        register_personal(personal, lambda request: render(request, None), namespaces=namespaces, timeout=timeout)
     _registry.setdefault(page, {})[name] = Panel(
         name=name, order=order, render=render, shareable=shareable, personal=personal, versions=versions
     )

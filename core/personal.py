@@ -51,9 +51,12 @@ from core.replica import primary_reads
 logger = logging.getLogger(__name__)
 
 KIND = "personal"
-# How long a fragment may live: bounds what no namespace covers there (a renamed book, an
-# admin's edit, "há 2 minutos").
-OWN_DATA_TIMEOUT = 5 * 60
+# How long a fragment or the facts of a reader may live: bounds what no namespace covers
+# there (a renamed book, an admin's edit).
+OWN_DATA_TIMEOUT = 30 * 60
+# Fragments of others' activity: bounds their relative times ("há 2 minutos") and what no
+# namespace follows there (a hidden post's unread count, the community stream).
+ACTIVITY_TIMEOUT = 5 * 60
 
 
 @dataclass(frozen=True)

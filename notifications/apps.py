@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from core.panels import register_panel
+        from core.personal import ACTIVITY_TIMEOUT
         from debates.cache import reads_namespace
         from notifications import cache, panels, signals  # noqa: F401  (connects the receivers)
 
@@ -19,6 +20,7 @@ class NotificationsConfig(AppConfig):
             order=20,
             render=panels.home_followed_panel,
             namespaces=lambda user_id: (cache.reader_namespace(user_id), reads_namespace(user_id)),
+            timeout=ACTIVITY_TIMEOUT,
         )
 
         from core.fragments import register_filler

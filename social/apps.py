@@ -10,18 +10,19 @@ class SocialConfig(AppConfig):
     def ready(self):
         from core.fragments import register_filler
         from core.panels import register_panel
-        from core.personal import register_personal
+        from core.personal import ACTIVITY_TIMEOUT, register_personal
         from social import cache, panels, signals  # noqa: F401  (connect receivers)
 
         # The dashboard's main column, after "reading now"; suggestions in its side column.
         # Both cached per reader (core.personal); the feed until a push, a retraction or a
-        # read-merged account's activity bumps its versions.
+        # read-merged account's activity bumps its versions, or its "há …" have aged.
         register_panel(
             "home",
             name="social_feed",
             order=6,
             render=panels.home_feed_panel,
             namespaces=cache.feed_fragment_namespaces,
+            timeout=ACTIVITY_TIMEOUT,
         )
         register_panel(
             "home_side",
@@ -34,6 +35,7 @@ class SocialConfig(AppConfig):
             panels.FEED_PAGE,
             panels.feed_page_body,
             namespaces=cache.feed_fragment_namespaces,
+            timeout=ACTIVITY_TIMEOUT,
         )
         register_panel(
             "profile",

@@ -16,7 +16,7 @@ from accounts.tests.factories import BookShelfFactory, ReadingProgressFactory
 from catalog.tests.factories import BookFactory
 from core.fragments import CSRF_MARK
 from core.microcache import READER_KEY_PREFIX, path_cache_key
-from core.personal import _registry, entry_key
+from core.personal import ACTIVITY_TIMEOUT, OWN_DATA_TIMEOUT, entry_key, registered_personal
 from core.replica import WROTE_COOKIE
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
@@ -98,7 +98,7 @@ def test_a_stored_panel_carries_a_csrf_mark_and_the_page_a_token_that_works():
     client.force_login(ana)
     home(client)
     _state, html = home(client)  # the suggestion, with its follow form, from the cached panel
-    suggestions = next(fragment for fragment in _registry.values() if fragment.name.endswith("social_suggestions"))
+    suggestions = registered_personal("panel:home_side:social_suggestions")
     _stamp, stored = cache.get(entry_key(suggestions, ana.pk))
     assert "muito_seguida" in stored and f'name="csrfmiddlewaretoken" value="{CSRF_MARK}"' in stored
     form = re.search(r'action="(/social/muito_seguida/[^"]+)".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S)
@@ -140,6 +140,19 @@ def test_a_followed_readers_new_activity_reaches_the_followers_dashboard_at_once
     title = Activity.objects.get(actor=actor).book.title
     state, html = home(client)
     assert state == "hit" and title in html
+
+
+def test_own_sections_outlive_those_of_others_activity():
+    """What versions cover entirely is kept long; "há …" and unversioned counts age sooner."""
+    reader = UserFactory()
+    home(signed_in(reader, enforce_csrf_checks=False))
+    ttl = {
+        name: cache.ttl(entry_key(registered_personal(f"panel:{name}"), reader.pk))
+        for name in ("home:accounts_continue_reading", "home:social_feed", "home_side:notifications_followed")
+    }
+    assert ACTIVITY_TIMEOUT < ttl["home:accounts_continue_reading"] <= OWN_DATA_TIMEOUT
+    assert 0 < ttl["home:social_feed"] <= ACTIVITY_TIMEOUT
+    assert 0 < ttl["home_side:notifications_followed"] <= ACTIVITY_TIMEOUT
 
 
 def test_a_new_post_in_a_followed_debate_and_reading_it_update_the_unread_count():

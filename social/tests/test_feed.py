@@ -12,7 +12,7 @@ from accounts.models import BookShelf
 from catalog.tests.factories import BookFactory
 from core.cache import namespace_version, raw_redis
 from core.microcache import READER_KEY_PREFIX, path_cache_key
-from core.personal import OWN_DATA_TIMEOUT, entry_key, registered_personal
+from core.personal import ACTIVITY_TIMEOUT, entry_key, registered_personal
 from core.privacy import Visibility
 from core.tests.factories import UserFactory
 from debates import services as debates_services
@@ -357,7 +357,7 @@ def test_a_read_merged_accounts_activity_reaches_the_cached_feed_page(followers,
 
 
 def test_a_readers_feed_copies_outlive_the_shared_pages(followers, client, settings):
-    """Exact versions cover the feed, so a copy is kept for the reader's own-data bound."""
+    """Exact versions cover the feed, so a copy is kept until its relative times have aged."""
     settings.PAGE_CACHE_SECONDS = 10
     _actor, readers = followers
     client.force_login(readers[0])
@@ -365,7 +365,7 @@ def test_a_readers_feed_copies_outlive_the_shared_pages(followers, client, setti
     shared_get(client, reverse("social:feed"))
     for name in ("panel:home:social_feed", panels.FEED_PAGE):
         ttl = cache.ttl(entry_key(registered_personal(name), readers[0].pk))
-        assert settings.PAGE_CACHE_SECONDS < ttl <= OWN_DATA_TIMEOUT
+        assert settings.PAGE_CACHE_SECONDS < ttl <= ACTIVITY_TIMEOUT
 
 
 def test_news_are_shown_once_and_a_look_without_news_moves_nothing(followers, client, settings):
