@@ -18,6 +18,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from core.replica import primary_reads
 
@@ -233,7 +234,7 @@ def cached(
     stores a `None`: for an absence that another process may end at any moment.
 
     `late=True` (inside a request) stores it when the request ends, with the request's other
-    late writes in one round trip per timeout: only for a versioned key that nothing deletes
+    late writes in one round trip: only for a versioned key that nothing deletes
     by name, whose invalidation is a namespace bump. Its key carries the version read before
     the value was built, so a bump meanwhile (by anyone) leaves the value under the old
     version, never read again, exactly as an immediate write would. Until then the request
@@ -259,13 +260,24 @@ def cached(
 
 
 def flush_writes() -> None:
-    """Store the request's late writes (`cached(late=True)`): one `set_many` per timeout."""
+    """Store the request's late writes (`cached(late=True)`) in one round trip, whatever their
+    timeouts (without Redis, one `set_many` per timeout)."""
     writes = getattr(_request, "writes", None)
     _request.writes = None
     if not writes:
         return
-    by_timeout: dict[int, dict[str, object]] = {}
-    for key, (value, timeout) in writes.items():
-        by_timeout.setdefault(timeout, {})[key] = value
-    for timeout, values in by_timeout.items():
-        cache.set_many(values, timeout)
+    client = raw_redis()
+    if client is None:
+        by_timeout: dict[int, dict[str, object]] = {}
+        for key, (value, timeout) in writes.items():
+            by_timeout.setdefault(timeout, {})[key] = value
+        for timeout, values in by_timeout.items():
+            cache.set_many(values, timeout)
+        return
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for key, (value, timeout) in writes.items():
+                pipe.set(cache.make_key(key), cache.client.encode(value), ex=timeout)
+            pipe.execute()
+    except RedisError:  # like any cache write (IGNORE_EXCEPTIONS): the next request builds them
+        logger.warning("cache: %d late writes lost", len(writes), exc_info=True)

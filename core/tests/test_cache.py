@@ -92,6 +92,17 @@ def test_late_writes_are_stored_when_the_request_ends(in_request):
     assert cache.get(key) == ("value",)
 
 
+def test_late_writes_keep_their_own_timeouts(in_request):
+    from django.core.signals import request_finished
+
+    short, long = versioned_key("late", "short"), versioned_key("late", "long")
+    cached(short, lambda: "s", timeout=60, late=True)
+    cached(long, lambda: "l", timeout=3600, late=True)
+    request_finished.send(sender=None)
+    assert (cache.get(short), cache.get(long)) == (("s",), ("l",))
+    assert 0 < cache.ttl(short) <= 60 < cache.ttl(long) <= 3600
+
+
 def test_late_writes_outside_a_request_are_immediate():
     cached("test:late-now", lambda: 3, late=True)
     assert cache.get("test:late-now") == (3,)
