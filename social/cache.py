@@ -21,6 +21,9 @@ LINES_NAMESPACE = "social:lines"
 # loses an activity: nothing is pushed to its followers' feeds, which read it when loaded, so
 # every reader's cached feed is rendered again.
 READ_MERGED_NAMESPACE = "social:read-merged"
+# Bumped when any reader changes their follow policy: every reader's cached relations
+# (social.selectors.Related, which hold related readers' policies) are read again. Rare.
+POLICIES_NAMESPACE = "social:policies"
 LINE_TIMEOUT = 24 * 60 * 60
 
 
@@ -84,6 +87,10 @@ def flush_followers(user_id: int) -> None:
 def flush_feeds(*user_ids: int) -> None:
     """These readers' feeds gained or lost activities (after the Redis write)."""
     bump_namespaces(*(feed_namespace(uid) for uid in user_ids))
+
+
+def flush_policies() -> None:
+    bump_namespace(POLICIES_NAMESPACE)
 
 
 def flush_read_merged() -> None:

@@ -76,12 +76,17 @@ def profile_panel(request, owner) -> str:
 def profile_shareable(request, username: str) -> bool:
     """Whether this reader's view of a profile is a stranger's but for the slot and mark:
     not for the owner, readers blocked either way, nor approved followers of a reader who
-    shows activities to them only. No query for a stranger (the reader's cached facts; an
-    unknown name is the view's 404), else one, kept for the fillers of this request."""
+    shows activities to them only. No query (the reader's cached facts; an unknown name is the
+    view's 404), or one for a reader related to too many to cache; kept for the fillers."""
     related = reader_facts(request, RELATED_FACTS)
-    if related is not None and username.lower() not in related.usernames:
-        return True
-    relations = _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, username=username))
+    if related is None:
+        relations = selectors.viewer_relations(viewer_id=request.user.pk, username=username)
+    else:
+        owner_id = related.ids_by_name.get(username.lower())
+        if owner_id is None:
+            return True
+        relations = {owner_id: related.relation(request.user.pk, owner_id)}
+    _remember(request, relations)
     return bool(relations) and not any(
         rel.is_owner or rel.blocking or rel.blocked_by or (rel.following and rel.policy == FollowPolicy.APPROVAL)
         for _name, rel in relations.values()
@@ -116,15 +121,14 @@ def _remember(request, relations: dict) -> dict:
 
 
 def _relations(request, found) -> dict:
-    """The reader's relationship to each owner of `found`: strangers from the reader's cached
-    facts (core.personal.reader_facts), one query for the others not known yet."""
+    """The reader's relationship to each owner of `found`, from the reader's cached facts
+    (core.personal.reader_facts), or one query for a reader related to too many to cache."""
     known = getattr(request, "_social_relations", {})
     missing = {pk for pk, *_extra in found} - known.keys()
     related = reader_facts(request, RELATED_FACTS) if missing else None
     if related is not None:
-        _remember(request, {pk: (None, _STRANGER) for pk in missing - related.ids})
-        missing &= related.ids
-    if missing:
+        _remember(request, {pk: related.relation(request.user.pk, pk) or (None, _STRANGER) for pk in missing})
+    elif missing:
         _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, ids=missing))
     known = getattr(request, "_social_relations", {})
     return {pk: known[pk] for pk, *_extra in found if pk in known}

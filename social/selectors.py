@@ -124,34 +124,41 @@ FROM {user} u WHERE u.is_active AND {owners}
 
 # A reader related to more readers than this is asked the database per page.
 RELATED_MAX = 4_000
-_RELATED_SQL = """
-SELECT u.id, u.username FROM {user} u WHERE u.id = %s OR u.id IN (
+_RELATED_OWNERS = """(u.id = %s OR u.id IN (
   SELECT followee_id FROM {follow} WHERE follower_id = %s
   UNION SELECT follower_id FROM {follow} WHERE followee_id = %s
   UNION SELECT blocked_id FROM {block} WHERE blocker_id = %s
-  UNION SELECT blocker_id FROM {block} WHERE blocked_id = %s)
-LIMIT %s
-"""
+  UNION SELECT blocker_id FROM {block} WHERE blocked_id = %s))"""
 
 
 @dataclass(frozen=True)
 class Related:
     """The readers someone follows, is followed by (or asked), blocks or is blocked by, and
-    themselves: to anyone else they are a stranger."""
+    themselves, with what they are to each other: to anyone else they are a stranger.
+    Rows as `viewer_relations` reads them (plain tuples: read with every page of theirs)."""
 
-    ids: frozenset[int]
-    usernames: frozenset[str]  # lower case
+    rows: dict[int, tuple]  # id -> (username, policy, mine, theirs, blocking, blocked_by, muting)
+    ids_by_name: dict[str, int]  # lower-case username -> id
+
+    def relation(self, viewer_id: int, pk: int) -> tuple[str, "Relationship"] | None:
+        row = self.rows.get(pk)
+        return None if row is None else _relation(viewer_id, pk, row)
 
 
 def reader_related(user_id: int) -> Related | None:
-    """`Related` of the reader; None when too many to cache (core.personal.reader_facts)."""
-    tables = {"user": get_user_model()._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
-    with connections[router.db_for_read(Follow)].cursor() as cursor:
-        cursor.execute(_RELATED_SQL.format(**tables), [user_id] * 5 + [RELATED_MAX + 1])
-        rows = at_most(cursor.fetchall(), RELATED_MAX)
+    """`Related` of the reader, in one query; None when too many to cache
+    (core.personal.reader_facts). Their relations namespace follows every change of these
+    rows; `social:policies`, any reader's change of follow policy."""
+    tables = {"follow": Follow._meta.db_table, "block": Block._meta.db_table}
+    rows = at_most(
+        _relations_rows(user_id, _RELATED_OWNERS.format(**tables) + " LIMIT %s", [user_id] * 5 + [RELATED_MAX + 1]),
+        RELATED_MAX,
+    )
     if rows is None:
         return None
-    return Related(frozenset(pk for pk, _name in rows), frozenset(name.lower() for _pk, name in rows))
+    return Related(
+        rows={pk: tuple(rest) for pk, *rest in rows}, ids_by_name={name.lower(): pk for pk, name, *_rest in rows}
+    )
 
 
 def viewer_relations(
@@ -161,16 +168,16 @@ def viewer_relations(
     each of `ids`: follows both ways, blocks, mute and the owner's policy, in one query; the
     counts are not read."""
     ids = [int(pk) for pk in ids]
-    if username is None and not ids:
+    if username is not None:
+        rows = _relations_rows(viewer_id, "u.username = %s", [username])
+    elif ids:
+        rows = _relations_rows(viewer_id, "u.id IN ({})".format(", ".join(["%s"] * len(ids))), ids)
+    else:
         return {}
-    owners, params = (
-        ("u.username = %s", [username])
-        if username is not None
-        else (
-            "u.id IN ({})".format(", ".join(["%s"] * len(ids))),
-            ids,
-        )
-    )
+    return {pk: _relation(viewer_id, pk, rest) for pk, *rest in rows}
+
+
+def _relations_rows(viewer_id: int, owners: str, params: list) -> list[tuple]:
     tables = {
         "user": get_user_model()._meta.db_table,
         "settings": SocialSettings._meta.db_table,
@@ -180,23 +187,21 @@ def viewer_relations(
     }
     with connections[router.db_for_read(Follow)].cursor() as cursor:
         cursor.execute(_RELATIONS_SQL.format(owners=owners, **tables), [viewer_id] * 5 + params)
-        rows = cursor.fetchall()
-    return {
-        pk: (
-            name,
-            Relationship(
-                is_owner=pk == viewer_id,
-                following=mine == Status.ACCEPTED,
-                requested=mine == Status.PENDING,
-                follows_you=theirs == Status.ACCEPTED,
-                blocking=bool(blocking),
-                blocked_by=bool(blocked_by),
-                muting=bool(muting),
-                policy=policy or FollowPolicy.ANYONE,
-            ),
-        )
-        for pk, name, policy, mine, theirs, blocking, blocked_by, muting in rows
-    }
+        return cursor.fetchall()
+
+
+def _relation(viewer_id: int, pk: int, row) -> tuple[str, Relationship]:
+    name, policy, mine, theirs, blocking, blocked_by, muting = row
+    return name, Relationship(
+        is_owner=pk == viewer_id,
+        following=mine == Status.ACCEPTED,
+        requested=mine == Status.PENDING,
+        follows_you=theirs == Status.ACCEPTED,
+        blocking=bool(blocking),
+        blocked_by=bool(blocked_by),
+        muting=bool(muting),
+        policy=policy or FollowPolicy.ANYONE,
+    )
 
 
 def blocked_ids(user_id: int) -> set[int]:

@@ -138,8 +138,10 @@ def follow_policy_set(*, user: AbstractBaseUser, policy: str) -> SocialSettings:
         raise ValidationError(_("Escolha quem pode seguir você: qualquer leitor, só quem você aprovar ou ninguém."))
     _ensure_settings(user.pk)
     SocialSettings.objects.filter(user=user).update(follow_policy=policy)
-    # Closing activities to approved followers must not wait for the stored profile to expire.
+    # Closing activities to approved followers must not wait for the stored profile to expire,
+    # nor for the cached relations of the readers related to them (social.selectors.Related).
     purge_profile_page(user_id=user.pk)
+    social_cache.flush_policies()
     pending = Follow.objects.filter(followee=user, status=Status.PENDING)
     if policy == FollowPolicy.NOBODY:
         pending.delete()

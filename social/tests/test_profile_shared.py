@@ -142,17 +142,29 @@ def test_a_shared_profile_hit_costs_a_fixed_number_of_queries(owner, django_asse
     signed_in(UserFactory()).get(url_of(owner))
     client = signed_in(ana)
     client.get(url_of(owner))
-    # The relationship (one query for the check and both fillers); the reader and the
-    # header's unread count come from the cache.
-    with django_assert_num_queries(1):
+    # The relationship comes from the reader's cached facts (core.personal), as do the reader
+    # and the header's unread count: no query.
+    with django_assert_num_queries(0):
         response = client.get(url_of(owner))
     assert response["X-Page-Cache"] == "hit" and "Deixar de seguir" in response.content.decode()
-    # A stranger to the owner: known as one from their cached facts (core.personal), no query.
+    # A stranger to the owner: known as one from the same facts, no query either.
     stranger = signed_in(UserFactory())
     stranger.get(url_of(owner))
     with django_assert_num_queries(0):
         response = stranger.get(url_of(owner))
     assert response["X-Page-Cache"] == "hit" and "Deixar de seguir" not in response.content.decode()
+
+
+def test_a_followers_cached_relation_follows_the_owners_policy(owner, django_capture_on_commit_callbacks):
+    """Approved followers of a reader who shows activities to them only see a page of their own."""
+    ana = UserFactory()
+    services.follow_create(follower=ana, followee=owner)
+    client = signed_in(ana)
+    client.get(url_of(owner))
+    assert client.get(url_of(owner))["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_policy_set(user=owner, policy=FollowPolicy.APPROVAL)
+    assert "X-Page-Cache" not in client.get(url_of(owner))  # rendered for her alone
 
 
 def test_closing_activities_to_approved_followers_drops_the_stored_profile(owner, django_capture_on_commit_callbacks):
