@@ -31,7 +31,9 @@ def home_feed_panel(request, obj=None) -> str:
 
 
 FEED_PAGE = "social:feed_page"
-RELATED_FACTS = "social_related"  # core.personal.register_facts, in apps
+# core.personal.register_facts, in apps; a new name when the stored shape changes, so a
+# deploy never reads facts an older one stored.
+RELATED_FACTS = "social_relations"
 _STRANGER = selectors.Relationship()
 
 
