@@ -33,7 +33,7 @@ def home_feed_panel(request, obj=None) -> str:
 FEED_PAGE = "social:feed_page"
 # core.personal.register_facts, in apps; a new name when the stored shape changes, so a
 # deploy never reads facts an older one stored.
-RELATED_FACTS = "social_relations"
+RELATED_FACTS = "social_relations_packed"
 _STRANGER = selectors.Relationship()
 
 
@@ -84,7 +84,7 @@ def profile_shareable(request, username: str) -> bool:
     if related is None:
         relations = selectors.viewer_relations(viewer_id=request.user.pk, username=username)
     else:
-        owner_id = related.ids_by_name.get(username.lower())
+        owner_id = related.ids.get(username)
         if owner_id is None:
             return True
         relations = {owner_id: related.relation(request.user.pk, owner_id)}

@@ -134,15 +134,31 @@ _RELATED_OWNERS = """(u.id = %s OR u.id IN (
 @dataclass(frozen=True)
 class Related:
     """The readers someone follows, is followed by (or asked), blocks or is blocked by, and
-    themselves, with what they are to each other: to anyone else they are a stranger.
-    Rows as `viewer_relations` reads them (plain tuples: read with every page of theirs)."""
+    themselves, with what they are to each other: to anyone else they are a stranger. Each
+    relationship packed in an int (`_pack`): read with every page of theirs, kept small."""
 
-    rows: dict[int, tuple]  # id -> (username, policy, mine, theirs, blocking, blocked_by, muting)
-    ids_by_name: dict[str, int]  # lower-case username -> id
+    ids: dict[str, int]  # username -> id
+    packed: dict[int, int]  # id -> packed relationship
 
     def relation(self, viewer_id: int, pk: int) -> tuple[str, "Relationship"] | None:
-        row = self.rows.get(pk)
-        return None if row is None else _relation(viewer_id, pk, row)
+        if pk not in self.packed:
+            return None
+        username = next(name for name, related_id in self.ids.items() if related_id == pk)
+        return username, _unpack(viewer_id, pk, self.packed[pk])
+
+
+_FLAGS = ("following", "requested", "follows_you", "blocking", "blocked_by", "muting")
+_POLICIES = tuple(FollowPolicy.values)
+
+
+def _pack(rel: "Relationship") -> int:
+    flags = sum(1 << bit for bit, name in enumerate(_FLAGS) if getattr(rel, name))
+    return flags | _POLICIES.index(rel.policy) << len(_FLAGS)
+
+
+def _unpack(viewer_id: int, pk: int, packed: int) -> "Relationship":
+    flags = {name: bool(packed >> bit & 1) for bit, name in enumerate(_FLAGS)}
+    return Relationship(is_owner=pk == viewer_id, policy=_POLICIES[packed >> len(_FLAGS)], **flags)
 
 
 def reader_related(user_id: int) -> Related | None:
@@ -156,8 +172,10 @@ def reader_related(user_id: int) -> Related | None:
     )
     if rows is None:
         return None
+    relations = {pk: _relation(user_id, pk, rest) for pk, *rest in rows}
     return Related(
-        rows={pk: tuple(rest) for pk, *rest in rows}, ids_by_name={name.lower(): pk for pk, name, *_rest in rows}
+        ids={name: pk for pk, (name, _rel) in relations.items()},
+        packed={pk: _pack(rel) for pk, (_name, rel) in relations.items()},
     )
 
 
