@@ -55,5 +55,5 @@ class SocialConfig(AppConfig):
         register_facts(
             panels.RELATED_FACTS,
             selectors.reader_related,
-            namespaces=lambda user_id: (cache.relations_namespace(user_id), cache.POLICIES_NAMESPACE),
+            namespaces=lambda user_id: (cache.relations_namespace(user_id),),
         )

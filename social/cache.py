@@ -6,7 +6,7 @@ rest of the cache (and a test run's cleanup of its own prefix removes feeds too)
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, bump_namespaces, delete_on_commit, versioned_key
+from core.cache import bump_namespace, bump_namespaces, delete_on_commit, read_versions, versioned_key
 
 SUGGESTIONS_TIMEOUT = 60 * 60
 COMMUNITY_TIMEOUT = 30
@@ -21,9 +21,6 @@ LINES_NAMESPACE = "social:lines"
 # loses an activity: nothing is pushed to its followers' feeds, which read it when loaded, so
 # every reader's cached feed is rendered again.
 READ_MERGED_NAMESPACE = "social:read-merged"
-# Bumped when any reader changes their follow policy: every reader's cached relations
-# (social.selectors.Related, which hold related readers' policies) are read again. Rare.
-POLICIES_NAMESPACE = "social:policies"
 LINE_TIMEOUT = 24 * 60 * 60
 
 
@@ -36,6 +33,16 @@ def feed_namespace(user_id: int) -> str:
 def relations_namespace(user_id: int) -> str:
     """Bumped when the reader's follows, blocks or mutes change, whoever made the change."""
     return f"social:relations:{user_id}"
+
+
+RELATION_TIMEOUT = 30 * 60
+
+
+def relation_key(viewer_id: int, owner_id: int) -> str:
+    """What a reader is to a reader they are related to (social.selectors.cached_relation):
+    stale once either's relations namespace is bumped."""
+    versions = read_versions((relations_namespace(viewer_id), relations_namespace(owner_id)))
+    return "social:relation:{}:{}:v{}:v{}".format(viewer_id, owner_id, *versions)
 
 
 def feed_fragment_namespaces(user_id: int) -> tuple[str, ...]:
@@ -89,8 +96,9 @@ def flush_feeds(*user_ids: int) -> None:
     bump_namespaces(*(feed_namespace(uid) for uid in user_ids))
 
 
-def flush_policies() -> None:
-    bump_namespace(POLICIES_NAMESPACE)
+def flush_policy(user_id: int) -> None:
+    """Their follow policy changed: what related readers cached of them is read again."""
+    bump_namespaces(relations_namespace(user_id))
 
 
 def flush_read_merged() -> None:

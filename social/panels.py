@@ -33,7 +33,7 @@ def home_feed_panel(request, obj=None) -> str:
 FEED_PAGE = "social:feed_page"
 # core.personal.register_facts, in apps; a new name when the stored shape changes, so a
 # deploy never reads facts an older one stored.
-RELATED_FACTS = "social_relations_packed"
+RELATED_FACTS = "social_related_ids"
 _STRANGER = selectors.Relationship()
 
 
@@ -78,16 +78,18 @@ def profile_panel(request, owner) -> str:
 def profile_shareable(request, username: str) -> bool:
     """Whether this reader's view of a profile is a stranger's but for the slot and mark:
     not for the owner, readers blocked either way, nor approved followers of a reader who
-    shows activities to them only. No query (the reader's cached facts; an unknown name is the
-    view's 404), or one for a reader related to too many to cache; kept for the fillers."""
+    shows activities to them only. No query for a stranger (the reader's cached facts; an
+    unknown name is the view's 404), nor for a related reader once their relationship is
+    cached (`selectors.cached_relation`); kept for the fillers of this request."""
     related = reader_facts(request, RELATED_FACTS)
-    if related is None:
+    if related is None:  # related to too many to cache: one query
         relations = selectors.viewer_relations(viewer_id=request.user.pk, username=username)
     else:
         owner_id = related.ids.get(username)
         if owner_id is None:
             return True
-        relations = {owner_id: related.relation(request.user.pk, owner_id)}
+        relation = selectors.cached_relation(viewer_id=request.user.pk, owner_id=owner_id)
+        relations = {owner_id: relation} if relation else {}
     _remember(request, relations)
     return bool(relations) and not any(
         rel.is_owner or rel.blocking or rel.blocked_by or (rel.following and rel.policy == FollowPolicy.APPROVAL)
@@ -123,13 +125,19 @@ def _remember(request, relations: dict) -> dict:
 
 
 def _relations(request, found) -> dict:
-    """The reader's relationship to each owner of `found`, from the reader's cached facts
-    (core.personal.reader_facts), or one query for a reader related to too many to cache."""
+    """The reader's relationship to each owner of `found`: strangers from the reader's cached
+    facts (core.personal.reader_facts), the others' relationships cached per pair, or one
+    query for a reader related to too many to cache."""
     known = getattr(request, "_social_relations", {})
     missing = {pk for pk, *_extra in found} - known.keys()
     related = reader_facts(request, RELATED_FACTS) if missing else None
     if related is not None:
-        _remember(request, {pk: related.relation(request.user.pk, pk) or (None, _STRANGER) for pk in missing})
+        related_ids = set(related.ids.values())
+        _remember(request, {pk: (None, _STRANGER) for pk in missing - related_ids})
+        for pk in missing & related_ids:
+            relation = selectors.cached_relation(viewer_id=request.user.pk, owner_id=pk)
+            if relation:
+                _remember(request, {pk: relation})
     elif missing:
         _remember(request, selectors.viewer_relations(viewer_id=request.user.pk, ids=missing))
     known = getattr(request, "_social_relations", {})

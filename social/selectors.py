@@ -124,59 +124,44 @@ FROM {user} u WHERE u.is_active AND {owners}
 
 # A reader related to more readers than this is asked the database per page.
 RELATED_MAX = 4_000
-_RELATED_OWNERS = """(u.id = %s OR u.id IN (
+_RELATED_SQL = """
+SELECT u.id, u.username FROM {user} u WHERE u.id = %s OR u.id IN (
   SELECT followee_id FROM {follow} WHERE follower_id = %s
   UNION SELECT follower_id FROM {follow} WHERE followee_id = %s
   UNION SELECT blocked_id FROM {block} WHERE blocker_id = %s
-  UNION SELECT blocker_id FROM {block} WHERE blocked_id = %s))"""
+  UNION SELECT blocker_id FROM {block} WHERE blocked_id = %s)
+LIMIT %s
+"""
 
 
 @dataclass(frozen=True)
 class Related:
     """The readers someone follows, is followed by (or asked), blocks or is blocked by, and
-    themselves, with what they are to each other: to anyone else they are a stranger. Each
-    relationship packed in an int (`_pack`): read with every page of theirs, kept small."""
+    themselves: to anyone else they are a stranger."""
 
     ids: dict[str, int]  # username -> id
-    packed: dict[int, int]  # id -> packed relationship
-
-    def relation(self, viewer_id: int, pk: int) -> tuple[str, "Relationship"] | None:
-        if pk not in self.packed:
-            return None
-        username = next(name for name, related_id in self.ids.items() if related_id == pk)
-        return username, _unpack(viewer_id, pk, self.packed[pk])
-
-
-_FLAGS = ("following", "requested", "follows_you", "blocking", "blocked_by", "muting")
-_POLICIES = tuple(FollowPolicy.values)
-
-
-def _pack(rel: "Relationship") -> int:
-    flags = sum(1 << bit for bit, name in enumerate(_FLAGS) if getattr(rel, name))
-    return flags | _POLICIES.index(rel.policy) << len(_FLAGS)
-
-
-def _unpack(viewer_id: int, pk: int, packed: int) -> "Relationship":
-    flags = {name: bool(packed >> bit & 1) for bit, name in enumerate(_FLAGS)}
-    return Relationship(is_owner=pk == viewer_id, policy=_POLICIES[packed >> len(_FLAGS)], **flags)
 
 
 def reader_related(user_id: int) -> Related | None:
-    """`Related` of the reader, in one query; None when too many to cache
-    (core.personal.reader_facts). Their relations namespace follows every change of these
-    rows; `social:policies`, any reader's change of follow policy."""
-    tables = {"follow": Follow._meta.db_table, "block": Block._meta.db_table}
-    rows = at_most(
-        _relations_rows(user_id, _RELATED_OWNERS.format(**tables) + " LIMIT %s", [user_id] * 5 + [RELATED_MAX + 1]),
-        RELATED_MAX,
-    )
+    """`Related` of the reader; None when too many to cache (core.personal.reader_facts)."""
+    tables = {"user": get_user_model()._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
+    with connections[router.db_for_read(Follow)].cursor() as cursor:
+        cursor.execute(_RELATED_SQL.format(**tables), [user_id] * 5 + [RELATED_MAX + 1])
+        rows = at_most(cursor.fetchall(), RELATED_MAX)
     if rows is None:
         return None
-    relations = {pk: _relation(user_id, pk, rest) for pk, *rest in rows}
-    return Related(
-        ids={name: pk for pk, (name, _rel) in relations.items()},
-        packed={pk: _pack(rel) for pk, (_name, rel) in relations.items()},
-    )
+    return Related({name: pk for pk, name in rows})
+
+
+def cached_relation(*, viewer_id: int, owner_id: int) -> tuple[str, "Relationship"] | None:
+    """`viewer_relations` of one owner the viewer is related to, cached under both readers'
+    relations versions: any follow, block or mute between them, or a change of either's
+    policy, reads it again. None for an inactive owner."""
+
+    def build():
+        return viewer_relations(viewer_id=viewer_id, ids=[owner_id]).get(owner_id)
+
+    return cached(social_cache.relation_key(viewer_id, owner_id), build, social_cache.RELATION_TIMEOUT)
 
 
 def viewer_relations(

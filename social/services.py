@@ -139,9 +139,9 @@ def follow_policy_set(*, user: AbstractBaseUser, policy: str) -> SocialSettings:
     _ensure_settings(user.pk)
     SocialSettings.objects.filter(user=user).update(follow_policy=policy)
     # Closing activities to approved followers must not wait for the stored profile to expire,
-    # nor for the cached relations of the readers related to them (social.selectors.Related).
+    # nor for what the readers related to them cached of them (selectors.cached_relation).
     purge_profile_page(user_id=user.pk)
-    social_cache.flush_policies()
+    social_cache.flush_policy(user.pk)
     pending = Follow.objects.filter(followee=user, status=Status.PENDING)
     if policy == FollowPolicy.NOBODY:
         pending.delete()
