@@ -13,8 +13,8 @@ Exactness comes from the namespaces, bumped after commit by what changes a fragm
   bulk writes on their behalf (a library import): their own write shows on their next page;
 - each app adds the namespaces of others' events (a followed reader's activity reaching the
   feed, a new post in a followed debate, a new recommendation list).
-What no namespace covers (relative times, renamed books, a read-merged account's activity)
-is bounded by the fragment's timeout. Versions are read before rendering, so a write that
+What no namespace covers (relative times, renamed books, an admin's edit) is bounded by the
+fragment's timeout: `ACTIVITY_TIMEOUT` for others' activity, else `OWN_DATA_TIMEOUT`. Versions are read before rendering, so a write that
 commits during a render leaves an entry whose versions are already old.
 """
 
