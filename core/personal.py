@@ -14,8 +14,9 @@ Exactness comes from the namespaces, bumped after commit by what changes a fragm
 - each app adds the namespaces of others' events (a followed reader's activity reaching the
   feed, a new post in a followed debate, a new recommendation list).
 What no namespace covers (relative times, renamed books, an admin's edit) is bounded by the
-fragment's timeout: `ACTIVITY_TIMEOUT` for others' activity, else `OWN_DATA_TIMEOUT`. Versions are read before rendering, so a write that
-commits during a render leaves an entry whose versions are already old.
+fragment's timeout: `ACTIVITY_TIMEOUT` for others' activity, else `OWN_DATA_TIMEOUT`.
+Versions are read before rendering, so a write that commits during a render leaves an entry
+whose versions are already old.
 """
 
 import logging
