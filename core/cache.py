@@ -260,24 +260,30 @@ def cached(
 
 
 def flush_writes() -> None:
-    """Store the request's late writes (`cached(late=True)`) in one round trip, whatever their
-    timeouts (without Redis, one `set_many` per timeout)."""
+    """Store the request's late writes (`cached(late=True)`) in one round trip."""
     writes = getattr(_request, "writes", None)
     _request.writes = None
-    if not writes:
+    set_each(writes or {})
+
+
+def set_each(entries: dict[str, tuple[object, int | None]]) -> None:
+    """`cache.set` of each key (`key: (value, timeout)`) with its own timeout, in one round
+    trip (without Redis, one `set_many` per timeout). A lost write is only logged, like any
+    cache write (IGNORE_EXCEPTIONS): the next request builds the value again."""
+    if not entries:
         return
     client = raw_redis()
     if client is None:
-        by_timeout: dict[int, dict[str, object]] = {}
-        for key, (value, timeout) in writes.items():
+        by_timeout: dict[int | None, dict[str, object]] = {}
+        for key, (value, timeout) in entries.items():
             by_timeout.setdefault(timeout, {})[key] = value
         for timeout, values in by_timeout.items():
             cache.set_many(values, timeout)
         return
     try:
         with client.pipeline(transaction=False) as pipe:
-            for key, (value, timeout) in writes.items():
+            for key, (value, timeout) in entries.items():
                 pipe.set(cache.make_key(key), cache.client.encode(value), ex=timeout)
             pipe.execute()
-    except RedisError:  # like any cache write (IGNORE_EXCEPTIONS): the next request builds them
-        logger.warning("cache: %d late writes lost", len(writes), exc_info=True)
+    except RedisError:
+        logger.warning("cache: %d writes lost", len(entries), exc_info=True)

@@ -44,6 +44,7 @@ from core.cache import (
     keep_fetched,
     namespace_version,
     raw_redis,
+    set_each,
     version_key,
 )
 from core.fragments import viewer_mark
@@ -167,9 +168,8 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
         stamp = (*context, *_versions(got, depends[fragment.pk], create=True))
         html = render_for_reader(request, fragment)
         fills[fragment.pk] = html
-        fresh.setdefault(fragment.timeout, {})[keys[fragment.pk]] = (stamp, html)
-    for timeout, entries in fresh.items():
-        cache.set_many(entries, timeout)
+        fresh[keys[fragment.pk]] = ((stamp, html), fragment.timeout)
+    set_each(fresh)
     return fills
 
 
