@@ -86,19 +86,16 @@ def flush_relations(*user_ids: int) -> None:
     bump_namespaces(*(relations_namespace(uid) for uid in user_ids))
 
 
-def flush_followers(user_id: int) -> None:
-    """Their followers changed: what shows their counts (their stored profile) is rendered again."""
+def flush_relations_of(user_id: int) -> None:
+    """Their followers or their follow policy changed: their stored profile (its counts) and
+    what related readers cached of them (`selectors.cached_relation`) are read again; unlike
+    `flush_relations`, their own lists (big accounts followed, suggestions) stay."""
     bump_namespaces(relations_namespace(user_id))
 
 
 def flush_feeds(*user_ids: int) -> None:
     """These readers' feeds gained or lost activities (after the Redis write)."""
     bump_namespaces(*(feed_namespace(uid) for uid in user_ids))
-
-
-def flush_policy(user_id: int) -> None:
-    """Their follow policy changed: what related readers cached of them is read again."""
-    bump_namespaces(relations_namespace(user_id))
 
 
 def flush_read_merged() -> None:

@@ -54,7 +54,7 @@ def _move_counts(*, follower_id: int, followee_id: int, delta: int) -> None:
     if SocialSettings.objects.filter(user_id=followee_id, followers_count=crossed).exists():
         social_cache.flush_big_accounts()  # the followee starts or stops being read-merged
     _feeds_changed(follower_id)
-    social_cache.flush_followers(followee_id)
+    social_cache.flush_relations_of(followee_id)
 
 
 def _feeds_changed(*user_ids: int) -> None:
@@ -141,7 +141,7 @@ def follow_policy_set(*, user: AbstractBaseUser, policy: str) -> SocialSettings:
     # Closing activities to approved followers must not wait for the stored profile to expire,
     # nor for what the readers related to them cached of them (selectors.cached_relation).
     purge_profile_page(user_id=user.pk)
-    social_cache.flush_policy(user.pk)
+    social_cache.flush_relations_of(user.pk)
     pending = Follow.objects.filter(followee=user, status=Status.PENDING)
     if policy == FollowPolicy.NOBODY:
         pending.delete()
