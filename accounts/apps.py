@@ -27,6 +27,6 @@ class AccountsConfig(AppConfig):
             render=panels.book_reviews_panel,
             versions=lambda book: (book_reviews_namespace(book.pk),),
         )
-        register_filler("book_shelf", panels.fill_book_shelf)
-        register_filler("review", panels.fill_review_bits)
+        register_filler("book_shelf", panels.fill_book_shelf, visitor=panels.fill_book_shelf_visitor)
+        register_filler("review", panels.fill_review_bits, visitor=panels.fill_review_bits_visitor)
         register_facts(panels.LIBRARY_FACTS, selectors.reader_library)

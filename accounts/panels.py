@@ -2,6 +2,7 @@
 
 import functools
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
@@ -116,6 +117,22 @@ def fill_book_shelf(request, found) -> dict[int, str]:
     return {book.pk: book_shelf_panel(request, book) for book in books}
 
 
+@functools.lru_cache(maxsize=8)
+def _visitor_panel(language: str, script_prefix: str) -> str:
+    """A signed-out visitor's panel (a link to sign in and come back), once per language."""
+    book = Book(pk=_STAND_IN_PK, slug=_STAND_IN_SLUG)
+    login_url = f"{reverse('account_login')}?next={book.get_absolute_url()}"
+    return render_to_string("accounts/panels/book_shelf.html", {**_book_context(book), "login_url": login_url})
+
+
+def fill_book_shelf_visitor(request, found) -> dict[int, str]:
+    """Visitor filler of the "book_shelf" slot: it sits on the book's own page, so the page's
+    path is where signing in leads back to."""
+    book_path = Book(pk=_STAND_IN_PK, slug=_STAND_IN_SLUG).get_absolute_url()
+    html = _visitor_panel(get_language(), get_script_prefix()).replace(book_path, request.path)
+    return {pk: html for pk, *_extra in found}
+
+
 def book_reviews_panel(request, book) -> str:
     """ "Avaliações": rating summary and the most helpful public reviews, rendered once per
     version of the book's reviews; a signed-in reader's helpful votes and report links fill
@@ -156,6 +173,21 @@ def fill_review_bits(request, found) -> dict[int, str]:
             review, viewer=reader, voted=pk in voted, csrf_token=CSRF_MARK, next_url=next_url
         )
     return fills
+
+
+def fill_review_bits_visitor(request, found) -> dict[int, str]:
+    """Visitor filler of the "review" slots: the helpful count as text, no vote, no report link."""
+    visitor = AnonymousUser()
+    return {
+        pk: review_viewer_bits(
+            BookReview(pk=pk, user_id=user_id, helpful_count=helpful_count, visibility=Visibility.PUBLIC),
+            viewer=visitor,
+            voted=False,
+            csrf_token="",
+            next_url="",
+        )  # fmt: skip
+        for pk, user_id, helpful_count, _hidden in found
+    }
 
 
 def continue_reading_panel(request, obj) -> str:

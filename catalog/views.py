@@ -42,12 +42,13 @@ def book_list(request):
     return render(request, "catalog/book_list.html", context)
 
 
-@anonymous_page_cache(until_changed=True)
+@anonymous_page_cache(until_changed=True, from_shared=True)
 @reader_page_cache(until_changed=True)
 def book_detail(request, slug):
     """A book's page. Stored pages live until something they show changes: the book (its
     cached data is dropped and its pages purged), its reviews, the debates lists or its
-    similar books (namespaces its panels read)."""
+    similar books (namespaces its panels read). One rendering serves visitors and signed-in
+    readers (from_shared): the first view of a long-tail book is the only one rendered."""
     book = selectors.book_detail(slug=slug)
     if book is None:
         raise Http404(_("Livro não encontrado."))

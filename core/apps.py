@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
         from core.fragments import register_filler
 
         observability.connect_signals()
-        register_filler("nav", fillers.fill_nav)
+        register_filler("nav", fillers.fill_nav, visitor=fillers.fill_nav_visitor)
         register_filler("reader_name", fillers.fill_reader_name)
         register_filler(personal.KIND, personal.fill_personal)

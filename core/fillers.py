@@ -4,15 +4,17 @@ import functools
 from types import SimpleNamespace
 
 from django.template import engines
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 
 from core.fragments import CSRF_MARK
 
 # nav 0: the reader's links (shelves, stats, notifications, profile, logout); nav 1: the
-# unread counter on the phone menu's button.
-NAV_TEMPLATES = {0: "_nav_reader.html", 1: "_nav_count.html"}
+# unread counter on the phone menu's button; nav 2: the CSRF header htmx sends (on <body>).
+NAV_TEMPLATES = {0: "_nav_reader.html", 1: "_nav_count.html", 2: "_nav_headers.html"}
 
 
 def fill_nav(request, found) -> dict[int, str]:
@@ -29,7 +31,18 @@ def fill_nav(request, found) -> dict[int, str]:
 def _nav_html(username: str, year: int, unread: str) -> dict[int, str]:
     """The header for these values, rendered once per process (its CSRF token is a mark)."""
     context = {"user": SimpleNamespace(username=username), "notifications_unread": unread, "csrf_token": CSRF_MARK}
-    return {pk: get_template(name).render(context) if pk == 0 or unread else "" for pk, name in NAV_TEMPLATES.items()}
+    return {pk: get_template(name).render(context) if pk != 1 or unread else "" for pk, name in NAV_TEMPLATES.items()}
+
+
+def fill_nav_visitor(request, found) -> dict[int, str]:
+    """The header of a signed-out visitor: the sign-in links, no counter, no CSRF header."""
+    nav = {0: _nav_visitor_html(get_language(), get_script_prefix())}
+    return {pk: nav.get(pk, "") for pk, *_extra in found}
+
+
+@functools.lru_cache(maxsize=8)
+def _nav_visitor_html(language: str, script_prefix: str) -> str:
+    return render_to_string("_nav_visitor.html")
 
 
 def fill_reader_name(request, found) -> dict[int, str]:

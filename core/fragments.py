@@ -15,6 +15,10 @@ Whole pages shared by signed-in readers (core.microcache.reader_page_cache) are 
 buttons for a reader who has not shelved it); its filler returns the reader's own HTML, or
 None to keep the default. The CSRF token is a mark of its own (`CSRF_MARK`), replaced last,
 so filled HTML may carry it too.
+
+A page whose every kind also has a *visitor* filler (`register_filler(..., visitor=...)`: what
+a signed-out visitor sees there, always a string) can be filled for visitors too
+(`fill_for_visitor`): one rendering then serves both (core.microcache, `from_shared`).
 """
 
 import functools
@@ -34,6 +38,7 @@ CSRF_MARK = mark_safe("<!--viewer-csrf-->")
 # kind -> fill(request, ((pk, *extra), ...)) -> {pk: html} (for a slot: html or None)
 Filler = Callable[[HttpRequest, tuple[tuple[int, ...], ...]], dict[int, str | None]]
 _fillers: dict[str, Filler] = {}
+_visitor_fillers: dict[str, Filler] = {}
 
 
 def viewer_mark(kind: str, pk: int, *extra: int) -> SafeString:
@@ -50,9 +55,14 @@ def _ints(pk: int, extra: tuple[int, ...]) -> str:
     return ":".join(map(str, map(int, (pk, *extra))))
 
 
-def register_filler(kind: str, fill: Filler) -> None:
-    """Register (or replace) what fills the marks and slots of `kind` in shared pages."""
+def register_filler(kind: str, fill: Filler, *, visitor: Filler | None = None) -> None:
+    """Register (or replace) what fills the marks and slots of `kind` in shared pages, and what
+    fills them for a signed-out visitor (module doc)."""
     _fillers[kind] = fill
+    if visitor is None:
+        _visitor_fillers.pop(kind, None)
+    else:
+        _visitor_fillers[kind] = visitor
 
 
 def _keep(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str | None]:
@@ -91,6 +101,24 @@ def fill_marks(request: HttpRequest, marks: Marks) -> SafeString:
     parts, found = marks
     # A kind nobody fills (a page stored by an older release) keeps its defaults.
     fills = {kind: _fillers.get(kind, _keep)(request, items) for kind, items in found.items()}
+    html = _assemble(parts, fills)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return mark_safe(html)
+
+
+def fill_for_visitor(request: HttpRequest, marks: Marks) -> SafeString | None:
+    """A shared page (parsed) as a signed-out visitor sees it, or None where it cannot be: a
+    kind of mark with no visitor filler, or a form left needing a token (a visitor's page is
+    stored for every visitor, so it carries no token)."""
+    parts, found = marks
+    if not all(kind in _visitor_fillers for kind in found):
+        return None
+    html = _assemble(parts, {kind: _visitor_fillers[kind](request, items) for kind, items in found.items()})
+    return None if CSRF_MARK in html else mark_safe(html)
+
+
+def _assemble(parts: list[str], fills: dict[str, dict[int, str | None]]) -> str:
     out, replaced = [parts[0]], False
     for at in range(1, len(parts), 5):
         what = parts[at]
@@ -108,10 +136,7 @@ def fill_marks(request: HttpRequest, marks: Marks) -> SafeString:
                 replaced = True
                 continue
         out.append(parts[at + 4])
-    html = "".join(out)
-    if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, get_token(request))
-    return mark_safe(html)
+    return "".join(out)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

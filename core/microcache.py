@@ -28,6 +28,11 @@ rendering read and the versions it read them at, and served only while they are 
 Each process remembers those namespaces per page, so a hit reads their versions in the round
 trip that reads the page. What no namespace covers (a topic's view count) lags at most
 `VERSIONED_PAGE_SECONDS`.
+
+A page whose every mark also has a visitor filler (core.fragments) may be rendered once for
+both: with `from_shared=True` the anonymous cache, on a miss, fills the signed-in readers'
+shared page (stored, or rendered and stored for them) for visitors, and stores that under the
+same versions and time; the first view of a long-tail page by either kind renders it for both.
 """
 
 import functools
@@ -37,11 +42,12 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
 from core.cache import delete_on_commit, keep_fetched, read_versions, recording_versions, version_key
-from core.fragments import fill_marks, parse_marks
+from core.fragments import fill_for_visitor, fill_marks, parse_marks
 from core.moderation import can_moderate
 from core.personal import read_for_page
 from core.replica import recently_wrote
@@ -173,26 +179,59 @@ def _rendered(view, request, args, kwargs):
     return response
 
 
-def anonymous_page_cache(view=None, *, until_changed: bool = False):
+def _read_page(key: str, until_changed: bool):
+    """A stored page and the versions of its namespaces, in one round trip (versions kept for
+    the request); the page as stored, before `_fresh`."""
+    versions = [version_key(ns) for ns in _known(key, until_changed)]
+    got = cache.get_many([key, *versions])
+    keep_fetched({name: got.get(name) for name in versions})
+    return got.get(key)
+
+
+def _from_shared(shared_page, request, key: str, args, kwargs):
+    """A visitor's page filled from the signed-in readers' shared page, stored for visitors
+    with the shared page's versions and time; None where a mark has no visitor filler."""
+    shared_key, shared, state = shared_page(request, args, kwargs)
+    if shared is None:
+        return None
+    content, content_type, hook, namespaces, stamp, until = shared
+    html = fill_for_visitor(request, _parsed(shared_key, until, content))
+    if html is None:
+        return None
+    if state == "hit":
+        _run_hook(hook)
+    content = html.encode()
+    cache.set(key, (content, content_type, hook, namespaces, stamp, until), max(1, int(until - time.time())))
+    if namespaces:
+        _learn(key, namespaces)
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Page-Cache"] = "shared"
+    return response
+
+
+def anonymous_page_cache(view=None, *, until_changed: bool = False, from_shared: bool = False):
     """View decorator; put it under any rate-limit decorator so limits still count.
-    `until_changed`: the page lives until its data changes (module doc)."""
+    `until_changed`: the page lives until its data changes; `from_shared`: a miss is filled
+    from the signed-in readers' page, `view` being wrapped by `reader_page_cache` (module doc)."""
     if view is None:
-        return functools.partial(anonymous_page_cache, until_changed=until_changed)
+        return functools.partial(anonymous_page_cache, until_changed=until_changed, from_shared=from_shared)
+    shared_page = getattr(view, "shared_page", None)
+    if from_shared and shared_page is None:
+        raise ImproperlyConfigured(f"{view.__name__}: from_shared needs reader_page_cache under it.")
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = page_cache_key(request)
-        versions = [version_key(ns) for ns in _known(key, until_changed)]
-        got = cache.get_many([key, *versions])
-        keep_fetched({name: got.get(name) for name in versions})
-        hit = _fresh(key, got.get(key))
+        hit = _fresh(key, _read_page(key, until_changed))
         if hit is not None:
             content, content_type, hook, *_rest = hit
             _run_hook(hook)
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
+            return response
+        if from_shared and (response := _from_shared(shared_page, request, key, args, kwargs)) is not None:
             return response
         response, stored, seconds = _render_to_store(key, until_changed, lambda: _rendered(view, request, args, kwargs))
         if stored is not None:
@@ -239,7 +278,23 @@ def _render_shared(view, request, args, kwargs):
     finally:
         request.user, request.shared_page = reader, False
         meta.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        meta.pop("CSRF_COOKIE", None)
         meta.update(saved)
+
+
+def _shared(view, key: str, until_changed: bool, request, args, kwargs, stored):
+    """The shared page: `stored` if still fresh, else rendered for the placeholder reader and
+    stored. (page with its content as text, "hit" or "miss"), or (None, None) for a response
+    that is not stored (an error page, a redirect)."""
+    hit = _fresh(key, stored)
+    if hit is not None:
+        return hit, "hit"
+    _response, hit, seconds = _render_to_store(key, until_changed, lambda: _render_shared(view, request, args, kwargs))
+    if hit is None:
+        return None, None
+    hit = (hit[0].decode(), *hit[1:])  # filled as text on every hit
+    cache.set(key, hit, seconds)
+    return hit, "miss"
 
 
 def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed: bool = False):
@@ -265,22 +320,20 @@ def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed
             hit = read_for_page(request, key, personal() if personal else (), also=versions)
         if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
             return view(request, *args, **kwargs)
-        hit = _fresh(key, hit)
+        hit, state = _shared(view, key, until_changed, request, args, kwargs, hit)
         if hit is None:
-            _response, hit, seconds = _render_to_store(
-                key, until_changed, lambda: _render_shared(view, request, args, kwargs)
-            )
-            if hit is None:
-                return view(request, *args, **kwargs)
-            hit = (hit[0].decode(), *hit[1:])  # filled as text on every hit
-            cache.set(key, hit, seconds)
-            state = "miss"
-        else:
-            state = "hit"
+            return view(request, *args, **kwargs)
+        if state == "hit":
             _run_hook(hit[2])
         content, content_type, *_rest = hit
         response = HttpResponse(fill_marks(request, _parsed(key, hit[5], content)), content_type=content_type)
         response["X-Page-Cache"] = state
         return response
 
+    def shared_page(request, args, kwargs):
+        """For a visitor (anonymous_page_cache's `from_shared`): (key, page, state) as `_shared`."""
+        key = page_cache_key(request, READER_KEY_PREFIX)
+        return key, *_shared(view, key, until_changed, request, args, kwargs, _read_page(key, until_changed))
+
+    wrapped.shared_page = shared_page
     return wrapped

@@ -88,3 +88,17 @@ def test_fill_page_keeps_the_defaults_of_a_kind_nobody_fills(rf):
     request = rf.get("/")
     html = f"{slot('test_retired_kind', 1, '<b>padrão</b>', 3)}|{viewer_mark('test_retired_kind', 2)}|fim"
     assert fill_page(request, html) == "<b>padrão</b>||fim"
+
+
+def test_a_page_fills_for_a_visitor_only_when_every_kind_has_a_visitor_filler_and_no_token_is_left(rf):
+    from core.fragments import CSRF_MARK, fill_for_visitor, parse_marks, register_filler, slot
+
+    form = f'<form><input name="csrfmiddlewaretoken" value="{CSRF_MARK}"></form>'
+    register_filler("test_visit_shelf", lambda request, found: {}, visitor=lambda request, found: {1: "<a>Entre</a>"})
+    register_filler("test_visit_vote", lambda request, found: {})
+    request = rf.get("/")
+    shelf = slot("test_visit_shelf", 1, form)
+    assert fill_for_visitor(request, parse_marks(f"{shelf}|fim")) == "<a>Entre</a>|fim"
+    assert fill_for_visitor(request, parse_marks(f"{shelf}|{slot('test_visit_vote', 2, 'x')}")) is None
+    register_filler("test_visit_shelf", lambda request, found: {}, visitor=lambda request, found: {})
+    assert fill_for_visitor(request, parse_marks(shelf)) is None  # the reader's form, token and all, would stay
