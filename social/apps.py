@@ -46,8 +46,8 @@ class SocialConfig(AppConfig):
             versions=lambda owner: (cache.LINES_NAMESPACE,),
         )
         # A profile shared with signed-in readers: each one's follow buttons and "segue você".
-        register_filler("follow", panels.fill_follow)
-        register_filler("follows_you", panels.fill_follows_you)
+        register_filler("follow", panels.fill_follow, visitor=panels.fill_nothing_for_visitor)
+        register_filler("follows_you", panels.fill_follows_you, visitor=panels.fill_nothing_for_visitor)
 
         from core.personal import register_facts
         from social import selectors

@@ -110,6 +110,11 @@ def fill_follows_you(request, found) -> dict[int, str]:
     return {pk: _follows_you(rel) for pk, (_name, rel) in _relations(request, found).items()}
 
 
+def fill_nothing_for_visitor(request, found) -> dict[int, str]:
+    """Visitor filler of the "follow" slot and the "follows_you" mark: a visitor has neither."""
+    return {pk: "" for pk, *_extra in found}
+
+
 def _actions(username: str, rel, csrf_token: str) -> str:
     context = {"owner": {"username": username}, "rel": rel, "csrf_token": csrf_token}
     return get_template("social/_profile_actions.html").render(context)

@@ -42,7 +42,7 @@ def test_the_owners_write_renders_their_profile_again(owner, visitor):
     data = {"action": "add", "shelf_type": "read", "custom_name": ""}
     assert signed_in(owner, enforce_csrf_checks=False).post(shelf, data).status_code == 302
     page = visitor.get(profile_url(owner))
-    assert page["X-Page-Cache"] == "miss"
+    assert page["X-Page-Cache"] in ("miss", "shared")  # visitors' from the readers' new rendering
     assert "Memórias Póstumas" in page.content.decode()
 
 

@@ -185,3 +185,22 @@ def test_a_block_by_the_owner_reaches_a_followers_cached_relation(owner):
     assert client.get(url_of(owner))["X-Page-Cache"] == "hit"
     services.block_create(blocker=owner, blocked=ana)  # the owner's hand, not ana's
     assert "X-Page-Cache" not in client.get(url_of(owner))  # blocked: rendered for her alone
+
+
+@pytest.mark.parametrize("policy", [FollowPolicy.ANYONE, FollowPolicy.APPROVAL])
+def test_a_visitor_gets_the_strangers_rendering_as_a_visitors_own(owner, settings, policy):
+    from django.test import Client
+
+    from social.tests.helpers import make_finished, make_reviewed
+
+    services.follow_policy_set(user=owner, policy=policy)
+    make_finished(owner), make_reviewed(owner)
+    ana = UserFactory(username="ana_leitora")
+    services.follow_create(follower=owner, followee=ana)
+    assert signed_in(ana).get(url_of(owner))["X-Page-Cache"] == "miss"
+    shared = Client().get(url_of(owner))
+    assert shared["X-Page-Cache"] == "shared" and not shared.cookies
+    settings.PAGE_CACHE_SECONDS = 0  # no page cache: rendered for this visitor
+    assert shared.content == Client().get(url_of(owner)).content
+    html = shared.content.decode()
+    assert "ana_leitora" not in html and "Seguir<" not in html and "segue você" not in html and "<!--" not in html
