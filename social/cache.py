@@ -60,6 +60,12 @@ def seen_key(user_id: int) -> str:
     return f"social:seen:{user_id}"
 
 
+def big_accounts_key() -> str:
+    """Every read-merged account (most sites have none): a reader's own list is asked for
+    only when there are some."""
+    return versioned_key(BIG_ACCOUNTS_NAMESPACE, "all")
+
+
 def big_followed_key(user_id: int) -> str:
     """Accounts this reader follows that are read-merged instead of fanned out."""
     return versioned_key(BIG_ACCOUNTS_NAMESPACE, user_id)

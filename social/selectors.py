@@ -454,15 +454,25 @@ def _pull(
     return [(aid, feeds.score_of(at)) for aid, at in rows.values_list("id", "created_at")[:limit]]
 
 
-def big_followed_ids(reader_id: int) -> list[int]:
-    """Followed readers with so many followers that they are read-merged, not fanned out."""
+def big_account_ids() -> list[int]:
+    """Readers with so many followers that they are read-merged, not fanned out."""
 
     def build() -> list[int]:
-        return list(
-            SocialSettings.objects.filter(
-                followers_count__gte=settings.SOCIAL_FANOUT_MAX_FOLLOWERS, user_id__in=_following(reader_id)
-            ).values_list("user_id", flat=True)
-        )
+        big = SocialSettings.objects.filter(followers_count__gte=settings.SOCIAL_FANOUT_MAX_FOLLOWERS)
+        return list(big.values_list("user_id", flat=True))
+
+    return cached(social_cache.big_accounts_key(), build, timeout=social_cache.BIG_FOLLOWED_TIMEOUT)
+
+
+def big_followed_ids(reader_id: int) -> list[int]:
+    """The read-merged accounts this reader follows: no query, nothing cached per reader, on a
+    site that has none (the namespace of both lists moves when a reader crosses the line)."""
+    big = big_account_ids()
+    if not big:
+        return []
+
+    def build() -> list[int]:
+        return list(_following(reader_id).filter(followee_id__in=big).values_list("followee_id", flat=True))
 
     return cached(social_cache.big_followed_key(reader_id), build, timeout=social_cache.BIG_FOLLOWED_TIMEOUT)
 

@@ -160,6 +160,17 @@ def test_big_accounts_are_read_merged_not_fanned_out(followers, settings):
     assert feed_ids(readers[0]) == [activity.pk]
 
 
+def test_without_read_merged_accounts_a_readers_feed_asks_nothing_about_them(django_assert_num_queries, settings):
+    reader, actor = UserFactory(), UserFactory()
+    services.follow_create(follower=reader, followee=actor)
+    selectors.big_account_ids()  # the site's list, cached for everyone
+    with django_assert_num_queries(0):
+        assert selectors.big_followed_ids(reader.pk) == []
+    settings.SOCIAL_FANOUT_MAX_FOLLOWERS = 2
+    services.follow_create(follower=UserFactory(), followee=actor)  # the actor crosses the line
+    assert selectors.big_followed_ids(reader.pk) == [actor.pk]
+
+
 def test_feed_works_from_the_database_without_redis(followers, monkeypatch):
     actor, readers = followers
     helpers.make_finished(actor)
