@@ -57,7 +57,13 @@ def _call(action: str, function, default=None):
 
 def score_of(created_at) -> int:
     """Microseconds since the epoch: exact in Redis' double scores until the year 2255."""
-    return int(created_at.timestamp() * 1_000_000)
+    return score_of_epoch(created_at.timestamp())
+
+
+def score_of_epoch(seconds: float) -> int:
+    """`score_of` a time given as epoch seconds, as PostgreSQL's `EXTRACT(EPOCH ...)::float8`
+    gives it: the same double `datetime.timestamp()` makes (both rounded from the exact value)."""
+    return int(seconds * 1_000_000)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,20 @@ def test_without_read_merged_accounts_a_readers_feed_asks_nothing_about_them(dja
     assert selectors.big_followed_ids(reader.pk) == [actor.pk]
 
 
+def test_a_feed_rebuilt_from_the_database_scores_each_activity_as_the_fan_out_does():
+    actor, book = UserFactory(), BookFactory()
+    base = timezone.now().replace(microsecond=0)
+    micros = [0, 1, 7, 123456, 499999, 500000, 999998, 999999]  # where float rounding could slip
+    Activity.objects.bulk_create(
+        Activity(actor=actor, verb=Verb.FINISHED, book=book, visibility=Visibility.PUBLIC,
+                 created_at=base - timezone.timedelta(days=days, microseconds=micro))
+        for days in (0, 3650, 20000) for micro in micros
+    )  # fmt: skip
+    rows = Activity.objects.order_by("-created_at", "-id")
+    expected = [(activity.pk, feeds.score_of(activity.created_at)) for activity in rows]
+    assert selectors._scored(rows, len(expected)) == expected
+
+
 def test_feed_works_from_the_database_without_redis(followers, monkeypatch):
     actor, readers = followers
     helpers.make_finished(actor)
