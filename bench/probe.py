@@ -5,8 +5,9 @@ Run by the runner with DJANGO_SETTINGS_MODULE=bench.settings and the bench envir
   the login form would measure PBKDF2, not the site) and ids the Locust scenario needs.
 - `pages`: per page, SQL query count and time with a cold cache (the bench cache DB emptied)
   and with a warm one, through Django's test client (no HTTP, no gunicorn).
-- `cold`: CPU of this process per long-tail book, topic and profile page, nothing cached; and
-  for a returning reader, whose session, user and cached facts are warm from another page.
+- `cold`: CPU of this process per long-tail book, topic and profile page, and per home page
+  (a reader's dashboard), nothing cached; and for a returning reader, whose session, user
+  and cached facts are warm from another page.
 - `profile <page>`: pyinstrument over warm requests of one page; the text tree is saved.
 - `growth`: debates list and the biggest topic's first and last pages, cold and warm.
 """
@@ -179,7 +180,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 def cold(out: Path, fixtures_path: Path, requests: int) -> None:
     """CPU of this process per cold page (the cache emptied before each request), over
-    long-tail URLs: what the first reader of any book, topic or profile costs."""
+    long-tail URLs: what the first reader of any book, topic or profile costs, and a reader's
+    dashboard with none of their sections cached."""
     fx = json.loads(fixtures_path.read_text())
     anonymous, reader = Client(), Client()
     reader.force_login(_demo_users().first())
@@ -187,16 +189,18 @@ def cold(out: Path, fixtures_path: Path, requests: int) -> None:
         client.get("/__bench__/trivial/")
         client.get(fx["tail"]["book"][-1])
     results = {}
-    for page in ("book", "topic", "profile"):
+    for page in ("book", "topic", "profile", "home"):
         results[page] = {}
         kinds = (("anonymous", anonymous), ("logged_in", reader), ("returning_reader", reader))
         for kind, client in kinds:
             cpu, wall, queries, sizes = [], [], [], []
-            urls = fx["tail"][page][: requests + 1]
-            for before, url in zip(urls, urls[1:], strict=False):
+            # The home page: the reader's dashboard with none of their sections cached.
+            urls = ["/"] * (requests + 1) if page == "home" else fx["tail"][page][: requests + 1]
+            books = fx["tail"]["book"]
+            for at, (before, url) in enumerate(zip(urls, urls[1:], strict=False)):
                 flush_bench_cache()
                 if kind == "returning_reader":  # their session, user and facts warm from another page
-                    client.get(before)
+                    client.get(books[at % len(books)] if page == "home" else before)
                 with CaptureQueriesContext(connection) as captured:
                     cpu0, wall0 = time.process_time(), time.perf_counter()
                     response = client.get(url)
