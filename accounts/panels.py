@@ -185,7 +185,7 @@ def fill_review_bits_visitor(request, found) -> dict[int, str]:
             voted=False,
             csrf_token="",
             next_url="",
-        )  # fmt: skip
+        )
         for pk, user_id, helpful_count, _hidden in found
     }
 

@@ -64,6 +64,19 @@ def test_each_reader_gets_a_csrf_token_that_works(book):
     assert logout.status_code == 302  # a wrong token would be a 403
 
 
+def test_a_reader_without_a_csrf_cookie_never_gets_the_placeholders_secret(book):
+    from django.conf import settings
+
+    client = signed_in(UserFactory())
+    assert settings.CSRF_COOKIE_NAME not in client.cookies  # cleared, or never set
+    page = client.get(URL)
+    assert page["X-Page-Cache"] == "miss"  # rendered with the placeholder's unusable secret
+    secret = client.cookies[settings.CSRF_COOKIE_NAME].value
+    assert secret and set(secret) != {"0"}  # a new secret of their own, not the placeholder's
+    logout = client.post("/conta/logout/", {"csrfmiddlewaretoken": csrf_of(page.content.decode())})
+    assert logout.status_code == 302
+
+
 def test_a_writer_is_served_pages_of_their_own_for_a_while(book):
     ana = UserFactory()
     client = signed_in(ana)
