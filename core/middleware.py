@@ -1,6 +1,11 @@
+import functools
 import logging
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
@@ -126,4 +131,50 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if len(settings.LANGUAGES) > 1:
             return super().process_response(request, response)
         response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+        return response
+
+
+# What a view or a nonce may change of a response's policy (django-csp's decorators).
+_CSP_OVERRIDES = tuple(f"_csp_{what}{ro}" for what in ("exempt", "config", "update", "replace") for ro in ("", "_ro"))
+
+
+@functools.lru_cache(maxsize=1)
+def _static_policies() -> tuple[tuple[str, str], ...] | None:
+    """The headers of the settings' policies, built once; None if the settings exclude URL
+    prefixes (django-csp then decides per request)."""
+    configs = (
+        getattr(settings, "CONTENT_SECURITY_POLICY", None),
+        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+    )
+    if any((config or {}).get("EXCLUDE_URL_PREFIXES") for config in configs):
+        return None
+    policies = ((HEADER, build_policy()), (HEADER_REPORT_ONLY, build_policy(report_only=True)))
+    return tuple((header, value) for header, value in policies if value)
+
+
+def _forget_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _static_policies.cache_clear()
+
+
+setting_changed.connect(_forget_policies, dispatch_uid="core.middleware.csp")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the settings' policy built once per process for a response
+    nothing changes it for (no decorator, no nonce): building it on every response cost more
+    than any other middleware (bench/middleware.py). Anything else is django-csp's own path."""
+
+    def process_response(self, request, response):
+        policies = _static_policies()
+        customised = getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _CSP_OVERRIDES
+        )
+        if customised or policies is None or HEADER in response or HEADER_REPORT_ONLY in response:
+            return super().process_response(request, response)
+        if response.status_code in (404, 500) and settings.DEBUG:
+            return response
+        for header, value in policies:
+            response[header] = value
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # as django-csp: too late now
         return response
