@@ -275,27 +275,6 @@ def _older_than(queryset: QuerySet, cursor: tuple[int, int] | None) -> QuerySet:
 # --- Activities -----------------------------------------------------------------------------
 
 
-def _shown(queryset: QuerySet) -> QuerySet:
-    """Activities with what their line shows, in one query."""
-    return queryset.select_related("actor", "book", "review", "topic", "post", "goal").only(
-        "verb",
-        "visibility",
-        "created_at",
-        "percent",
-        "actor__username",
-        "book__title",
-        "book__slug",
-        "review__rating",
-        "review__title",
-        "topic__title",
-        "topic__slug",
-        "post__content",
-        "post__topic_id",
-        "goal__year",
-        "goal__books",
-    )
-
-
 def _listed(queryset: QuerySet) -> QuerySet:
     """Activities with only what a page's grouping needs; their lines come from the cache."""
     return queryset.select_related("actor").only("verb", "visibility", "created_at", "actor__username")
@@ -314,8 +293,7 @@ def attach_lines(activities: list[Activity]) -> None:
     if missing:
         bare = [pk for pk, activity in missing.items() if not Activity.book.is_cached(activity)]
         if bare:
-            placeholders = ", ".join(["%s"] * len(bare))
-            missing.update({row.pk: row for row in _item_rows(f"a.id IN ({placeholders})", bare)})
+            missing.update({row.pk: row for row in _with_items(bare)})
         # One rendering for all of them: cheaper than a template run per line.
         rendered = get_template("social/_activity_lines.html").render({"activities": list(missing.values())})
         fresh = {keys[pk]: line for pk, line in zip(missing, rendered.split(LINE_END), strict=False)}
@@ -329,10 +307,11 @@ def public_activities() -> QuerySet:
     return Activity.objects.filter(visibility=Visibility.PUBLIC)
 
 
-# A reader's latest activities, read by every cold profile: SQL, as compiling `_shown`'s six
-# joins cost more CPU than running them. Each item carries the fields `_shown` loads; from_db
-# takes them in the model's field order. Each field is a subquery by primary key, not a join:
-# PostgreSQL took ~3 ms to plan six outer joins (searching their orders), 0.2 ms for these.
+# Activities with what their line shows (a cold profile, a feed's missing lines, the API's
+# feed): SQL, as compiling the ORM's six joins cost more CPU than running them. Each item
+# carries the fields its line shows; from_db takes them in the model's field order. Each field
+# is a subquery by primary key, not a join: PostgreSQL took ~3 ms to plan six outer joins
+# (searching their orders), 0.2 ms for these.
 _ITEMS = (
     ("actor", get_user_model(), ("username",)),
     ("book", Book, ("title", "slug")),
@@ -348,7 +327,7 @@ SELECT a.id, a.actor_id, a.verb, a.visibility, a.created_at, a.book_id, a.review
 
 
 def _item_rows(where: str, params: list) -> list[Activity]:
-    """Activities matching `where` (SQL over `a`, may end in ORDER BY / LIMIT), as `_shown` loads them."""
+    """Activities matching `where` (SQL over `a`, may end in ORDER BY / LIMIT) with their items."""
     items = ", ".join(
         f"(SELECT {field} FROM {model._meta.db_table} WHERE id = a.{name}_id) AS {name}__{field}"
         for name, model, fields in _ITEMS
@@ -362,6 +341,16 @@ def _item_rows(where: str, params: list) -> list[Activity]:
             item_id = getattr(row, f"{name}_id")
             setattr(row, name, model.from_db(row._state.db, ["id", *fields], [item_id, *values]) if item_id else None)
     return rows
+
+
+def _with_items(activity_ids: list[int], *, public: bool = False) -> list[Activity]:
+    """These activities (the public ones only if `public`) with their items."""
+    if not activity_ids:
+        return []
+    where, params = "a.id IN ({})".format(", ".join(["%s"] * len(activity_ids))), list(activity_ids)
+    if public:
+        where, params = f"{where} AND a.visibility = %s", [*params, Visibility.PUBLIC.value]
+    return _item_rows(where, params)
 
 
 def _actor_rows(owner_id: int, *, public: bool, cursor: tuple[int, int] | None, limit: int) -> list[Activity]:
@@ -538,8 +527,9 @@ def home_feed(
     `detail=False` (HTML pages) loads the rows bare: their lines come from the cache."""
     window = size * 2
     entries, from_redis = _feed_entries(reader.pk, cursor, window)
-    load = _shown if detail else _listed
-    found = {row.pk: row for row in load(public_activities().filter(pk__in=[aid for aid, _ in entries]))}
+    ids = [aid for aid, _ in entries]
+    rows = _with_items(ids, public=True) if detail else _listed(public_activities().filter(pk__in=ids))
+    found = {row.pk: row for row in rows}
     shown, stale, examined = [], [], 0
     for activity_id, _score in entries:
         examined += 1
