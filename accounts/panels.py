@@ -118,18 +118,21 @@ def fill_book_shelf(request, found) -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _visitor_panel(language: str, script_prefix: str) -> str:
-    """A signed-out visitor's panel (a link to sign in and come back), once per language."""
+def _visitor_panel(language: str, script_prefix: str) -> tuple[str, str]:
+    """A signed-out visitor's panel (a link to sign in and come back), once per language, and
+    the stand-in book's path in it."""
     book = Book(pk=_STAND_IN_PK, slug=_STAND_IN_SLUG)
-    login_url = f"{reverse('account_login')}?next={book.get_absolute_url()}"
-    return render_to_string("accounts/panels/book_shelf.html", {**_book_context(book), "login_url": login_url})
+    book_path = book.get_absolute_url()
+    login_url = f"{reverse('account_login')}?next={book_path}"
+    html = render_to_string("accounts/panels/book_shelf.html", {**_book_context(book), "login_url": login_url})
+    return html, book_path
 
 
 def fill_book_shelf_visitor(request, found) -> dict[int, str]:
     """Visitor filler of the "book_shelf" slot: it sits on the book's own page, so the page's
     path is where signing in leads back to."""
-    book_path = Book(pk=_STAND_IN_PK, slug=_STAND_IN_SLUG).get_absolute_url()
-    html = _visitor_panel(get_language(), get_script_prefix()).replace(book_path, request.path)
+    html, stand_in_path = _visitor_panel(get_language(), get_script_prefix())
+    html = html.replace(stand_in_path, request.path)
     return {pk: html for pk, *_extra in found}
 
 
