@@ -4,6 +4,8 @@
   categories and tags, or None for an unknown slug). Deleted per book on save/delete and
   m2m changes; the namespace is bumped when an author, category or tag changes (they show
   on many books) and after an import.
+- `catalog:book-page:<slug>`: a namespace of no keys, bumped with that deletion: the book's
+  stored pages (core.microcache, every query string) depend on it.
 - `catalog:popular:v<n>:<limit>`: the "Livros populares" list on the home page. Short
   timeout, and bumped on any book change.
 - `catalog:popular:v<n>:authors:<limit>`: the authors suggested on an empty search (same
@@ -16,7 +18,7 @@ from typing import TypeVar
 
 from django.urls import reverse
 
-from core.cache import bump_namespace, cached, delete_on_commit, versioned_key
+from core.cache import bump_namespace, bump_namespaces, cached, delete_on_commit, versioned_key
 from core.microcache import purge_pages_on_commit
 
 T = TypeVar("T")
@@ -46,6 +48,10 @@ def categories_cache_key() -> str:
     return versioned_key(CATEGORIES_NAMESPACE, "all")
 
 
+def book_page_namespace(slug: str) -> str:
+    return f"catalog:book-page:{slug}"
+
+
 def cached_book(slug: str, build: Callable[[], T]) -> T:
     return cached(book_cache_key(slug), build, BOOK_TIMEOUT)
 
@@ -66,6 +72,7 @@ def flush_book(*slugs: str) -> None:
     """A book changed (fields, authors, categories, tags, ratings, reviews): drop its cached
     data, the stored anonymous page and the lists."""
     delete_on_commit(*(book_cache_key(slug) for slug in slugs if slug))
+    bump_namespaces(*(book_page_namespace(slug) for slug in slugs if slug))
     purge_book_pages(*slugs)
     bump_namespace(POPULAR_NAMESPACE)
 

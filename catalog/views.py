@@ -6,10 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from catalog import cache as catalog_cache
 from catalog import selectors, services
 from catalog.filters import BookFilter
 from catalog.forms import BookPagesForm
 from catalog.models import Author, Book, Category
+from core.cache import depends_on
 from core.microcache import anonymous_page_cache, reader_page_cache
 from core.moderation import can_moderate
 from core.pagination import paginate, requested_page
@@ -42,13 +44,14 @@ def book_list(request):
     return render(request, "catalog/book_list.html", context)
 
 
-@anonymous_page_cache(until_changed=True, from_shared=True)
-@reader_page_cache(until_changed=True)
+@anonymous_page_cache(until_changed="BOOK_PAGE_SECONDS", from_shared=True)
+@reader_page_cache(until_changed="BOOK_PAGE_SECONDS")
 def book_detail(request, slug):
-    """A book's page. Stored pages live until something they show changes: the book (its
-    cached data is dropped and its pages purged), its reviews, the debates lists or its
-    similar books (namespaces its panels read). One rendering serves visitors and signed-in
+    """A book's page. Stored pages live until something they show changes (BOOK_PAGE_SECONDS
+    at most): the book (its cached data is dropped and its pages purged), its reviews, its
+    debates or its similar books (namespaces its panels read). One rendering serves visitors and signed-in
     readers (from_shared): the first view of a long-tail book is the only one rendered."""
+    depends_on(catalog_cache.book_page_namespace(slug))  # an edit: every variant of the page
     book = selectors.book_detail(slug=slug)
     if book is None:
         raise Http404(_("Livro não encontrado."))

@@ -203,9 +203,13 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
 if PAGE_CACHE_SECONDS >= READ_YOUR_WRITES_SECONDS:
     raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be shorter than READ_YOUR_WRITES_SECONDS")
-# Pages stored until their data changes (a topic's, a book's) live at most this long: it bounds
+# Pages stored until their data changes (a topic's, a profile's) live at most this long: it bounds
 # what no cache version covers there, such as a topic's view count.
 VERSIONED_PAGE_SECONDS = env.int("VERSIONED_PAGE_SECONDS", default=300)
+# A book's page shows nothing of the kind (no view count, no "há …"; its book, reviews and
+# debates bump their namespaces), so the long tail of the catalog stays stored this long; only
+# what its panels show of other books (a renamed similar book) may lag as much.
+BOOK_PAGE_SECONDS = env.int("BOOK_PAGE_SECONDS", default=60 * 60)
 # Sessions live in the database and are cached: flushing or losing Redis loses none.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -27,7 +27,8 @@ data changes (`until_changed=True`, on either cache): it is stored with the name
 rendering read and the versions it read them at, and served only while they are unchanged.
 Each process remembers those namespaces per page, so a hit reads their versions in the round
 trip that reads the page. What no namespace covers (a topic's view count) lags at most
-`VERSIONED_PAGE_SECONDS`.
+`VERSIONED_PAGE_SECONDS`; a page with nothing of the kind (a book's) may name a longer bound,
+`until_changed="BOOK_PAGE_SECONDS"` (the setting holding it).
 
 A page whose every mark also has a visitor filler (core.fragments) may be rendered once for
 both: with `from_shared=True` the anonymous cache, on a miss, fills the signed-in readers'
@@ -106,7 +107,7 @@ _page_namespaces: dict[str, tuple[str, ...]] = {}
 _PAGES_KNOWN = 100_000
 
 
-def _known(key: str, until_changed: bool) -> tuple[str, ...]:
+def _known(key: str, until_changed: bool | str) -> tuple[str, ...]:
     return _page_namespaces.get(key, ()) if until_changed else ()
 
 
@@ -129,10 +130,16 @@ def _fresh(key: str, stored):
     return stored
 
 
-def _render_to_store(key: str, until_changed: bool, render):
+def _longest(until_changed: bool | str) -> int:
+    """How long a page that lives until its data changes may live: the setting it names, else
+    VERSIONED_PAGE_SECONDS."""
+    return getattr(settings, until_changed if isinstance(until_changed, str) else "VERSIONED_PAGE_SECONDS")
+
+
+def _render_to_store(key: str, until_changed: bool | str, render):
     """The rendered page, and how to store it: `(content, content type, hook, namespaces,
     versions, until)` for `cache.set` with that many seconds. A page lives until its data
-    changes (VERSIONED_PAGE_SECONDS at most), stamped with each namespace its rendering read at
+    changes (`_longest` at most), stamped with each namespace its rendering read at
     the version read before anything was built from it: before the rendering where this
     process knows the page's namespaces, else the first read during it. A write committed
     meanwhile bumps a version past the stamp, so the page is not served again."""
@@ -149,7 +156,7 @@ def _render_to_store(key: str, until_changed: bool, render):
             _learn(key, namespaces)
     if not _cacheable_response(response):
         return response, None, 0
-    seconds = settings.VERSIONED_PAGE_SECONDS if namespaces else settings.PAGE_CACHE_SECONDS
+    seconds = _longest(until_changed) if namespaces else settings.PAGE_CACHE_SECONDS
     hook = getattr(response, "page_cache_hook", None)
     stored = (response.content, response["Content-Type"], hook, namespaces, stamp, time.time() + seconds)
     return response, stored, seconds
@@ -179,7 +186,7 @@ def _rendered(view, request, args, kwargs):
     return response
 
 
-def _read_page(key: str, until_changed: bool):
+def _read_page(key: str, until_changed: bool | str):
     """A stored page and the versions of its namespaces, in one round trip (versions kept for
     the request); the page as stored, before `_fresh`."""
     versions = [version_key(ns) for ns in _known(key, until_changed)]
@@ -209,9 +216,10 @@ def _from_shared(shared_page, request, key: str, args, kwargs):
     return response
 
 
-def anonymous_page_cache(view=None, *, until_changed: bool = False, from_shared: bool = False):
+def anonymous_page_cache(view=None, *, until_changed: bool | str = False, from_shared: bool = False):
     """View decorator; put it under any rate-limit decorator so limits still count.
-    `until_changed`: the page lives until its data changes; `from_shared`: a miss is filled
+    `until_changed`: the page lives until its data changes (True, or the name of the setting
+    bounding its life; module doc); `from_shared`: a miss is filled
     from the signed-in readers' page, `view` being wrapped by `reader_page_cache` (module doc)."""
     if view is None:
         return functools.partial(anonymous_page_cache, until_changed=until_changed, from_shared=from_shared)
@@ -282,7 +290,7 @@ def _render_shared(view, request, args, kwargs):
         meta.update(saved)
 
 
-def _shared(view, key: str, until_changed: bool, request, args, kwargs, stored):
+def _shared(view, key: str, until_changed: bool | str, request, args, kwargs, stored):
     """The shared page: `stored` if still fresh, else rendered for the placeholder reader and
     stored. (page with its content as text, "hit" or "miss"), or (None, None) for a response
     that is not stored (an error page, a redirect)."""
@@ -297,7 +305,7 @@ def _shared(view, key: str, until_changed: bool, request, args, kwargs, stored):
     return hit, "miss"
 
 
-def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed: bool = False):
+def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed: bool | str = False):
     """View decorator: signed-in readers share one rendering of the page (module doc). The
     view's templates and panels print marks where `request.shared_page` is true.
 

@@ -1,8 +1,11 @@
 """Cache keys of the debates app, and their invalidation.
 
-Two kinds of namespaces, bumped (after commit) instead of hunting keys:
-- "debates:list": every list page, the book panels and the home panel. Any topic or post
-  change bumps it, so a new post moves its topic up on the next request.
+Namespaces, bumped (after commit) instead of hunting keys:
+- "debates:list": every list page and the home panel. Any topic or post change bumps it, so
+  a new post moves its topic up on the next request.
+- "debates:book:<id>": the book page's panel of its debates (and so the stored book page).
+  A change of a topic about the book, or of a post in one, bumps it with the list: a post
+  elsewhere leaves every other book's page stored.
 - "debates:topic:<id>": the post tree pages of one topic (viewer-independent: the viewer's
   own votes are read fresh). Changes to that topic's posts or votes bump it.
 
@@ -17,7 +20,7 @@ import logging
 
 from django.core.cache import cache
 
-from core.cache import bump_namespace, raw_redis, versioned_key
+from core.cache import bump_namespace, bump_namespaces, raw_redis, versioned_key
 from core.personal import amend_facts
 
 logger = logging.getLogger(__name__)
@@ -60,8 +63,12 @@ def topic_rows_html_key(page: int, book_slug: str | None = None, sort: str = "at
     return versioned_key(LIST_NAMESPACE, "rows-html", sort, book_slug or "-", page)
 
 
+def book_namespace(book_id: int) -> str:
+    return f"debates:book:{book_id}"
+
+
 def book_panel_cache_key(book_id: int) -> str:
-    return versioned_key(LIST_NAMESPACE, "book-panel", book_id)
+    return versioned_key(book_namespace(book_id), "panel")
 
 
 def home_panel_cache_key() -> str:
@@ -83,8 +90,10 @@ def flood_key(user_id: int) -> str:
     return f"debates:flood:{user_id}"
 
 
-def flush_topic_list() -> None:
+def flush_topic_list(*book_ids: int | None) -> None:
+    """The lists, and the debates panels of these books (a topic's `book_id`, None for none)."""
     bump_namespace(LIST_NAMESPACE)
+    bump_namespaces(*(book_namespace(book_id) for book_id in set(book_ids) if book_id))
 
 
 def flush_topic(topic_id: int) -> None:

@@ -235,7 +235,7 @@ def post_soft_delete(*, post: DebatePost, actor) -> DebatePost:
         # hot_score keeps the deleted post until the reconcile: a slight, temporary lift.
         DebateTopic.objects.filter(pk=post.topic_id, posts_count__gt=0).update(posts_count=F("posts_count") - 1)
         # Queryset updates send no signals: invalidate like a save would.
-        debates_cache.flush_topic_list()
+        debates_cache.flush_topic_list(post.topic.book_id)
         debates_cache.flush_topic(post.topic_id)
         post_soft_deleted.send(sender=DebatePost, post=post)
     post.refresh_from_db(fields=["is_deleted", "deleted_at"])
@@ -368,14 +368,14 @@ FROM (
     FROM debates_debatepost GROUP BY topic_id
 ) AS s
 WHERE t.id = s.topic_id AND (t.posts_count <> s.live OR t.last_activity_at <> s.last_at)
-RETURNING t.id
+RETURNING t.id, t.book_id
 """
 _RECONCILE_EMPTY_TOPICS = """
 UPDATE debates_debatetopic AS t
 SET posts_count = 0, last_activity_at = t.created_at
 WHERE (t.posts_count <> 0 OR t.last_activity_at <> t.created_at)
   AND NOT EXISTS (SELECT 1 FROM debates_debatepost AS p WHERE p.topic_id = t.id)
-RETURNING t.id
+RETURNING t.id, t.book_id
 """
 _RECONCILE_SCORES = f"""
 UPDATE debates_debatepost AS p
@@ -400,7 +400,7 @@ _RECONCILE_HOT = f"""
 UPDATE debates_debatetopic AS t
 SET hot_score = {ranking.HOT_SQL.format(posts="t.posts_count", last="t.last_activity_at")}
 WHERE abs(t.hot_score - ({ranking.HOT_SQL.format(posts="t.posts_count", last="t.last_activity_at")})) > 1e-6
-RETURNING t.id
+RETURNING t.id, t.book_id
 """
 
 
@@ -412,19 +412,19 @@ def topic_counters_reconcile() -> dict[str, int]:
     """
     with connection.cursor() as cursor:
         cursor.execute(_RECONCILE_POSTS_COUNT)
-        topic_ids = {row[0] for row in cursor.fetchall()}
+        topics = dict(cursor.fetchall())  # id -> book id
         cursor.execute(_RECONCILE_EMPTY_TOPICS)
-        topic_ids |= {row[0] for row in cursor.fetchall()}
+        topics |= dict(cursor.fetchall())
         cursor.execute(_RECONCILE_SCORES)
         scored = [row[0] for row in cursor.fetchall()]
         cursor.execute(_RECONCILE_UNVOTED)
         scored += [row[0] for row in cursor.fetchall()]
         cursor.execute(_RECONCILE_HOT)
-        topic_ids |= {row[0] for row in cursor.fetchall()}
-    if topic_ids:
-        debates_cache.flush_topic_list()
+        topics |= dict(cursor.fetchall())
+    if topics:
+        debates_cache.flush_topic_list(*topics.values())
     for topic_id in set(scored):
         debates_cache.flush_topic(topic_id)
-    if topic_ids or scored:
-        logger.warning("Reconciled debate counters: %d topics, %d posts", len(topic_ids), len(scored))
-    return {"topics": len(topic_ids), "posts": len(scored)}
+    if topics or scored:
+        logger.warning("Reconciled debate counters: %d topics, %d posts", len(topics), len(scored))
+    return {"topics": len(topics), "posts": len(scored)}

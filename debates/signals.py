@@ -1,6 +1,6 @@
 """Cache invalidation wired to the models, so admin edits and shell writes flush too."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from debates import cache as debates_cache
@@ -11,16 +11,30 @@ from debates.models import DebatePost, DebateTopic, DebateVote
 post_soft_deleted = Signal()
 
 
+@receiver(pre_save, sender=DebateTopic, dispatch_uid="debates_topic_book_before")
+def note_book_before(sender, instance: DebateTopic, update_fields=None, **kwargs):
+    """A topic moved to another book (in the admin) leaves the old book's debates panel too."""
+    if instance.pk and (update_fields is None or "book" in update_fields):
+        instance._book_before = DebateTopic.objects.filter(pk=instance.pk).values_list("book_id", flat=True).first()
+
+
 @receiver([post_save, post_delete], sender=DebateTopic, dispatch_uid="debates_flush_topic")
 def flush_on_topic_change(sender, instance: DebateTopic, **kwargs):
-    debates_cache.flush_topic_list()
+    debates_cache.flush_topic_list(instance.book_id, getattr(instance, "_book_before", None))
     debates_cache.flush_topic(instance.pk)
 
 
 @receiver([post_save, post_delete], sender=DebatePost, dispatch_uid="debates_flush_post")
 def flush_on_post_change(sender, instance: DebatePost, **kwargs):
-    debates_cache.flush_topic_list()
+    debates_cache.flush_topic_list(_book_of(instance))
     debates_cache.flush_topic(instance.topic_id)
+
+
+def _book_of(post: DebatePost) -> int | None:
+    """The book of the post's topic (None once the topic is gone, as in a cascade)."""
+    if DebatePost.topic.is_cached(post):
+        return post.topic.book_id
+    return DebateTopic.objects.filter(pk=post.topic_id).values_list("book_id", flat=True).first()
 
 
 @receiver([post_save, post_delete], sender=DebateVote, dispatch_uid="debates_flush_vote")

@@ -206,7 +206,7 @@ class _Seeder:
             self.create_social()
             # Bulk writes send no signals: expire the cached lists and book pages (on commit).
             flush_catalog()
-            flush_topic_list()
+            flush_topic_list(*(topic.book_id for topic in self.made["topics"]))
         return self.report
 
     def create_users(self) -> dict[int, int]:
