@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from notifications import selectors
 from notifications.models import Notification, TopicFollow
 from notifications.tests.factories import NotificationFactory, TopicFollowFactory
 
@@ -18,8 +19,12 @@ def plan(queryset) -> str:
 
 def test_unread_count_uses_the_partial_unread_index():
     notification = NotificationFactory()
-    rows = Notification.objects.filter(recipient_id=notification.recipient_id, read_at__isnull=True)[:100]
-    assert "notifications_unread_idx" in plan(rows)
+    sql = selectors._UNREAD_SQL.format(table=Notification._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", [notification.recipient_id, 100])
+        assert "notifications_unread_idx" in "\n".join(row[0] for row in cursor.fetchall())
+    assert selectors.unread_count(notification.recipient_id) == 1
 
 
 def test_notifications_page_uses_the_recipient_index():
