@@ -5,10 +5,10 @@ from operator import or_
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db import connections, router
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
+from core.db import read_rows
 from core.pagination import paginate
 from core.personal import at_most
 from debates.models import DebatePost, TopicRead
@@ -19,19 +19,19 @@ from notifications.models import Notification, TopicFollow
 UNREAD_CAP = 99
 
 
-# SQL: the ORM's sliced count cost 0.4 ms of CPU to compile, five times the query's own.
+# The reader's facts (core.personal), rebuilt after each of their writes or notifications: SQL,
+# as compiling the ORM's queries cost several times their run (the count: 0.4 ms to 0.08).
 _UNREAD_SQL = """
 SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS unread
 """
+_FOLLOWED_SQL = "SELECT topic_id FROM {table} WHERE user_id = %s LIMIT %s"
 
 
 def unread_count(user_id: int) -> int:
     """Unread notifications of a reader, capped at UNREAD_CAP + 1. Pages read it from the
     reader's cached facts (`panels.reader_unread_count`), rebuilt after each new notification.
     Served by notifications_unread_idx."""
-    with connections[router.db_for_read(Notification)].cursor() as cursor:
-        cursor.execute(_UNREAD_SQL.format(table=Notification._meta.db_table), [user_id, UNREAD_CAP + 1])
-        return cursor.fetchone()[0]
+    return read_rows(Notification, _UNREAD_SQL, [user_id, UNREAD_CAP + 1])[0][0]
 
 
 def notification_page(*, user, page_number: int, unread_only: bool = False) -> Page | None:
@@ -87,8 +87,8 @@ FOLLOWS_MAX = 2_000
 
 def reader_followed_topic_ids(user_id: int) -> frozenset[int] | None:
     """The debates the reader follows; None when too many to cache (core.personal.reader_facts)."""
-    ids = at_most(TopicFollow.objects.filter(user_id=user_id).values_list("topic_id", flat=True), FOLLOWS_MAX)
-    return None if ids is None else frozenset(ids)
+    rows = at_most(read_rows(TopicFollow, _FOLLOWED_SQL, [user_id, FOLLOWS_MAX + 1]), FOLLOWS_MAX)
+    return None if rows is None else frozenset(topic_id for (topic_id,) in rows)
 
 
 def followed_topics(*, user, limit: int = 5) -> list[dict]:

@@ -137,3 +137,12 @@ def test_pages_near_the_end_are_read_backwards_and_match_the_order(settings, sor
         cache.delete_pattern("*")
     assert shown == in_order
     assert selectors.topic_post_page(topic_id=topic.pk, page_number=99, sort=sort).number == 4
+
+
+def test_a_readers_votes_are_their_facts_until_too_many_to_cache(monkeypatch):
+    reader = UserFactory()
+    up, down = DebateVoteFactory(user=reader, value=1), DebateVoteFactory(user=reader, value=-1)
+    DebateVoteFactory()  # someone else's
+    assert selectors.reader_votes(reader.pk) == {up.post_id: 1, down.post_id: -1}
+    monkeypatch.setattr(selectors, "VOTES_MAX", 1)
+    assert selectors.reader_votes(reader.pk) is None

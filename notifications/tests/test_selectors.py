@@ -42,3 +42,12 @@ def test_fanout_walks_followers_on_the_topic_index():
 def test_prune_uses_the_read_index():
     rows = Notification.objects.filter(read_at__lt=timezone.now()).values("pk")[:5000]
     assert "notifications_read_idx" in plan(rows)
+
+
+def test_a_readers_followed_debates_are_their_facts_until_too_many_to_cache(monkeypatch):
+    follow = TopicFollowFactory()
+    second = TopicFollowFactory(user=follow.user)
+    TopicFollowFactory()  # someone else's
+    assert selectors.reader_followed_topic_ids(follow.user_id) == {follow.topic_id, second.topic_id}
+    monkeypatch.setattr(selectors, "FOLLOWS_MAX", 1)
+    assert selectors.reader_followed_topic_ids(follow.user_id) is None
