@@ -4,13 +4,18 @@ from django.db import connection, connections, router
 from django.db.models import Model
 
 
-def read_rows(model: type[Model], sql: str, params: list) -> list[tuple]:
-    """The rows of `sql` ({table}: the model's table) from the database the router reads the
-    model from: for the small reads that run on most pages, where compiling the ORM's query
-    costs more CPU than running it."""
+def read_rows(model: type[Model], sql: str, params: list, **names: str) -> list[tuple]:
+    """The rows of `sql` ({table}: the model's table, and the other `names` it holds) from the
+    database the router reads the model from: for the small reads that run on most pages,
+    where compiling the ORM's query costs more CPU than running it."""
     with connections[router.db_for_read(model)].cursor() as cursor:
-        cursor.execute(sql.format(table=model._meta.db_table), params)
+        cursor.execute(sql.format(table=model._meta.db_table, **names), params)
         return cursor.fetchall()
+
+
+def placeholders(values) -> str:
+    """`%s, %s, …`, one per value: an `IN (…)` list of `read_rows`."""
+    return ", ".join(["%s"] * len(values))
 
 
 def bulk_set(objs: list[Model], fields: list[str]) -> None:

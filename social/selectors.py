@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models import F, FloatField, Func, Q, QuerySet
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from accounts.models import BookReview, BookShelf
 from catalog.models import Book
 from core.cache import cached
+from core.db import placeholders, read_rows
 from core.http import parse_id
 from core.pagination import paginate
 from core.personal import at_most
@@ -601,52 +602,64 @@ def community_stream(*, viewer: AbstractBaseUser, size: int = PAGE_SIZE) -> list
     return group_activities([row for row in rows if row.actor_id not in blocked][:size])
 
 
+# Follow suggestions: SQL, as compiling their six ORM queries cost more CPU than running them
+# (a reader's first dashboard). The reader's books and topics go in as values, not subqueries:
+# the planner then sees how few rows they match and reads them by index (a subquery of topics
+# made it scan every post); a reader without any skips the query.
+_SUGGEST_BOOKS_SQL = "SELECT book_id FROM {table} WHERE user_id = %s ORDER BY added_at DESC LIMIT 50"
+_SUGGEST_SHELVERS_SQL = """
+SELECT user_id, COUNT(DISTINCT book_id) AS n FROM {table} WHERE book_id IN ({ids}) AND user_id <> %s
+GROUP BY user_id ORDER BY n DESC LIMIT 50
+"""
+_SUGGEST_TOPICS_SQL = "SELECT topic_id FROM {table} WHERE author_id = %s ORDER BY created_at DESC LIMIT 50"
+_SUGGEST_DEBATERS_SQL = """
+SELECT author_id, COUNT(DISTINCT topic_id) AS n FROM {table}
+WHERE topic_id IN ({ids}) AND is_deleted = %s AND author_id <> %s GROUP BY author_id ORDER BY n DESC LIMIT 50
+"""
+_SUGGEST_POPULAR_SQL = "SELECT user_id FROM {table} WHERE followers_count > 0 ORDER BY followers_count DESC LIMIT %s"
+# Who is already followed (or asked), blocked either way, or accepts nobody is left out in the
+# same query as the names: a hundred-odd candidates at most.
+_SUGGEST_NAMES_SQL = """
+SELECT u.id, u.username FROM {table} u LEFT JOIN {settings} s ON s.user_id = u.id
+WHERE u.id IN ({ids}) AND u.is_active = %s AND u.id <> %s AND (s.follow_policy IS NULL OR s.follow_policy <> %s)
+  AND u.id NOT IN (SELECT followee_id FROM {follow} WHERE follower_id = %s)
+  AND u.id NOT IN (SELECT blocked_id FROM {block} WHERE blocker_id = %s)
+  AND u.id NOT IN (SELECT blocker_id FROM {block} WHERE blocked_id = %s)
+"""
+
+
 def follow_suggestions(*, reader: AbstractBaseUser, limit: int = SUGGESTIONS) -> list[dict]:
     """Readers to follow: shared books (shelves) and shared debates first, then the most
     followed; never someone already followed, blocked, or who accepts nobody. Cached an hour
     per reader (and dropped when the reader's follows change)."""
 
+    def shared(model, mine_sql: str, shared_sql: str, *extra) -> dict[int, int]:
+        mine = [pk for (pk,) in read_rows(model, mine_sql, [reader.pk])]
+        if not mine:
+            return {}
+        return dict(read_rows(model, shared_sql, [*mine, *extra, reader.pk], ids=placeholders(mine)))
+
     def build() -> list[dict]:
-        # The reader's books and topics as values, not subqueries: the planner then sees how few
-        # rows they match and reads them by index (a subquery of topics made it scan every post);
-        # a reader without any skips the query.
-        books = {*BookShelf.objects.filter(user=reader).order_by("-added_at").values_list("book_id", flat=True)[:50]}
-        shared_books = dict(
-            BookShelf.objects.filter(book_id__in=books)
-            .exclude(user=reader)
-            .values("user_id")
-            .annotate(n=Count("book_id", distinct=True))
-            .order_by("-n")
-            .values_list("user_id", "n")[:50]
-        )
-        topics = {
-            *DebatePost.objects.filter(author=reader).order_by("-created_at").values_list("topic_id", flat=True)[:50]
-        }
-        shared_debates = dict(
-            DebatePost.objects.filter(topic_id__in=topics, is_deleted=False)
-            .exclude(author=reader)
-            .values("author_id")
-            .annotate(n=Count("topic_id", distinct=True))
-            .order_by("-n")
-            .values_list("author_id", "n")[:50]
-        )
+        shared_books = shared(BookShelf, _SUGGEST_BOOKS_SQL, _SUGGEST_SHELVERS_SQL)
+        shared_debates = shared(DebatePost, _SUGGEST_TOPICS_SQL, _SUGGEST_DEBATERS_SQL, False)
         score = {
             uid: shared_books.get(uid, 0) + 2 * shared_debates.get(uid, 0) for uid in {*shared_books, *shared_debates}
         }
-        popular = SocialSettings.objects.filter(followers_count__gt=0).order_by("-followers_count")
-        for rank, uid in enumerate(popular.values_list("user_id", flat=True)[: limit * 4]):
+        popular = read_rows(SocialSettings, _SUGGEST_POPULAR_SQL, [limit * 4])
+        for rank, (uid,) in enumerate(popular):
             score.setdefault(uid, -rank - 1)  # after every reader who shares something
-        # Who is already followed (or asked), blocked either way, or accepts nobody is left out
-        # in the same query as the names: a hundred-odd candidates at most.
+        if not score:
+            return []
         users = dict(
-            get_user_model()
-            .objects.filter(pk__in=score, is_active=True)
-            .exclude(pk=reader.pk)
-            .exclude(social__follow_policy=FollowPolicy.NOBODY)
-            .exclude(pk__in=Follow.objects.filter(follower=reader).values("followee_id"))
-            .exclude(pk__in=Block.objects.filter(blocker=reader).values("blocked_id"))
-            .exclude(pk__in=Block.objects.filter(blocked=reader).values("blocker_id"))
-            .values_list("pk", "username")
+            read_rows(
+                get_user_model(),
+                _SUGGEST_NAMES_SQL,
+                [*score, True, reader.pk, FollowPolicy.NOBODY.value, reader.pk, reader.pk, reader.pk],
+                ids=placeholders(score),
+                settings=SocialSettings._meta.db_table,
+                follow=Follow._meta.db_table,
+                block=Block._meta.db_table,
+            )
         )
         return [
             {
