@@ -105,3 +105,27 @@ def test_sentry_reports_lose_the_url_secrets_too():
     event = {"request": {"url": "https://x.example/resenhas/7/?k=segredo:1", "query_string": "k=segredo:1&page=2"}}
     request = scrub_event(event, None)["request"]
     assert request == {"url": "https://x.example/resenhas/7/?k=[redacted]", "query_string": "k=[redacted]&page=2"}
+
+
+def test_access_log_atoms_are_those_the_format_prints_redacted(tmp_path):
+    cfg = Config()
+    cfg.set("accesslog", str(tmp_path / "access.log"))
+    cfg.set("access_log_format", '%(r)s "%({Referer}i)s" %({x-request-id}o)s %(s)s')
+    logger = AccessLogger(cfg)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/livros/",
+        "PATH_INFO": "/livros/",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    referer = "https://cgbookstore.example.com/leitores/ana/estantes/?k=segredo:def"
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("X-Request-ID", "abc123abc")])
+    request = SimpleNamespace(headers=[("REFERER", referer)])
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=3))
+    assert set(atoms) == {"r", "{referer}i", "{x-request-id}o", "s"}
+    logger.access(response, request, environ, timedelta(milliseconds=3))
+    line = (tmp_path / "access.log").read_text()
+    redacted = referer.replace("segredo:def", "[redacted]")
+    assert line == f'GET /livros/ HTTP/1.1 "{redacted}" abc123abc 200\n'
