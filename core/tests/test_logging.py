@@ -80,19 +80,24 @@ def test_logins_failures_lockouts_and_429s_are_logged(client, caplog, settings):
     assert limited and limited[-1].ip == "127.0.0.1" and int(limited[-1].retry_after) > 0
 
 
-def test_gunicorn_access_log_redacts_tokens_and_stamps_utc(tmp_path):
+def access_logger(tmp_path, **settings) -> AccessLogger:
     cfg = Config()
-    cfg.set("accesslog", str(tmp_path / "access.log"))
-    logger = AccessLogger(cfg)
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "RAW_URI": "/resenhas/7/?k=segredo:abc",
-        "PATH_INFO": "/resenhas/7/",
-        "QUERY_STRING": "k=segredo:abc",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_REFERER": "https://cgbookstore.example.com/leitores/ana/estantes/?k=segredo:def",
-    }
+    for name, value in {"accesslog": str(tmp_path / "access.log"), **settings}.items():
+        cfg.set(name, value)
+    return AccessLogger(cfg)
+
+
+def get_environ(path: str, query: str = "", **extra) -> dict:
+    """What gunicorn hands the logger of a GET."""
+    raw_uri = f"{path}?{query}" if query else path
+    return {"REQUEST_METHOD": "GET", "RAW_URI": raw_uri, "PATH_INFO": path, "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", **extra}  # fmt: skip
+
+
+def test_gunicorn_access_log_redacts_tokens_and_stamps_utc(tmp_path):
+    logger = access_logger(tmp_path)
+    referer = "https://cgbookstore.example.com/leitores/ana/estantes/?k=segredo:def"
+    environ = get_environ("/resenhas/7/", "k=segredo:abc", HTTP_REFERER=referer)
     response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
     request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
     logger.access(response, request, environ, timedelta(milliseconds=12))
@@ -108,18 +113,8 @@ def test_sentry_reports_lose_the_url_secrets_too():
 
 
 def test_access_log_atoms_are_those_the_format_prints_redacted(tmp_path):
-    cfg = Config()
-    cfg.set("accesslog", str(tmp_path / "access.log"))
-    cfg.set("access_log_format", '%(r)s "%({Referer}i)s" %({x-request-id}o)s %(s)s')
-    logger = AccessLogger(cfg)
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "RAW_URI": "/livros/",
-        "PATH_INFO": "/livros/",
-        "QUERY_STRING": "",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-    }
+    logger = access_logger(tmp_path, access_log_format='%(r)s "%({Referer}i)s" %({x-request-id}o)s %(s)s')
+    environ = get_environ("/livros/")
     referer = "https://cgbookstore.example.com/leitores/ana/estantes/?k=segredo:def"
     response = SimpleNamespace(status="200 OK", sent=10, headers=[("X-Request-ID", "abc123abc")])
     request = SimpleNamespace(headers=[("REFERER", referer)])
