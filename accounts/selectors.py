@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections, router
+from django.db import router
 from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -27,6 +27,7 @@ from accounts.models import (
 from catalog.models import Book, Category
 from catalog.selectors import CARD_FIELDS
 from core.cache import cached
+from core.db import placeholders, read_rows
 from core.personal import at_most
 from core.privacy import Visibility, can_view, share_token
 
@@ -368,9 +369,7 @@ def _raw_rows(model, sql: str, ids: list[int], params: list) -> list[tuple]:
         "progress": ReadingProgress._meta.db_table,
         "vote": ReviewHelpfulVote._meta.db_table,
     }
-    with connections[router.db_for_read(model)].cursor() as cursor:
-        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids)), **tables), [*ids, *params])
-        return cursor.fetchall()
+    return read_rows(model, sql, [*ids, *params], ids=placeholders(ids), **tables)
 
 
 def books_with_viewer_state(*, user: AbstractBaseUser, book_ids: list[int]) -> list[Book]:

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -286,16 +285,14 @@ class BookTopicLink(NamedTuple):
 # Run on every cold book page: SQL, as compiling it with the ORM cost more CPU than running it
 # (debates_topic_book_idx).
 _BOOK_TOPICS_SQL = (
-    "SELECT slug, title, posts_count FROM {topic} WHERE book_id = %s ORDER BY last_activity_at DESC LIMIT %s"
+    "SELECT slug, title, posts_count FROM {table} WHERE book_id = %s ORDER BY last_activity_at DESC LIMIT %s"
 )
 
 
 def topic_links_for_book(*, book_id: int, limit: int = 5) -> list[BookTopicLink]:
     """The most recently active debates about one book, as the book page lists them (uncached;
     the panel caches its HTML)."""
-    with connections[router.db_for_read(DebateTopic)].cursor() as cursor:
-        cursor.execute(_BOOK_TOPICS_SQL.format(topic=DebateTopic._meta.db_table), [book_id, limit])
-        return [BookTopicLink(*row) for row in cursor.fetchall()]
+    return [BookTopicLink(*row) for row in read_rows(DebateTopic, _BOOK_TOPICS_SQL, [book_id, limit])]
 
 
 def topic_for_page(*, slug: str, reader=None) -> DebateTopic:

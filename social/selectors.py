@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import connections
 from django.db.models import F, FloatField, Func, Q, QuerySet
 from django.template.loader import get_template
 from django.urls import reverse
@@ -81,17 +81,15 @@ class Relationship:
 
 
 # The owner's settings, read by every cold profile: SQL, as the ORM's compilation cost more than the query.
-_SETTINGS_SQL = "SELECT follow_policy, followers_count, following_count FROM {settings} WHERE user_id = %s"
+_SETTINGS_SQL = "SELECT follow_policy, followers_count, following_count FROM {table} WHERE user_id = %s"
 
 
 def relationship(*, viewer: AbstractBaseUser, owner: AbstractBaseUser) -> Relationship:
     """At most four queries: the owner's settings, follows between the two, blocks, mute."""
     rel = Relationship()
-    with connections[router.db_for_read(SocialSettings)].cursor() as cursor:
-        cursor.execute(_SETTINGS_SQL.format(settings=SocialSettings._meta.db_table), [owner.pk])
-        row = cursor.fetchone()
-    if row:
-        rel.policy, rel.followers_count, rel.following_count = row
+    settings_row = read_rows(SocialSettings, _SETTINGS_SQL, [owner.pk])
+    if settings_row:
+        rel.policy, rel.followers_count, rel.following_count = settings_row[0]
     if not viewer.is_authenticated:
         return rel
     if viewer.pk == owner.pk:
@@ -148,9 +146,7 @@ class Related:
 def reader_related(user_id: int) -> Related | None:
     """`Related` of the reader; None when too many to cache (core.personal.reader_facts)."""
     tables = {"user": get_user_model()._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
-    with connections[router.db_for_read(Follow)].cursor() as cursor:
-        cursor.execute(_RELATED_SQL.format(**tables), [user_id] * 5 + [RELATED_MAX + 1])
-        rows = at_most(cursor.fetchall(), RELATED_MAX)
+    rows = at_most(read_rows(Follow, _RELATED_SQL, [user_id] * 5 + [RELATED_MAX + 1], **tables), RELATED_MAX)
     if rows is None:
         return None
     return Related({name: pk for pk, name in rows})
@@ -177,7 +173,7 @@ def viewer_relations(
     if username is not None:
         rows = _relations_rows(viewer_id, "u.username = %s", [username])
     elif ids:
-        rows = _relations_rows(viewer_id, "u.id IN ({})".format(", ".join(["%s"] * len(ids))), ids)
+        rows = _relations_rows(viewer_id, f"u.id IN ({placeholders(ids)})", ids)
     else:
         return {}
     return {pk: _relation(viewer_id, pk, rest) for pk, *rest in rows}
@@ -191,9 +187,7 @@ def _relations_rows(viewer_id: int, owners: str, params: list) -> list[tuple]:
         "block": Block._meta.db_table,
         "mute": Mute._meta.db_table,
     }
-    with connections[router.db_for_read(Follow)].cursor() as cursor:
-        cursor.execute(_RELATIONS_SQL.format(owners=owners, **tables), [viewer_id] * 5 + params)
-        return cursor.fetchall()
+    return read_rows(Follow, _RELATIONS_SQL, [viewer_id] * 5 + params, owners=owners, **tables)
 
 
 def _relation(viewer_id: int, pk: int, row) -> tuple[str, Relationship]:
@@ -350,7 +344,7 @@ def _with_items(activity_ids: list[int], *, public: bool = False) -> list[Activi
     """These activities (the public ones only if `public`) with their items."""
     if not activity_ids:
         return []
-    where, params = "a.id IN ({})".format(", ".join(["%s"] * len(activity_ids))), list(activity_ids)
+    where, params = f"a.id IN ({placeholders(activity_ids)})", list(activity_ids)
     if public:
         where, params = f"{where} AND a.visibility = %s", [*params, Visibility.PUBLIC.value]
     return _item_rows(where, params)
