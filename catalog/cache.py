@@ -4,8 +4,9 @@
   categories and tags, or None for an unknown slug). Deleted per book on save/delete and
   m2m changes; the namespace is bumped when an author, category or tag changes (they show
   on many books) and after an import.
-- `catalog:book-page:<slug>`: a namespace of no keys, bumped with that deletion: the book's
-  stored pages (core.microcache, every query string) depend on it.
+- `catalog:book-page:<slug>`: a namespace of no keys, bumped with that deletion and by a
+  moderator hiding a review: the book's stored pages (core.microcache, every query string)
+  depend on it.
 - `catalog:popular:v<n>:<limit>`: the "Livros populares" list on the home page. Short
   timeout, and bumped on any book change.
 - `catalog:popular:v<n>:authors:<limit>`: the authors suggested on an empty search (same
@@ -16,10 +17,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.urls import reverse
-
 from core.cache import bump_namespace, bump_namespaces, cached, delete_on_commit, versioned_key
-from core.microcache import purge_pages_on_commit
 
 T = TypeVar("T")
 
@@ -70,17 +68,16 @@ def cached_categories(build: Callable[[], T]) -> T:
 
 def flush_book(*slugs: str) -> None:
     """A book changed (fields, authors, categories, tags, ratings, reviews): drop its cached
-    data, the stored anonymous page and the lists."""
+    data, its stored pages and the lists."""
     delete_on_commit(*(book_cache_key(slug) for slug in slugs if slug))
-    bump_namespaces(*(book_page_namespace(slug) for slug in slugs if slug))
     purge_book_pages(*slugs)
     bump_namespace(POPULAR_NAMESPACE)
 
 
 def purge_book_pages(*slugs: str) -> None:
-    """Anonymous readers get the book page without waiting out the page cache (a review
-    made private or hidden must leave at once)."""
-    purge_pages_on_commit(*(reverse("catalog:book_detail", kwargs={"slug": slug}) for slug in slugs if slug))
+    """Every stored copy of these books' pages, under any query string, goes stale on commit
+    (a review made private or hidden must leave at once): their namespace is bumped."""
+    bump_namespaces(*(book_page_namespace(slug) for slug in slugs if slug))
 
 
 def flush_taxonomy() -> None:
