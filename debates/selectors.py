@@ -421,6 +421,14 @@ def reply_parent(*, topic_id: int, parent_id: int) -> DebatePost | None:
     return DebatePost.objects.select_related("author").filter(pk=parent_id, topic_id=topic_id).first()
 
 
+def post_book_id(post: DebatePost) -> int | None:
+    """The book of the post's topic, from the topic when loaded (None once the topic is gone,
+    as in a cascade)."""
+    if DebatePost.topic.is_cached(post):
+        return post.topic.book_id
+    return DebateTopic.objects.filter(pk=post.topic_id).values_list("book_id", flat=True).first()
+
+
 def post_for_write(*, pk: int) -> DebatePost:
     """A post with its topic (lock state, slug) for the write views; 404 when unknown."""
     return get_object_or_404(DebatePost.objects.select_related("topic"), pk=pk)

@@ -235,7 +235,7 @@ def post_soft_delete(*, post: DebatePost, actor) -> DebatePost:
         # hot_score keeps the deleted post until the reconcile: a slight, temporary lift.
         DebateTopic.objects.filter(pk=post.topic_id, posts_count__gt=0).update(posts_count=F("posts_count") - 1)
         # Queryset updates send no signals: invalidate like a save would.
-        debates_cache.flush_topic_list(post.topic.book_id)
+        debates_cache.flush_topic_list(selectors.post_book_id(post))
         debates_cache.flush_topic(post.topic_id)
         post_soft_deleted.send(sender=DebatePost, post=post)
     post.refresh_from_db(fields=["is_deleted", "deleted_at"])

@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from debates import cache as debates_cache
+from debates import selectors
 from debates.models import DebatePost, DebateTopic, DebateVote
 
 # Sent by post_soft_delete (a queryset update, which sends no post_save): kwargs `post`.
@@ -26,15 +27,8 @@ def flush_on_topic_change(sender, instance: DebateTopic, **kwargs):
 
 @receiver([post_save, post_delete], sender=DebatePost, dispatch_uid="debates_flush_post")
 def flush_on_post_change(sender, instance: DebatePost, **kwargs):
-    debates_cache.flush_topic_list(_book_of(instance))
+    debates_cache.flush_topic_list(selectors.post_book_id(instance))
     debates_cache.flush_topic(instance.topic_id)
-
-
-def _book_of(post: DebatePost) -> int | None:
-    """The book of the post's topic (None once the topic is gone, as in a cascade)."""
-    if DebatePost.topic.is_cached(post):
-        return post.topic.book_id
-    return DebateTopic.objects.filter(pk=post.topic_id).values_list("book_id", flat=True).first()
 
 
 @receiver([post_save, post_delete], sender=DebateVote, dispatch_uid="debates_flush_vote")
