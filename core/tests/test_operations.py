@@ -68,6 +68,18 @@ def test_metrics_from_localhost_show_requests_queries_cache_and_queues(client):
     assert 'cgbookstore_celery_queue_length{queue="default"}' in body
 
 
+def test_request_metrics_count_each_view_and_status_apart(client):
+    responses = "django_http_responses_total_by_status_view_method_total"
+    ok = {"status": "200", "view": "core:healthz", "method": "GET"}
+    missing = {"status": "404", "view": "<unnamed view>", "method": "GET"}
+    before_ok, before_missing = sample(responses, **ok), sample(responses, **missing)
+    client.get("/healthz")
+    client.get("/no-such-page/")
+    client.get("/healthz")
+    assert sample(responses, **ok) == before_ok + 2
+    assert sample(responses, **missing) == before_missing + 1
+
+
 def test_metrics_refuse_an_address_outside_the_allow_list(client):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
 
