@@ -1,5 +1,6 @@
 """Catalog reads, shaped for their pages: templates never trigger a query."""
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -192,11 +193,19 @@ def _with_related(book: Book) -> Book:
     return book
 
 
+# The book's row by raw SQL: compiling the ORM's query cost as much CPU as running it, on every
+# first view of a book (the long tail). The search vector stays deferred, as defer() would.
+@functools.cache
+def _book_row_sql() -> str:
+    columns = ", ".join(field.column for field in Book._meta.concrete_fields if field.name != "search_vector")
+    return f"SELECT {columns} FROM {Book._meta.db_table} WHERE slug = %s"
+
+
 def book_detail(*, slug: str) -> Book | None:
     """The catalog part of the book page (cached; None for an unknown slug, cached too)."""
 
     def build():
-        book = Book.objects.defer("search_vector").filter(slug=slug).first()
+        book = next(iter(Book.objects.raw(_book_row_sql(), [slug])), None)
         return None if book is None else _with_related(book)
 
     return catalog_cache.cached_book(slug, build)
