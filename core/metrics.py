@@ -71,7 +71,7 @@ class RequestMetricsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.metrics = DjangoMetrics.get_instance()
-        # (view, method, transport, status) -> its three series: `labels()` validates and
+        # (view, method, https?, status) -> its three series: `labels()` validates and
         # locks on every call, a tenth of the one-Redis-GET view's CPU for three lookups.
         self.series = {}
 
