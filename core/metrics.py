@@ -71,8 +71,8 @@ class RequestMetricsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.metrics = DjangoMetrics.get_instance()
-        # (view, method, https?, status) -> its three series: `labels()` validates and
-        # locks on every call, a tenth of the one-Redis-GET view's CPU for three lookups.
+        # (view, method, https?, status) -> its three series, looked up once per process:
+        # `labels()` validates the names and takes a lock on every call.
         self.series = {}
 
     def __call__(self, request):
