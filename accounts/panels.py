@@ -4,7 +4,7 @@ import functools
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from accounts import cache as accounts_cache
@@ -19,6 +19,7 @@ from core.limits import model_limit
 from core.microcache import shared_reader
 from core.personal import reader_facts
 from core.privacy import Visibility
+from core.reversing import reverse
 
 ShelfType = BookShelf.ShelfType
 LIBRARY_FACTS = "accounts_library"  # core.personal.register_facts, in AccountsConfig.ready()

@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.tags import language_name
@@ -23,7 +22,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:author_detail", kwargs={"slug": self.slug})
+        return slug_url("catalog:author_detail", self.slug)
 
 
 class Category(models.Model):
@@ -41,7 +40,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:category_detail", kwargs={"slug": self.slug})
+        return slug_url("catalog:category_detail", self.slug)
 
 
 class Tag(models.Model):

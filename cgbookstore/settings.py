@@ -116,6 +116,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
                 "core.context_processors.shared_page",
             ],
+            "builtins": ["core.reversing"],  # {% url %} remembered (core/reversing.py)
         },
     },
 ]

@@ -3,9 +3,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fragments import pk_url
 from core.moderation import hidden_by_field
 from core.privacy import Visibility
 
@@ -55,7 +55,7 @@ class BookReview(models.Model):
         return f"{self.user} · {self.book} · {self.rating}"
 
     def get_absolute_url(self):
-        return reverse("accounts:review_detail", kwargs={"pk": self.pk})
+        return pk_url("accounts:review_detail", self.pk)  # pages list many reviews
 
     # What others see of a review, on pages and in the API alike: a review hidden by the
     # moderation keeps its rating and its place, never its words.

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.reversing import reverse
 
 
 class Profile(models.Model):

@@ -28,8 +28,8 @@ def test_reading_stats_count_books_and_pages_per_month_for_twelve_months(user):
     stats = selectors.reading_stats(user=user, today=today)
 
     assert len(stats) == 12
-    assert stats[0] == {"month": date(2024, 7, 1), "books": 1, "pages": 0}
-    assert stats[-1] == {"month": date(2025, 6, 1), "books": 2, "pages": 410 + 120}
+    assert stats[0] == {"month": date(2024, 7, 1), "label": "Julho 2024", "books": 1, "pages": 0}
+    assert stats[-1] == {"month": date(2025, 6, 1), "label": "Junho 2025", "books": 2, "pages": 410 + 120}
     assert sum(row["books"] for row in stats) == 3
 
 

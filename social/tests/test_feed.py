@@ -1,6 +1,8 @@
 """The home feed: fan-out into Redis, removals reaching every feed, rebuilds after a flush,
 read-merge of big accounts, cursor pages, grouping, "novidades", and its query count."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -233,6 +235,15 @@ def test_groups_and_novidades(followers, client):
     helpers.make_reviewed(actor)
     home = selectors.home_feed(reader=reader)
     assert home.new_count == 1 and home.groups[0].is_new and not home.groups[1].is_new
+
+
+def test_a_group_says_its_verb_and_how_long_ago_in_portuguese():
+    at = timezone.now() - timedelta(hours=2, minutes=1)
+    finished = Activity(verb=Activity.Verb.FINISHED, created_at=at)
+    group = selectors.ActivityGroup(actor=None, verb=finished.verb, items=[finished])
+
+    assert group.verb_label == "terminou de ler"
+    assert group.when == f'<time datetime="{at.isoformat()}">há 2\xa0horas, 1\xa0minuto</time>'
 
 
 def test_home_page_shows_the_feed_or_the_community_and_suggestions(client, followers):
