@@ -1,4 +1,4 @@
-"""`reverse()` remembered per process, for templates (`{% url %}`) and code alike.
+"""`reverse()` remembered per process, for code and for `{% url %}` (core.templatetags.remembered).
 
 A URL is a function of its name and arguments for a given URLconf, script prefix and
 current app, and Django's `reverse` walks the namespaces and matches a regex per candidate
@@ -11,12 +11,8 @@ bounded, least recently used first out.
 import functools
 
 from django.conf import settings
-from django.template import Library
-from django.template.defaulttags import URLNode
-from django.template.defaulttags import url as django_url_tag
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
-from django.utils.html import conditional_escape
 
 MAX_REMEMBERED = 4096  # URLs per process: a few hundred kB
 
@@ -40,37 +36,3 @@ def _values(args: tuple, kwargs: tuple):
 def _remembered(viewname: str, args: tuple, kwargs: tuple, current_app, prefix: str, urlconf) -> str:
     # The prefix is part of the key only: reverse() reads it itself.
     return django_reverse(viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
-
-
-register = Library()  # a template builtin (settings.TEMPLATES): replaces Django's {% url %}
-
-
-class RememberedURLNode(URLNode):
-    """Django's URLNode, reversed through `reverse` above (same arguments, same errors)."""
-
-    def render(self, context):
-        args = [arg.resolve(context) for arg in self.args]
-        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
-        try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
-        try:
-            url = reverse(self.view_name.resolve(context), args=args, kwargs=kwargs, current_app=current_app)
-        except NoReverseMatch:
-            if self.asvar is None:
-                raise
-            url = ""
-        if self.asvar:
-            context[self.asvar] = url
-            return ""
-        return conditional_escape(url) if context.autoescape else url
-
-
-@register.tag
-def url(parser, token):
-    node = django_url_tag(parser, token)
-    return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)

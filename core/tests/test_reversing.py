@@ -1,8 +1,7 @@
-"""`{% url %}` and core.reversing.reverse: Django's URLs, each reversed once per process."""
+"""core.reversing.reverse: Django's URLs, each reversed once per process."""
 
 import pytest
-from django.template import engines
-from django.urls import NoReverseMatch, get_script_prefix, set_script_prefix
+from django.urls import get_script_prefix, set_script_prefix
 from django.urls import reverse as django_reverse
 
 from core import reversing
@@ -13,10 +12,6 @@ def _forget():
     reversing._remembered.cache_clear()
     yield
     reversing._remembered.cache_clear()
-
-
-def _render(source: str, **context) -> str:
-    return engines["django"].from_string(source).render(context)
 
 
 def test_reverse_gives_djangos_url_and_reverses_it_once():
@@ -30,22 +25,6 @@ def test_reverse_gives_djangos_url_and_reverses_it_once():
 
     info = reversing._remembered.cache_info()
     assert (info.misses, info.hits) == (2, 4)
-
-
-def test_template_url_tag_is_remembered_and_keeps_djangos_behaviour():
-    source = (
-        "{% url 'catalog:book_list' %}|{% url 'accounts:profile' username=name %}"
-        "|{% url 'nada:aqui' as missing %}[{{ missing }}]"
-    )
-
-    html = _render(source, name="ana&bia")
-    again = _render(source, name="ana&bia")
-
-    profile = django_reverse("accounts:profile", kwargs={"username": "ana&bia"})
-    assert html == again == f"{django_reverse('catalog:book_list')}|{profile.replace('&', '&amp;')}|[]"
-    assert reversing._remembered.cache_info().hits == 2
-    with pytest.raises(NoReverseMatch):
-        _render("{% url 'nada:aqui' %}")
 
 
 def test_script_prefix_is_part_of_what_is_remembered():
