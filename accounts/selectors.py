@@ -29,6 +29,7 @@ from catalog.models import Book, Category
 from catalog.selectors import CARD_FIELDS
 from core.cache import cached
 from core.db import placeholders, read_rows
+from core.i18n import choice_label
 from core.personal import at_most
 from core.privacy import Visibility, can_view, share_token
 
@@ -149,7 +150,6 @@ def shelf_counts(*, user: AbstractBaseUser, listed_only: bool = False) -> list[d
     rows = _raw_rows(BookShelf, _SHELF_COUNTS_SQL, [], [user.pk])
     settings = shelf_visibilities(user=user)
     order = {value: index for index, value in enumerate(ShelfType.values)}
-    labels = dict(ShelfType.choices)
     shelves = []
     for shelf_type, custom_name, count in rows:
         visibility = settings.get((shelf_type, custom_name.lower()), Visibility.PUBLIC)
@@ -159,10 +159,10 @@ def shelf_counts(*, user: AbstractBaseUser, listed_only: bool = False) -> list[d
             {
                 "shelf_type": shelf_type,
                 "custom_name": custom_name,
-                "label": custom_name or labels[shelf_type],
+                "label": custom_name or choice_label(ShelfType, shelf_type),
                 "count": count,
                 "visibility": visibility,
-                "visibility_label": Visibility(visibility).label,
+                "visibility_label": choice_label(Visibility, visibility),
                 "share_token": shelf_share_token(user_id=user.pk, shelf_type=shelf_type, custom_name=custom_name)
                 if visibility == Visibility.UNLISTED
                 else "",

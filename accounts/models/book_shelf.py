@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import choice_label
+
 
 class BookShelf(models.Model):
     """One book on one of a reader's shelves.
@@ -63,7 +65,6 @@ class BookShelf(models.Model):
 
     @property
     def shelf_label(self) -> str:
-        # The choice's own label: `get_shelf_type_display` translates every choice to find one.
-        return (
-            self.custom_name if self.shelf_type == self.ShelfType.CUSTOM else str(self.ShelfType(self.shelf_type).label)
-        )
+        if self.shelf_type == self.ShelfType.CUSTOM:
+            return self.custom_name
+        return choice_label(self.ShelfType, self.shelf_type)

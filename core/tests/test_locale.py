@@ -1,6 +1,11 @@
 """The project's locale corrects django-allauth's pt-BR where it is wrong or untranslated."""
 
 import pytest
+from django.utils import translation
+
+from accounts.models import BookShelf
+from core import i18n
+from core.privacy import Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -15,3 +20,14 @@ def test_signup_page_has_no_english_left(client):
     html = client.get("/conta/signup/").content.decode()
     assert "Já tem uma conta?" in html
     assert "sign in" not in html.lower()
+
+
+def test_choice_labels_are_translated_once_per_language():
+    i18n._labels.cache_clear()
+    with translation.override("pt-br"):
+        labels = [i18n.choice_label(BookShelf.ShelfType, BookShelf.ShelfType.READ) for _ in range(3)]
+        visibility = i18n.choice_label(Visibility, Visibility.PUBLIC)
+
+    assert labels == [str(BookShelf.ShelfType.READ.label)] * 3 == ["Lidos"] * 3
+    assert visibility == str(Visibility.PUBLIC.label)
+    assert i18n._labels.cache_info().misses == 2  # one per set of choices
