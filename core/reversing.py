@@ -1,4 +1,4 @@
-"""`reverse()` remembered per process, for code and for `{% url %}` (core.templatetags.remembered).
+"""`reverse()` remembered per process, for code and for `{% url %}` (core.templatetags.remembered_urls).
 
 A URL is a function of its name and arguments for a given URLconf, script prefix and
 current app, and Django's `reverse` walks the namespaces and matches a regex per candidate
