@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -106,3 +106,29 @@ def test_reader_library_holds_the_readers_books_custom_shelf_and_helpful_votes(u
     # Too much to cache: None, and the fillers ask the database.
     monkeypatch.setattr(selectors, "READER_LIBRARY_MAX_ROWS", 3)
     assert selectors.reader_library(user.pk) is None
+
+
+def test_continue_reading_lists_open_progress_on_the_lendo_shelf_newest_first(user):
+    other = BookShelfFactory(shelf_type=ShelfType.READING).user
+    older, newer, finished, abandoned, moved = (BookFactory() for _ in range(5))
+    for book in (older, newer, finished, abandoned):
+        BookShelfFactory(user=user, book=book, shelf_type=ShelfType.READING)
+    BookShelfFactory(user=user, book=moved, shelf_type=ShelfType.READ)
+    for book in (older, newer, finished, abandoned, moved):
+        ReadingProgress.objects.create(user=user, book=book, current_page=10, total_pages=100)
+    ReadingProgress.objects.create(user=other, book=older, current_page=50, total_pages=100)
+    ReadingProgress.objects.filter(user=user, book=finished).update(finished_at=date(2025, 1, 2))
+    ReadingProgress.objects.filter(user=user, book=abandoned).update(is_abandoned=True)
+    mine = ReadingProgress.objects.filter(user=user)
+    mine.filter(book=older).update(updated_at=datetime(2025, 3, 1, tzinfo=UTC))
+    mine.filter(book=newer).update(current_page=40, updated_at=datetime(2025, 3, 2, tzinfo=UTC))
+
+    readings = selectors.continue_reading(user=user)
+
+    assert [(progress.book.title, progress.current_page) for progress in readings] == [
+        (newer.title, 40),
+        (older.title, 10),
+    ]
+    assert readings[0].book.get_absolute_url() == newer.get_absolute_url()
+    assert readings[0].percentage == 40
+    assert len(selectors.continue_reading(user=user, limit=1)) == 1
