@@ -1,5 +1,6 @@
 """Reads of the accounts app, shaped so templates never query."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -528,9 +529,15 @@ ORDER BY p.updated_at DESC LIMIT %s
 """
 
 
-def continue_reading(*, user: AbstractBaseUser, limit: int = 6) -> list[ReadingProgress]:
+@functools.cache
+def _progress_columns() -> tuple[list[str], str]:
+    """ReadingProgress's fields in from_db's order, and "Continue lendo"'s SQL selecting them."""
     fields = [field.attname for field in ReadingProgress._meta.concrete_fields]
-    sql = _CONTINUE_SQL.replace("{columns}", ", ".join(f"p.{name}" for name in fields))
+    return fields, _CONTINUE_SQL.replace("{columns}", ", ".join(f"p.{name}" for name in fields))
+
+
+def continue_reading(*, user: AbstractBaseUser, limit: int = 6) -> list[ReadingProgress]:
+    fields, sql = _progress_columns()
     db = router.db_for_read(ReadingProgress)
     readings = []
     for row in _raw_rows(ReadingProgress, sql, [], [user.pk, ShelfType.READING.value, limit]):
