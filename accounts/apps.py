@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import panels, selectors, signals  # noqa: F401  (connect receivers)
-        from accounts.cache import book_reviews_namespace
+        from accounts.cache import book_reviews_html_key, book_reviews_namespace, book_reviews_summary_key
         from core.fragments import register_filler
         from core.panels import register_panel
         from core.personal import register_facts
@@ -26,6 +26,10 @@ class AccountsConfig(AppConfig):
             order=30,
             render=panels.book_reviews_panel,
             versions=lambda book: (book_reviews_namespace(book.pk),),
+            keys=lambda request, book: (
+                book_reviews_html_key(book.pk, signed_in=request.user.is_authenticated),
+                book_reviews_summary_key(book.pk),  # read when the panel is built
+            ),
         )
         register_filler("book_shelf", panels.fill_book_shelf, visitor=panels.fill_book_shelf_visitor)
         register_filler("review", panels.fill_review_bits, visitor=panels.fill_review_bits_visitor)

@@ -73,6 +73,18 @@ def keep_fetched(values: dict) -> None:
         fetched.update(values)
 
 
+def prefetch(keys: Iterable[str]) -> None:
+    """Read in one round trip the keys a page is about to ask `cached()` for (its panels'),
+    instead of one GET each; a miss is kept as a miss. Only inside a request."""
+    fetched = getattr(_request, "fetched", None)
+    if fetched is None:
+        return
+    keys = [key for key in dict.fromkeys(keys) if key not in fetched]
+    if len(keys) > 1:
+        got = cache.get_many(keys)
+        fetched.update({key: got.get(key) for key in keys})
+
+
 request_started.connect(_request_started, dispatch_uid="core.cache.versions.start")
 request_finished.connect(_request_finished, dispatch_uid="core.cache.versions.finish")
 
@@ -104,6 +116,30 @@ def _version_or_new(namespace: str, version: int | None) -> int:
     return version
 
 
+def _new_versions(namespaces: list[str]) -> dict[str, int]:
+    """`_version_or_new` of namespaces whose keys were missing (the first view of a book
+    creates a few), in one round trip: each key is set to the clock unless another process set
+    it meanwhile, then read back, so every process ends up with the same version."""
+    client = raw_redis()
+    if client is None or len(namespaces) < 2:
+        return {ns: _version_or_new(ns, None) for ns in namespaces}
+    version = int(time.time() * 1000)
+    keys = [cache.make_key(version_key(ns)) for ns in namespaces]
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(key, version, nx=True)
+            for key in keys:
+                pipe.get(key)
+            stored = pipe.execute()[len(keys) :]
+    except RedisError:  # as a failed `cache.add`: this request goes on with its own version
+        logger.warning("cache: versions not created", exc_info=True)
+        return dict.fromkeys(namespaces, version)
+    return {
+        ns: version if raw is None else cache.client.decode(raw) for ns, raw in zip(namespaces, stored, strict=True)
+    }
+
+
 def read_versions(namespaces: Iterable[str]) -> tuple:
     """The current versions of `namespaces`, in order: those this request has read or fetched
     already, the rest in one round trip; a missing one is created. Memoized for the request."""
@@ -114,7 +150,8 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
     if wanted:
         found = get_many_fetched([version_key(ns) for ns in wanted])
         for namespace in wanted:
-            memo[namespace] = _version_or_new(namespace, found.get(version_key(namespace)))
+            memo[namespace] = found.get(version_key(namespace))
+        memo |= _new_versions([ns for ns in wanted if memo[ns] is None])
     for namespace in namespaces:
         _record(namespace, memo[namespace])
     return tuple(memo[ns] for ns in namespaces)
@@ -257,6 +294,16 @@ def cached(
     else:
         cache.set(key, (value,), timeout)
     return value
+
+
+def set_late(key: str, value: object, timeout: int) -> None:
+    """`cache.set` when the request ends, with its other late writes in one round trip (a page
+    just rendered, which a request meanwhile renders again); at once outside a request."""
+    writes = getattr(_request, "writes", None)
+    if writes is None:
+        cache.set(key, value, timeout)
+    else:
+        writes[key] = (value, timeout)
 
 
 def flush_writes() -> None:

@@ -47,7 +47,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from core.cache import delete_on_commit, keep_fetched, read_versions, recording_versions, version_key
+from core.cache import delete_on_commit, keep_fetched, read_versions, recording_versions, set_late, version_key
 from core.fragments import fill_for_visitor, fill_marks, parse_marks
 from core.moderation import can_moderate
 from core.personal import read_for_page
@@ -208,7 +208,7 @@ def _from_shared(shared_page, request, key: str, args, kwargs):
     if state == "hit":
         _run_hook(hook)
     content = html.encode()
-    cache.set(key, (content, content_type, hook, namespaces, stamp, until), max(1, int(until - time.time())))
+    set_late(key, (content, content_type, hook, namespaces, stamp, until), max(1, int(until - time.time())))
     if namespaces:
         _learn(key, namespaces)
     response = HttpResponse(content, content_type=content_type)
@@ -243,7 +243,7 @@ def anonymous_page_cache(view=None, *, until_changed: bool | str = False, from_s
             return response
         response, stored, seconds = _render_to_store(key, until_changed, lambda: _rendered(view, request, args, kwargs))
         if stored is not None:
-            cache.set(key, stored, seconds)
+            set_late(key, stored, seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -301,7 +301,7 @@ def _shared(view, key: str, until_changed: bool | str, request, args, kwargs, st
     if hit is None:
         return None, None
     hit = (hit[0].decode(), *hit[1:])  # filled as text on every hit
-    cache.set(key, hit, seconds)
+    set_late(key, hit, seconds)
     return hit, "miss"
 
 

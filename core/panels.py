@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from core.cache import prefetch_versions
+from core.cache import prefetch, prefetch_versions
 from core.personal import OWN_DATA_TIMEOUT, personal_mark, register_personal
 
 PanelRenderer = Callable[[HttpRequest, object], str]
@@ -39,6 +39,7 @@ class Panel:
     shareable: Callable[..., bool] | None = None
     personal: str = ""  # the name of its personal fragment, if it has one
     versions: Callable[[object], Iterable[str]] | None = None
+    keys: Callable[[HttpRequest, object], Iterable[str]] | None = None
 
 
 _registry: dict[str, dict[str, Panel]] = {}
@@ -54,18 +55,20 @@ def register_panel(
     namespaces: Callable[[int], Iterable[str]] | None = None,
     timeout: int = OWN_DATA_TIMEOUT,
     versions: Callable[[object], Iterable[str]] | None = None,
+    keys: Callable[[HttpRequest, object], Iterable[str]] | None = None,
 ) -> None:
     """Register (or replace, by name) a panel on `page` ("home", "book", "profile"). A personal
     panel (module doc) gives the reader's `namespaces` and how long its copy may live
     (core.personal.register_personal).
-    `versions(obj)` names the namespaces whose versions its cached keys read: `render_panels`
-    reads those of all its panels in one round trip."""
+    `versions(obj)` names the namespaces whose versions its cached keys read, `keys(request,
+    obj)` those keys (built once the versions are known): `render_panels` reads the versions
+    of all its panels in one round trip, then their keys in another."""
     personal = ""
     if namespaces is not None:
         personal = f"panel:{page}:{name}"
         register_personal(personal, lambda request: render(request, None), namespaces=namespaces, timeout=timeout)
     _registry.setdefault(page, {})[name] = Panel(
-        name=name, order=order, render=render, shareable=shareable, personal=personal, versions=versions
+        name=name, order=order, render=render, shareable=shareable, personal=personal, versions=versions, keys=keys
     )
 
 
@@ -83,6 +86,9 @@ def render_panels(page: str, request: HttpRequest, obj: object = None) -> list[S
     panels = sorted(_registry.get(page, {}).values(), key=lambda panel: panel.order)
     shared = getattr(request, "shared_page", False)
     prefetch_versions(*(ns for panel in panels if panel.versions for ns in panel.versions(obj)))
+    prefetch(
+        key for panel in panels if panel.keys and not (shared and panel.personal) for key in panel.keys(request, obj)
+    )
     return [
         personal_mark(panel.personal) if shared and panel.personal else mark_safe(panel.render(request, obj))
         for panel in panels

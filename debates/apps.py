@@ -8,10 +8,15 @@ class DebatesConfig(AppConfig):
     def ready(self):
         from core.panels import register_panel
         from debates import panels, signals  # noqa: F401  (connects the cache receivers)
-        from debates.cache import book_namespace
+        from debates.cache import book_namespace, book_panel_cache_key
 
         register_panel(
-            "book", name="debates", order=40, render=panels.book_panel, versions=lambda book: (book_namespace(book.pk),)
+            "book",
+            name="debates",
+            order=40,
+            render=panels.book_panel,
+            versions=lambda book: (book_namespace(book.pk),),
+            keys=lambda request, book: (book_panel_cache_key(book.pk),),
         )
         register_panel("home", name="debates", order=30, render=panels.home_panel)
 

@@ -22,5 +22,6 @@ class RecommendationsConfig(AppConfig):
             order=50,
             render=panels.book_panel,
             versions=lambda book: (cache.SIMILAR_NAMESPACE,),
+            keys=lambda request, book: (cache.similar_books_key(book.pk),),
         )
         register_panel("profile", name="recommendations_for_you", order=20, render=panels.profile_panel)

@@ -3,6 +3,7 @@
 bytes as a page rendered for a visitor, with no token and nothing of any reader."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,10 +13,11 @@ from accounts import services
 from accounts.tests.factories import BookShelfFactory
 from catalog.models import Book
 from catalog.tests.factories import BookFactory
+from core.cache import version_key
 from core.privacy import Visibility
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process
+from core.tests.pages import as_a_new_process, redis_round_trips
 from debates import services as debates
 
 pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
@@ -47,6 +49,23 @@ def test_a_visitor_gets_the_bytes_of_a_page_rendered_for_visitors(book_url, sett
     assert rendered.get("X-Page-Cache") is None
     assert shared.content == rendered.content
     assert "Seca e bela" in shared.content.decode() and "Só minha" not in shared.content.decode()
+
+
+def test_the_first_view_of_a_book_reads_and_writes_redis_in_few_round_trips(monkeypatch):
+    """A book nobody has opened since it changed: none of its namespaces has a version yet.
+    Its first view stores both pages, the visitors' and the readers' shared one, in 11 round
+    trips: the two pages (2), the page's version, created (2), the book's data under the
+    catalog's version, then stored (3), the panels' versions, created together (2), their
+    keys in one read (1), and every late write in one pipeline (1) as the request ends."""
+    book = BookFactory(title="Angústia")
+    namespaces = (f"catalog:book-page:{book.slug}", f"accounts:book:{book.pk}:reviews", f"debates:book:{book.pk}")
+    cache.delete_many([version_key(namespace) for namespace in (*namespaces, "recommendations:similar")])
+    with redis_round_trips(monkeypatch) as trips:
+        assert Client().get(book.get_absolute_url())["X-Page-Cache"] == "shared"
+    assert len(trips) == 11, trips
+    with redis_round_trips(monkeypatch) as trips:
+        assert Client().get(book.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert len(trips) == 1, trips
 
 
 def test_the_first_visitor_renders_the_page_for_readers_too(book_url):

@@ -1,6 +1,9 @@
 """Helpers for tests of pages stored until their data changes (core.microcache, `until_changed`)."""
 
+from contextlib import contextmanager
+
 from django.test import Client
+from redis.connection import AbstractConnection
 
 from core import microcache
 from core.microcache import KEY_PREFIX
@@ -24,3 +27,21 @@ def stored_to_live(client: Client, url: str) -> None:
     """Store the page: served until its namespaces change."""
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+@contextmanager
+def redis_round_trips(monkeypatch):
+    """What the block sends to Redis, one entry per round trip (a pipeline is one): the start
+    of each payload, enough to tell the commands apart in a failure's message."""
+    trips: list[bytes] = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        trips.append(bytes(command if isinstance(command, (bytes, bytearray)) else command[0])[:80])
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    try:
+        yield trips
+    finally:
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", send)

@@ -106,3 +106,48 @@ def test_late_writes_keep_their_own_timeouts(in_request):
 def test_late_writes_outside_a_request_are_immediate():
     cached("test:late-now", lambda: 3, late=True)
     assert cache.get("test:late-now") == (3,)
+
+
+@pytest.mark.full_stack
+def test_missing_versions_are_created_together_and_one_set_meanwhile_is_kept(in_request, monkeypatch):
+    """Two namespaces without a version and one another process has just created (this
+    request's read missed it): one pipeline creates the two and reads back all three, so
+    every process goes on with the same versions."""
+    from core.cache import read_versions
+    from core.tests.pages import redis_round_trips
+
+    cache.delete_many(["ver:fresh-a", "ver:fresh-b"])
+    cache.set("ver:raced", 7, timeout=None)
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: {k: v for k, v in get_many(keys).items() if k != "ver:raced"})
+    with redis_round_trips(monkeypatch) as trips:
+        fresh_a, raced, fresh_b = read_versions(["fresh-a", "raced", "fresh-b"])
+    assert len(trips) == 2  # the read, then the pipeline
+    assert raced == 7
+    assert fresh_a == fresh_b == cache.get("ver:fresh-a") == cache.get("ver:fresh-b")
+
+
+def test_prefetched_keys_are_read_once_and_a_miss_stays_a_miss(in_request, monkeypatch):
+    from core.cache import prefetch
+
+    cache.set("test:prefetched-hit", ("kept",))
+    cache.delete("test:prefetched-miss")
+    prefetch(["test:prefetched-hit", "test:prefetched-miss"])
+    reads = []
+    monkeypatch.setattr(cache, "get", lambda *a, **k: reads.append(a) or pytest.fail("read again"))
+    assert cached("test:prefetched-hit", lambda: "built") == "kept"
+    assert cached("test:prefetched-miss", lambda: "built") == "built"
+    assert reads == []
+
+
+def test_a_late_set_waits_for_the_end_of_the_request(in_request):
+    from django.core.signals import request_finished
+
+    from core.cache import set_late
+
+    set_late("test:page", ("page",), 60)
+    assert cache.get("test:page") is None
+    request_finished.send(sender=None)
+    assert cache.get("test:page") == ("page",)
+    set_late("test:page-now", ("page",), 60)  # outside a request: at once
+    assert cache.get("test:page-now") == ("page",)
