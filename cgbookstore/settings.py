@@ -146,8 +146,9 @@ def _postgres(url: str, connect_timeout: int) -> dict:
             " -c pg_trgm.word_similarity_threshold=0.45",
         }
     )
-    # The same backend, counting queries and their latency for /metrics.
-    database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # The same backend, counting queries and their latency for /metrics, checked without a
+    # round trip before reuse (core/postgresql/base.py).
+    database["ENGINE"] = "core.postgresql"
     return database
 
 
