@@ -1,7 +1,7 @@
 """Catalog cache keys and their invalidation, in one place.
 
-- `catalog:book:v<n>:<slug>`: the catalog part of a book page (the Book with its authors,
-  categories and tags, or None for an unknown slug). Deleted per book on save/delete and
+- `catalog:book:v<n>:rows:<slug>`: the catalog part of a book page (the Book's row with the
+  rows of its authors, categories and tags, or None for an unknown slug). Deleted per book on save/delete and
   m2m changes; the namespace is bumped when an author, category or tag changes (they show
   on many books) and after an import.
 - `catalog:book-page:<slug>`: a namespace of no keys, bumped with that deletion and by a
@@ -31,7 +31,9 @@ CATEGORIES_TIMEOUT = 60 * 60
 
 
 def book_cache_key(slug: str) -> str:
-    return versioned_key(BOOK_NAMESPACE, slug)
+    """The book's row and its related rows (catalog.selectors.book_detail); "rows" keeps the
+    book objects an older deploy stored under `<version>:<slug>` from being read as such."""
+    return versioned_key(BOOK_NAMESPACE, "rows", slug)
 
 
 def popular_books_cache_key(limit: int) -> str:

@@ -176,14 +176,19 @@ _RELATED = (
 )
 
 
-def _with_related(book: Book) -> Book:
-    """`book` with its authors, categories and tags loaded as `prefetch_related` would."""
+def _related_rows(book: Book) -> list[tuple]:
+    """`(kind, id, name, slug, books_count, rank)` of the book's authors, categories and tags."""
     tables = {name: getattr(Book, name).through._meta.db_table for name, _model, _fields in _RELATED}
     tables |= {"author": Author._meta.db_table, "category": Category._meta.db_table, "tag": Tag._meta.db_table}
-    db = book._state.db
-    with connections[db].cursor() as cursor:
+    with connections[book._state.db].cursor() as cursor:
         cursor.execute(_BOOK_RELATED_SQL.format(**tables), [book.pk] * 3)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _with_related(book: Book, rows: list[tuple]) -> Book:
+    """`book` with its authors, categories and tags (`_related_rows`) loaded as
+    `prefetch_related` would."""
+    db = book._state.db
     book._prefetched_objects_cache = {}
     for kind, (name, model, fields) in enumerate(_RELATED):
         queryset = getattr(book, name).all()
@@ -206,9 +211,12 @@ def book_detail(*, slug: str) -> Book | None:
 
     def build():
         book = next(iter(Book.objects.raw(_book_row_sql(), [slug])), None)
-        return None if book is None else _with_related(book)
+        return None if book is None else (book, _related_rows(book))
 
-    return catalog_cache.cached_book(slug, build)
+    # Cached as rows: the querysets `_with_related` makes pickle with their whole query
+    # (186 µs to store, 651 to load, against 26 and 27).
+    found = catalog_cache.cached_book(slug, build)
+    return None if found is None else _with_related(*found)
 
 
 def popular_books(*, limit: int = POPULAR_LIMIT) -> list[Book]:

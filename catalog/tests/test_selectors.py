@@ -134,3 +134,20 @@ def test_book_detail_loads_authors_categories_and_tags_in_one_statement_in_their
         assert [category.name for category in found.categories.all()] == ["Fantasia", "Romance"]
         assert [(tag.name, tag.books_count) for tag in found.tags.all()] == [("c", 9), ("a", 5), ("b", 5), ("d", 1)]
         assert found.authors.all()[1].get_absolute_url() == authors[0].get_absolute_url()
+
+
+def test_a_cached_book_comes_back_with_its_authors_categories_and_tags(db):
+    """Stored as rows, loaded as `prefetch_related` would: the same objects, in their order,
+    and no query."""
+    from django.test.utils import CaptureQueriesContext
+
+    book = BookFactory(authors=[AuthorFactory(name="Graciliano Ramos")])
+    book.categories.add(CategoryFactory(name="Romance"))
+    book.tags.add(TagFactory(name="sertão"))
+    fresh = selectors.book_detail(slug=book.slug)
+    with CaptureQueriesContext(connection) as queries:
+        cached = selectors.book_detail(slug=book.slug)
+        names = [[item.name for item in getattr(cached, name).all()] for name in ("authors", "categories", "tags")]
+    assert len(queries) == 0
+    assert cached == fresh and cached is not fresh
+    assert names == [["Graciliano Ramos"], ["Romance"], ["sertão"]]

@@ -15,7 +15,7 @@ def test_warming_fills_the_popular_books_pages():
     written = warm_hot_pages.delay().get()
     assert written["catalog"] == 5
     for book in books:
-        assert cache.get(catalog_cache.book_cache_key(book.slug))[0] == book
+        assert cache.get(catalog_cache.book_cache_key(book.slug))[0][0] == book  # (book, related rows)
 
 
 def test_the_hot_book_is_the_most_reviewed():
