@@ -22,7 +22,6 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -31,7 +30,7 @@ from catalog.models import Book
 from core.cache import cached
 from core.db import placeholders, read_rows
 from core.http import parse_id
-from core.i18n import choice_label
+from core.i18n import choice_label, time_since
 from core.pagination import paginate
 from core.personal import at_most
 from core.privacy import Visibility
@@ -427,7 +426,7 @@ class ActivityGroup:
     def when(self) -> str:
         """When its newest item happened, "há 2 horas" in a `<time>` (UTC in its attribute)."""
         at = self.first.created_at
-        ago = _ago(get_language()) % {"when": timesince(at)}
+        ago = _ago(get_language()) % {"when": time_since(at)}
         return mark_safe(f'<time datetime="{at.isoformat()}">{escape(ago)}</time>')
 
 

@@ -1,7 +1,10 @@
 """The project's locale corrects django-allauth's pt-BR where it is wrong or untranslated."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.utils import translation
+from django.utils.timesince import timesince
 
 from accounts.models import BookShelf
 from core import i18n
@@ -31,3 +34,16 @@ def test_choice_labels_are_translated_once_per_language():
     assert labels == [str(BookShelf.ShelfType.READ.label)] * 3 == ["Lidos"] * 3
     assert visibility == str(Visibility.PUBLIC.label)
     assert i18n._labels.cache_info().misses == 2  # one per set of choices
+
+
+@pytest.mark.parametrize("language", ["pt-br", "en"])
+def test_time_spans_read_as_djangos_in_every_unit(language):
+    """From seconds to years, calendar months included (Django's own algorithm still runs)."""
+    now = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+    spans = [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=59), timedelta(hours=1, minutes=1)]
+    spans += [timedelta(days=1), timedelta(days=9, hours=3), timedelta(days=31), timedelta(days=400, hours=5)]
+    with translation.override(language):
+        for span in spans:
+            assert i18n.time_since(now - span, now) == timesince(now - span, now)
+    with translation.override("pt-br"):
+        assert i18n.time_since(now - timedelta(hours=2, minutes=5), now) == "2\xa0horas, 5\xa0minutos"
