@@ -116,14 +116,15 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
                 "core.context_processors.shared_page",
             ],
-            # {% url %} and {% translate %} remembered per process (core/templatetags/remembered_*.py)
+            # {% url %}, {% translate %} and {% static %} remembered per process
+            # (core/templatetags/remembered_*.py)
             "builtins": ["core.templatetags.remembered_urls"],
-            "libraries": {"i18n": "core.templatetags.remembered_i18n"},
+            "libraries": {"i18n": "core.templatetags.remembered_i18n", "static": "core.templatetags.remembered_static"},
         },
     },
 ]
-# Django warns of a tag library name given to two modules: replacing `i18n` is the point of
-# the line above, and core/tests/test_remembered_tags.py fails on any other such name.
+# Django warns of a tag library name given to two modules: replacing `i18n` and `static` is the
+# point of the line above, and core/tests/test_remembered_tags.py fails on any other such name.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # --- Database ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""`{% url %}` and `{% translate %}` remembered per process (core/templatetags/remembered_*.py):
+"""`{% url %}`, `{% translate %}` and `{% static %}` remembered per process (core/templatetags/remembered_*.py):
 the same output and errors as Django's own tags."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.urls import reverse as django_reverse
 from django.utils import translation
 
 from core import reversing
-from core.templatetags import remembered_i18n
+from core.templatetags import remembered_i18n, remembered_static
 
 SOURCES = [
     '{% load i18n %}{% translate "Atividades recentes" %}|{% translate "Remember Me" %}|{% trans "100% lido" %}',
@@ -16,6 +16,7 @@ SOURCES = [
     '{% load i18n %}{% translate word %}|{% translate "Lidos"|upper %}|{% translate "Abandonados" noop %}',
     "{% load i18n %}{% blocktranslate count n=count %}{{ n }} livro{% plural %}{{ n }} livros{% endblocktranslate %}",
     "{% url 'catalog:book_list' %}|{% url 'accounts:profile' username=name %}|{% url 'nada' as m %}[{{ m }}]",
+    "{% load static %}{% static 'css/site.css' %}|{% static file %}|{% static 'a b&c.css' as s %}[{{ s }}]",
 ]
 
 
@@ -23,6 +24,7 @@ SOURCES = [
 def _forget():
     reversing._remembered.cache_clear()
     remembered_i18n._translated.cache_clear()
+    remembered_static._url.cache_clear()
     yield
 
 
@@ -30,9 +32,11 @@ def _forget():
 @pytest.mark.parametrize("autoescape", [True, False])
 def test_the_remembered_tags_render_as_djangos_own(source, autoescape):
     project = engines["django"].engine
-    djangos = Engine(libraries={"i18n": "django.templatetags.i18n"}, autoescape=autoescape)
+    djangos = Engine(
+        libraries={"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"}, autoescape=autoescape
+    )
     ours = Engine(libraries=project.libraries, builtins=project.builtins, autoescape=autoescape)
-    context = {"word": "Favoritos", "count": 3, "name": "ana&bia"}
+    context = {"word": "Favoritos", "count": 3, "name": "ana&bia", "file": "vendor/htmx/htmx.min.js"}
 
     with translation.override("pt-br"):
         expected = djangos.from_string(source).render(Context(context, autoescape=autoescape))
@@ -60,10 +64,19 @@ def test_a_url_is_reversed_once_and_a_missing_one_still_raises():
         engines["django"].from_string("{% url 'nada:aqui' %}").render({})
 
 
-def test_i18n_is_the_only_tag_library_name_given_to_two_modules():
-    # Django's templates.W003, silenced in settings for this one replacement.
+def test_a_static_url_is_worked_out_once_and_follows_the_settings(settings):
+    template = engines["django"].from_string("{% load static %}{% static 'css/site.css' %}")
+    first = template.render({})
+    assert template.render({}) == first
+    assert remembered_static._url.cache_info().hits == 1
+    settings.STATIC_URL = "/outro-static/"
+    assert template.render({}).startswith("/outro-static/")
+
+
+def test_i18n_and_static_are_the_only_tag_library_names_given_to_two_modules():
+    # Django's templates.W003, silenced in settings for these replacements.
     backend = engines["django"]
 
     warnings = backend._check_for_template_tags_with_the_same_name()
 
-    assert [warning.msg.split(" is used")[0] for warning in warnings] == ["'i18n'"]
+    assert sorted(warning.msg.split(" is used")[0] for warning in warnings) == ["'i18n'", "'static'"]
