@@ -25,8 +25,9 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -210,18 +211,64 @@ def user_cache_key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
+# Per process, the reader each session was last seen with (bounded: cleared when full, which
+# only costs a round trip). A signed-in request then reads its session in the same round trip
+# as the page and the reader's facts; the session read there still decides who is signed in,
+# the hint only chooses whose keys are read along.
+_session_readers: dict[str, int] = {}
+_SESSION_READERS_KEPT = 10_000
+
+
 def read_for_page(request: HttpRequest, key: str, personal: Iterable[str] = (), also: Iterable[str] = ()):
     """`cache.get(key)` for a page shared by signed-in readers, reading in the same round trip
-    what serving it needs: the signed-in user (kept for the auth backend, which checks it as
-    ever), their facts, the entries of the page's `personal` fragments (kept for
-    `fill_personal`) and the keys `also` asks for (kept). Before anything asks for
-    `request.user`; None for a visitor."""
+    what serving it needs: the session (once this process has seen it), the signed-in user
+    (kept for the auth backend, which checks it as ever), their facts, the entries of the
+    page's `personal` fragments (kept for `fill_personal`) and the keys `also` asks for
+    (kept). Before anything asks for `request.user`; None for a visitor."""
+    session = request.session
+    stored_at = _session_stored_at(session)
+    hinted = _session_readers.get(stored_at) if stored_at else None
+    if hinted is not None:
+        kept, values, got = _read_reader(hinted, key, personal, also, stored_at)
+        data = got.get(stored_at)
+        if data is not None and _session_user_id(data) == hinted:
+            session._session_cache, session.accessed = data, True  # as the session's own load leaves it
+            return _keep_for_request(request, hinted, kept, values, got, key)
+    user_id = _session_user_id(session)
+    if user_id is None:
+        return None
+    if stored_at:
+        if len(_session_readers) >= _SESSION_READERS_KEPT:
+            _session_readers.clear()
+        _session_readers[stored_at] = user_id
+    kept, values, got = _read_reader(user_id, key, personal, also)
+    return _keep_for_request(request, user_id, kept, values, got, key)
+
+
+def _session_stored_at(session) -> str | None:
+    """The cache key of a session nothing has read yet in this request, where sessions live
+    in the default cache (Django's cache and cached_db engines); else None."""
+    prefix, session_key = getattr(session, "cache_key_prefix", None), getattr(session, "session_key", None)
+    if not (prefix and session_key) or hasattr(session, "_session_cache"):
+        return None
+    return prefix + session_key if settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS else None
+
+
+def _session_user_id(session) -> int | None:
+    """The signed-in user's id in a session (a session store, or the data it holds)."""
     try:
-        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+        return get_user_model()._meta.pk.to_python(session[SESSION_KEY])
     except (KeyError, ValidationError):
         return None
+
+
+def _read_reader(user_id: int, key: str, personal: Iterable[str], also: Iterable[str], *more: str):
     kept = [user_cache_key(user_id), *personal_keys(user_id, personal), *also]
-    values, got = _stored_facts(user_id, also=(key, *kept))
+    values, got = _stored_facts(user_id, also=(key, *kept, *more))
+    return kept, values, got
+
+
+def _keep_for_request(request: HttpRequest, user_id: int, kept: list[str], values: dict, got: dict, key: str):
     keep_fetched({name: got.get(name) for name in kept})
     request.__dict__.setdefault("_reader_facts", {})[user_id] = (values, got)
     return got.get(key)
