@@ -337,24 +337,26 @@ def _item_rows(where: str, params: list, items=_ITEMS) -> list[Activity]:
     return rows
 
 
-def _with_items(activity_ids: list[int], *, public: bool = False) -> list[Activity]:
-    """These activities (the public ones only if `public`) with their items."""
+def _with_items(
+    activity_ids: list[int], *, public: bool = False, items=_ITEMS, newest_first: bool = False
+) -> list[Activity]:
+    """These activities (the public ones only if `public`; newest first if asked) with their
+    items (those of `items`)."""
     if not activity_ids:
         return []
     where, params = f"a.id IN ({placeholders(activity_ids)})", list(activity_ids)
     if public:
         where, params = f"{where} AND a.visibility = %s", [*params, Visibility.PUBLIC.value]
-    return _item_rows(where, params)
+    if newest_first:
+        where = f"{where} ORDER BY a.created_at DESC, a.id DESC"
+    return _item_rows(where, params, items)
 
 
 def _listed(activity_ids: list[int]) -> list[Activity]:
     """These activities, the public ones, newest first, with only what a page's grouping needs:
     their actor's name (their lines come from the cache). For a feed's 40 rows the ORM's query
     with its join cost about 3.4 ms of CPU, this one 2.7."""
-    if not activity_ids:
-        return []
-    where = f"a.id IN ({placeholders(activity_ids)}) AND a.visibility = %s ORDER BY a.created_at DESC, a.id DESC"
-    return _item_rows(where, [*activity_ids, Visibility.PUBLIC.value], items=_ITEMS[:1])
+    return _with_items(activity_ids, public=True, items=_ITEMS[:1], newest_first=True)
 
 
 def _actor_rows(owner_id: int, *, public: bool, cursor: tuple[int, int] | None, limit: int) -> list[Activity]:
