@@ -149,9 +149,8 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
     wanted = [ns for ns in dict.fromkeys(namespaces) if ns not in memo]
     if wanted:
         found = get_many_fetched([version_key(ns) for ns in wanted])
-        for namespace in wanted:
-            memo[namespace] = found.get(version_key(namespace))
-        memo |= _new_versions([ns for ns in wanted if memo[ns] is None])
+        versions = {ns: found.get(version_key(ns)) for ns in wanted}
+        memo |= versions | _new_versions([ns for ns, version in versions.items() if version is None])
     for namespace in namespaces:
         _record(namespace, memo[namespace])
     return tuple(memo[ns] for ns in namespaces)
