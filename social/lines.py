@@ -1,0 +1,50 @@
+"""Each activity's line ("O Hobbit 4,5★ — “Releitura”"), what follows the reader's name and
+verb on a feed or a profile. Built without a template: a page's missing lines are rendered
+twenty at a time, where the template cost about 90 µs a line and this a quarter of it.
+Lines are cached and shared by every reader (social.selectors.attach_lines)."""
+
+from html import escape  # Django's escape() is this one, behind a lazy-string check per call
+
+from django.template.defaultfilters import truncatechars
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
+
+from core.fragments import pk_url, slug_url
+from social.models import Activity
+
+Verb = Activity.Verb
+POST_CHARS = 140  # of a post's text under its line
+
+
+def activity_line(activity: Activity) -> SafeString:
+    verb, book = activity.verb, activity.book
+    title = escape(book.title) if book is not None else ""
+    if verb == Verb.REVIEWED:
+        review = activity.review
+        line = (
+            f'<a href="{escape(pk_url("accounts:review_detail", activity.review_id))}">{title}</a>'
+            f' <span class="small muted">{escape(localize(review.rating))}★</span>'
+        )
+        return mark_safe(f"{line} — “{escape(review.title)}”" if review.title else line)
+    if verb in (Verb.RATED, Verb.PROGRESS):
+        shown = f"{localize(activity.review.rating)}★" if verb == Verb.RATED else f"{localize(activity.percent)}%"
+        return mark_safe(
+            f'<a href="{escape(book.get_absolute_url())}">{title}</a> <span class="small muted">{escape(shown)}</span>'
+        )
+    if verb in (Verb.TOPIC, Verb.POST):
+        topic = activity.topic
+        url = escape(slug_url("debates:topic_detail", topic.slug))
+        if verb == Verb.TOPIC:
+            return mark_safe(f'<a href="{url}">{escape(topic.title)}</a> <span class="small muted">({title})</span>')
+        line = f'<a href="{url}#post-{int(activity.post_id)}">{escape(topic.title)}</a>'
+        content = activity.post.content
+        if content:
+            shown = content if len(content) <= POST_CHARS else truncatechars(content, POST_CHARS)
+            line += f'<br><span class="small muted">“{escape(shown)}”</span>'
+        return mark_safe(line)
+    if verb == Verb.GOAL:
+        goal = activity.goal
+        text = ngettext("%(year)s: %(books)s livro", "%(year)s: %(books)s livros", goal.books)
+        return mark_safe(escape(text % {"year": localize(goal.year), "books": localize(goal.books)}))
+    return mark_safe(f'<a href="{escape(book.get_absolute_url())}">{title}</a>')
