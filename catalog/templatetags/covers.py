@@ -30,13 +30,21 @@ def _pick(files: list, width: int) -> list:
     return next((entry for entry in files if entry[1] >= width), files[-1])
 
 
+def _label(title: str, chars: int) -> str:
+    """The title on a placeholder, cut to `chars`. Most titles fit: truncatechars would only
+    normalize them, at 20 µs a cover."""
+    if not chars:
+        return ""
+    return title if len(title) <= chars else truncatechars(title, chars)
+
+
 @register.simple_tag
 def book_cover(book, size: str = "card"):
     display_width, sizes, title_chars = SIZES.get(size, SIZES["card"])
     files = getattr(book, "cover_files", None)
     classes = "cover" if size == "card" else f"cover {size}"
     if not files:
-        label = truncatechars(book.title, title_chars) if title_chars else ""
+        label = _label(book.title, title_chars)
         # The colour is a class (static/css/bars.css): the Content-Security-Policy forbids style="".
         return format_html('<div class="{} hue-{}" aria-hidden="true">{}</div>', classes, book.cover_hue, label)
     name, width, height = _pick(files, display_width)
