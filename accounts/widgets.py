@@ -5,12 +5,19 @@ They are filled into the shared review HTML for every signed-in reader on every 
 Plain forms and links: they work without JavaScript; htmx swaps the vote in place.
 """
 
+from decimal import Decimal
+from html import escape
+
+from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.fragments import pk_url
+from core.reversing import reverse
 
 _FORM = (
     '<div class="helpful" id="util-{pk}">'
@@ -46,3 +53,51 @@ def review_viewer_bits(
         url = pk_url("moderation:review_report", review.pk) + (f"?k={share_token}" if share_token else "")
         parts.append(format_html('<a class="small report-link" href="{}" rel="nofollow">{}</a>', url, _("Denunciar")))
     return SafeString("\n".join(parts))
+
+
+def stars(rating) -> str:
+    """4.5 → "★★★★½" (the number is given alongside for screen readers)."""
+    if rating is None:
+        return ""
+    rating = Decimal(rating)
+    full = int(rating)
+    return "★" * full + ("½" if rating - full >= Decimal("0.5") else "")
+
+
+def rating_display(rating) -> str:
+    """4.5 → "4,5 de 5"."""
+    if rating is None:
+        return ""
+    value = f"{Decimal(rating).normalize():f}".replace(".", ",")
+    return _("%(value)s de 5") % {"value": value}
+
+
+def review_item(review, viewer_bits: SafeString) -> SafeString:
+    """A review in a list (the book page's most helpful, the book's reviews, a review's own
+    page) ending in `viewer_bits` (`review_viewer_bits`, or a shared page's slot). A template
+    run per review cost 0.6 ms of a book page's first view."""
+    username = review.user.username
+    profile_url = reverse("accounts:profile", kwargs={"username": username})
+    written = date_format(localtime(review.created_at), "SHORT_DATE_FORMAT")
+    recommends = f' <span class="badge">{escape(_("recomenda"))}</span>' if review.would_recommend else ""
+    parts = [
+        f'<li class="review" id="resenha-{int(review.pk)}">\n  <p class="review-meta">\n'
+        f'    <span class="stars" aria-hidden="true">{escape(stars(review.rating))}</span>'
+        f' <span class="visually-hidden">{escape(rating_display(review.rating))}</span>\n'
+        f'    <a href="{escape(profile_url)}">{escape(username)}</a>\n'
+        f'    <span class="muted small">· <a href="{escape(review.get_absolute_url())}">{escape(written)}</a></span>'
+        f"{recommends}\n  </p>"
+    ]
+    if review.is_hidden:
+        note = _("Resenha ocultada pela moderação: %(reason)s") % {"reason": review.hidden_reason}
+        parts.append(f'<p class="hidden-note muted">{escape(note)}</p>')
+    if review.shown_title:
+        parts.append(f'<p class="review-title"><strong>{escape(review.shown_title)}</strong></p>')
+    if review.shown_text:
+        text = f"<p>{linebreaksbr(review.shown_text, autoescape=True)}</p>"
+        if review.contains_spoilers:
+            summary = escape(_("Contém spoilers — mostrar resenha"))
+            text = f'<details class="spoiler"><summary>{summary}</summary>{text}</details>'
+        parts.append(text)
+    parts.append(f"{viewer_bits}\n</li>")
+    return mark_safe("\n  ".join(parts))

@@ -1,9 +1,6 @@
-from decimal import Decimal
-
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
-from django.utils.translation import gettext as _
 
 from accounts import widgets
 from core.fragments import CSRF_MARK, slot
@@ -38,20 +35,14 @@ def review_mark(context, review):
     return slot("review", review.pk, default, review.user_id, review.helpful_count, review.is_hidden)
 
 
-@register.filter
-def stars(rating) -> str:
-    """4.5 → "★★★★½" (the number is given alongside for screen readers)."""
-    if rating is None:
-        return ""
-    rating = Decimal(rating)
-    full = int(rating)
-    return "★" * full + ("½" if rating - full >= Decimal("0.5") else "")
+@register.simple_tag(takes_context=True)
+def review_item(context, review):
+    """A review in a list (accounts.widgets.review_item) ending in the reader's bits: on a page
+    shared by signed-in readers (`viewer_marks`) the slot each reader's are filled into."""
+    bits = review_mark(context, review) if context.get("viewer_marks") else review_viewer_bits(context, review)
+    return widgets.review_item(review, bits)
 
 
-@register.filter
-def rating_display(rating) -> str:
-    """4.5 → "4,5 de 5"."""
-    if rating is None:
-        return ""
-    value = f"{Decimal(rating).normalize():f}".replace(".", ",")
-    return _("%(value)s de 5") % {"value": value}
+# A review's rating as stars and as words (accounts.widgets, which review items use too).
+register.filter("stars", widgets.stars)
+register.filter("rating_display", widgets.rating_display)
