@@ -12,7 +12,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.fragments import pk_url, slug_url
 from social.models import Activity
 
 Verb = Activity.Verb
@@ -25,7 +24,7 @@ def activity_line(activity: Activity) -> SafeString:
     if verb == Verb.REVIEWED:
         review = activity.review
         line = (
-            f'<a href="{escape(pk_url("accounts:review_detail", activity.review_id))}">{title}</a>'
+            f'<a href="{escape(review.get_absolute_url())}">{title}</a>'
             f' <span class="small muted">{escape(localize(review.rating))}★</span>'
         )
         return mark_safe(f"{line} — “{escape(review.title)}”" if review.title else line)
@@ -36,7 +35,7 @@ def activity_line(activity: Activity) -> SafeString:
         )
     if verb in (Verb.TOPIC, Verb.POST):
         topic = activity.topic
-        url = escape(slug_url("debates:topic_detail", topic.slug))
+        url = escape(topic.get_absolute_url())
         if verb == Verb.TOPIC:
             return mark_safe(f'<a href="{url}">{escape(topic.title)}</a> <span class="small muted">({title})</span>')
         line = f'<a href="{url}#post-{int(activity.post_id)}">{escape(topic.title)}</a>'

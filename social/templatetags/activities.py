@@ -2,11 +2,7 @@
 
 from django import template
 
-from social.lines import activity_groups as groups_html
+from social import lines
 
 register = template.Library()
-
-
-@register.simple_tag
-def activity_groups(groups, empty_text=""):
-    return groups_html(groups, empty_text)
+register.simple_tag(lines.activity_groups)
