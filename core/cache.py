@@ -82,7 +82,7 @@ def prefetch(keys: Iterable[str]) -> None:
     keys = [key for key in dict.fromkeys(keys) if key not in fetched]
     if len(keys) > 1:
         got = cache.get_many(keys)
-        fetched.update({key: got.get(key) for key in keys})
+        keep_fetched({key: got.get(key) for key in keys})
 
 
 request_started.connect(_request_started, dispatch_uid="core.cache.versions.start")
@@ -104,12 +104,16 @@ def _read_version(namespace: str) -> int:
     return _version_or_new(namespace, cache.get(version_key(namespace)))
 
 
+def _clock_version() -> int:
+    """A new version starts from the clock, so a lost version key (eviction, restart) never
+    reuses an old version whose stale entries may still be in the cache."""
+    return int(time.time() * 1000)
+
+
 def _version_or_new(namespace: str, version: int | None) -> int:
     """`version` as read from the cache, or a new one when the key was missing."""
     if version is None:
-        # Start from the clock so a lost version key (eviction, restart) never reuses
-        # an old version whose stale entries may still be in the cache.
-        version = int(time.time() * 1000)
+        version = _clock_version()
         key = version_key(namespace)
         if not cache.add(key, version, timeout=None):
             version = cache.get(key, version)
@@ -123,7 +127,7 @@ def _new_versions(namespaces: list[str]) -> dict[str, int]:
     client = raw_redis()
     if client is None or len(namespaces) < 2:
         return {ns: _version_or_new(ns, None) for ns in namespaces}
-    version = int(time.time() * 1000)
+    version = _clock_version()
     keys = [cache.make_key(version_key(ns)) for ns in namespaces]
     try:
         with client.pipeline(transaction=False) as pipe:
@@ -212,7 +216,7 @@ def bump_namespace(namespace: str) -> None:
         try:
             cache.incr(key)
         except ValueError:  # not set yet (or evicted): any new value invalidates
-            cache.set(key, int(time.time() * 1000), timeout=None)
+            cache.set(key, _clock_version(), timeout=None)
 
     transaction.on_commit(bump)
 
