@@ -160,6 +160,18 @@ def read_versions(namespaces: Iterable[str]) -> tuple:
     return tuple(memo[ns] for ns in namespaces)
 
 
+def create_versions(namespaces: Iterable[str]) -> dict[str, int]:
+    """`read_versions` of namespaces whose keys a read has just found missing (a new reader's),
+    without reading them again: created in one round trip, unless this request knows them."""
+    namespaces = tuple(namespaces)
+    memo = getattr(_request, "versions", None)
+    memo = memo if memo is not None else {}
+    memo |= _new_versions([ns for ns in dict.fromkeys(namespaces) if ns not in memo])
+    for namespace in namespaces:
+        _record(namespace, memo[namespace])
+    return {ns: memo[ns] for ns in namespaces}
+
+
 def depends_on(*namespaces: str) -> None:
     """What is being built changes when these namespaces are bumped, though it reads no key of
     theirs (a page of plain queries): their versions are read, so a page stored until its data

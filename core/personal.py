@@ -40,10 +40,10 @@ from core.cache import (
     READER_VERSION_TIMEOUT,
     bump_namespaces,
     bump_namespaces_now,
+    create_versions,
     forget_versions,
     get_many_fetched,
     keep_fetched,
-    namespace_version,
     raw_redis,
     set_each,
     version_key,
@@ -129,12 +129,18 @@ def render_for_reader(request: HttpRequest, fragment: Personal) -> str:
         request.personal_render = False
 
 
-def _versions(got: dict, namespaces: Iterable[str], *, create: bool = False) -> tuple:
-    """The namespaces' versions as `got` (a `get_many`) holds them. `create`: a version never
-    set (or expired) is created now, before building what it stamps: else the build, creating
-    it, would leave an entry that never matches."""
-    versions = ((got.get(version_key(ns)), ns) for ns in namespaces)
-    return tuple(version or (namespace_version(ns) if create else None) for version, ns in versions)
+def _versions(got: dict, namespaces: Iterable[str]) -> tuple:
+    """The namespaces' versions as `got` (a `get_many`) holds them (None: never set, or expired)."""
+    return tuple(got.get(version_key(ns)) for ns in namespaces)
+
+
+def _create_missing(got: dict, namespaces: Iterable[str]) -> None:
+    """Versions `got` lacks are created now, all in one round trip, and added to it: before
+    building what they stamp, else the build, creating them, would leave an entry that never
+    matches. A new reader's first page lacks every one of theirs."""
+    missing = [ns for ns in namespaces if got.get(version_key(ns)) is None]
+    if missing:
+        got.update({version_key(ns): version for ns, version in create_versions(missing).items()})
 
 
 def _fragment_depends(fragment: Personal, user_id: int) -> list[str]:
@@ -159,14 +165,16 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
     version_keys = {version_key(ns) for names in depends.values() for ns in names}
     got = get_many_fetched([*keys.values(), *version_keys])  # read with the page, if asked (read_for_page)
     context = (str(timezone.localdate()), get_language())
-    fills, fresh = {}, {}
+    fills, fresh, stale = {}, {}, []
     for fragment in fragments:
-        stamp = (*context, *_versions(got, depends[fragment.pk]))
         hit = got.get(keys[fragment.pk])
-        if hit is not None and hit[0] == stamp:
+        if hit is not None and hit[0] == (*context, *_versions(got, depends[fragment.pk])):
             fills[fragment.pk] = hit[1]
-            continue
-        stamp = (*context, *_versions(got, depends[fragment.pk], create=True))
+        else:
+            stale.append(fragment)
+    _create_missing(got, [ns for fragment in stale for ns in depends[fragment.pk]])
+    for fragment in stale:
+        stamp = (*context, *_versions(got, depends[fragment.pk]))
         html = render_for_reader(request, fragment)
         fills[fragment.pk] = html
         fresh[keys[fragment.pk]] = ((stamp, html), fragment.timeout)
@@ -305,7 +313,9 @@ def _stored_facts(user_id: int, also: Iterable[str] = ()) -> tuple[dict, dict]:
 
 
 def _load_facts(name: str, user_id: int, got: dict):
-    stamp = _versions(got, _depends(name, user_id), create=True)  # before the rows, as for fragments
+    depends = _depends(name, user_id)
+    _create_missing(got, depends)  # before the rows, as for fragments
+    stamp = _versions(got, depends)
     with primary_reads():
         value = _facts[name].load(user_id)
     cache.set(_facts_key(name, user_id), (stamp, value), OWN_DATA_TIMEOUT)

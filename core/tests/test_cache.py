@@ -75,6 +75,32 @@ def test_prefetched_versions_are_read_in_one_round_trip_and_created_when_missing
     assert cache.get("ver:unknown") == created
 
 
+@pytest.mark.full_stack
+def test_versions_found_missing_are_created_together_without_reading_them_again(in_request, monkeypatch):
+    """A new reader's first page lacks all of their versions: `create_versions` sets them in
+    one pipeline (not a GET and an ADD each), keeps one this request knows, and memoizes."""
+    import redis
+
+    from core.cache import create_versions
+
+    cache.delete_many(["ver:new:a", "ver:new:b"])
+    known = namespace_version("new:known")
+    sent = []
+    original = redis.connection.AbstractConnection.send_packed_command
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "send_packed_command",
+        lambda self, *a, **k: sent.append(1) or original(self, *a, **k),
+    )
+    created = create_versions(["new:a", "new:b", "new:known"])
+    assert len(sent) == 1
+    assert created["new:known"] == known
+    assert created == {"new:a": cache.get("ver:new:a"), "new:b": cache.get("ver:new:b"), "new:known": known}
+    sent.clear()
+    assert (namespace_version("new:a"), namespace_version("new:b")) == (created["new:a"], created["new:b"])
+    assert sent == []  # memoized for the request
+
+
 def test_late_writes_are_stored_when_the_request_ends(in_request):
     from django.core.signals import request_finished
 

@@ -38,6 +38,15 @@ def amend(user, change=lambda facts: {**facts, "amended": True}):
     personal.amend_facts(user.pk, NAME, f"{NAMESPACE}:{user.pk}", change)
 
 
+def test_facts_built_for_a_new_reader_are_stamped_with_versions_created_first(loads):
+    reader = UserFactory()
+    cache.delete_many([f"ver:reader:{reader.pk}", f"ver:{NAMESPACE}:{reader.pk}"])
+    assert facts_of(reader) == {"loads": 1}
+    assert cache.get(f"ver:{NAMESPACE}:{reader.pk}") is not None  # created before the load
+    assert facts_of(reader) == {"loads": 1}  # a hit: the stamp matches the versions now stored
+    assert len(loads) == 1
+
+
 @pytest.mark.full_stack
 def test_a_known_write_carries_the_facts_over_without_a_rebuild(loads):
     reader = UserFactory()
