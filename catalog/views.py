@@ -51,7 +51,8 @@ def book_detail(request, slug):
     at most): the book (its cached data is dropped and its pages purged), its reviews, its
     debates or its similar books (namespaces its panels read). One rendering serves visitors and signed-in
     readers (from_shared): the first view of a long-tail book is the only one rendered."""
-    depends_on(catalog_cache.book_page_namespace(slug))  # an edit: every variant of the page
+    # An edit: every variant of the page. The book data's namespace is read along (one round trip).
+    depends_on(catalog_cache.book_page_namespace(slug), catalog_cache.BOOK_NAMESPACE)
     book = selectors.book_detail(slug=slug)
     if book is None:
         raise Http404(_("Livro não encontrado."))
