@@ -5,11 +5,14 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
 from django.db import OperationalError
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 
@@ -117,6 +120,22 @@ class ErrorResponseMiddleware:
 
     def process_exception(self, request, exception):
         return ratelimit_response(request, exception) or statement_timeout_response(request, exception)
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's MessageMiddleware with the storage built on first use: building it (the session's
+    and the cookie's, with a signer) cost every request, and most requests neither add nor show a
+    message (a page served from the page caches never renders one). A storage nothing touched
+    has nothing to store, as Django's own `update()` finds."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
