@@ -147,29 +147,34 @@ def _new_versions(namespaces: list[str]) -> dict[str, int]:
 def read_versions(namespaces: Iterable[str]) -> tuple:
     """The current versions of `namespaces`, in order: those this request has read or fetched
     already, the rest in one round trip; a missing one is created. Memoized for the request."""
-    namespaces = tuple(namespaces)
-    memo = getattr(_request, "versions", None)
-    memo = memo if memo is not None else {}
+    namespaces, memo = tuple(namespaces), _versions_memo()
     wanted = [ns for ns in dict.fromkeys(namespaces) if ns not in memo]
     if wanted:
         found = get_many_fetched([version_key(ns) for ns in wanted])
-        versions = {ns: found.get(version_key(ns)) for ns in wanted}
-        memo |= versions | _new_versions([ns for ns, version in versions.items() if version is None])
-    for namespace in namespaces:
-        _record(namespace, memo[namespace])
-    return tuple(memo[ns] for ns in namespaces)
+        memo |= {ns: found[version_key(ns)] for ns in wanted if version_key(ns) in found}
+    return _known_or_created(memo, namespaces)
 
 
 def create_versions(namespaces: Iterable[str]) -> dict[str, int]:
     """`read_versions` of namespaces whose keys a read has just found missing (a new reader's),
     without reading them again: created in one round trip, unless this request knows them."""
     namespaces = tuple(namespaces)
+    return dict(zip(namespaces, _known_or_created(_versions_memo(), namespaces), strict=True))
+
+
+def _versions_memo() -> dict[str, int]:
+    """This request's versions by namespace (outside a request, a dict of the call's own)."""
     memo = getattr(_request, "versions", None)
-    memo = memo if memo is not None else {}
+    return memo if memo is not None else {}
+
+
+def _known_or_created(memo: dict[str, int], namespaces: tuple[str, ...]) -> tuple:
+    """The versions `memo` holds, those it lacks created in one round trip (`_new_versions`);
+    each recorded for what is being built."""
     memo |= _new_versions([ns for ns in dict.fromkeys(namespaces) if ns not in memo])
     for namespace in namespaces:
         _record(namespace, memo[namespace])
-    return {ns: memo[ns] for ns in namespaces}
+    return tuple(memo[ns] for ns in namespaces)
 
 
 def depends_on(*namespaces: str) -> None:
