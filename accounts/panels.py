@@ -5,6 +5,7 @@ import functools
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import cache as accounts_cache
@@ -12,12 +13,13 @@ from accounts import selectors
 from accounts.forms import ProgressForm, ProgressStartForm, ReviewForm
 from accounts.models import BookReview, BookShelf
 from accounts.widgets import review_viewer_bits
+from catalog.cache import book_page_namespace
 from catalog.models import Book
-from core.cache import cached
+from core.cache import cached, get_many_fetched, read_versions, set_each
 from core.fragments import CSRF_MARK, fill_page, slot
 from core.limits import model_limit
 from core.microcache import shared_reader
-from core.personal import reader_facts
+from core.personal import OWN_DATA_TIMEOUT, reader_facts, reader_namespace
 from core.privacy import Visibility
 from core.reversing import reverse
 
@@ -115,7 +117,35 @@ def fill_book_shelf(request, found) -> dict[int, str]:
     if library is not None and not library.has_custom_shelf:
         book_ids = [pk for pk in book_ids if pk in library.book_ids]  # most often none: no query
     books = selectors.books_with_viewer_state(user=request.user, book_ids=book_ids)
-    return {book.pk: book_shelf_panel(request, book) for book in books}
+    return _own_panels(request, books) if books else {}
+
+
+def _own_panels(request, books: list[Book]) -> dict[int, str]:
+    """The reader's own panels on these books, kept per reader and book: building one costs four
+    queries and the forms, on every view of a book they have something of. A copy serves while
+    the reader has written nothing (`reader:<id>`, bumped by their writes, a moderator's on their
+    review, an import) and the book's page is unchanged (its namespace: a librarian's edit), on
+    the day it was made (the progress's pace and forecast) and in its language; it carries a CSRF
+    mark where the reader's token goes. What nothing bumps (an admin's edit) lives
+    OWN_DATA_TIMEOUT at most, as the reader's other sections."""
+    reader_id = request.user.pk
+    reader_version, *book_versions = read_versions(
+        [reader_namespace(reader_id), *(book_page_namespace(book.slug) for book in books)]
+    )
+    made = (str(timezone.localdate()), get_language(), get_script_prefix(), reader_version)
+    keys = {book.pk: f"accounts:own-shelf:{reader_id}:{book.pk}" for book in books}
+    stored = get_many_fetched(list(keys.values()))
+    panels, fresh = {}, {}
+    for book, book_version in zip(books, book_versions, strict=True):
+        stamp, hit = (*made, book_version), stored.get(keys[book.pk])
+        if hit is not None and hit[0] == stamp:
+            panels[book.pk] = hit[1]
+            continue
+        context = {**book_shelf_context(request, book), "user": request.user, "csrf_token": CSRF_MARK}
+        panels[book.pk] = render_to_string("accounts/panels/book_shelf.html", context)
+        fresh[keys[book.pk]] = ((stamp, panels[book.pk]), OWN_DATA_TIMEOUT)
+    set_each(fresh)
+    return panels
 
 
 @functools.lru_cache(maxsize=8)
