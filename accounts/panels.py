@@ -21,6 +21,7 @@ from core.limits import model_limit
 from core.microcache import shared_reader
 from core.personal import OWN_DATA_TIMEOUT, reader_facts, reader_namespace
 from core.privacy import Visibility
+from core.replica import primary_reads
 from core.reversing import reverse
 
 ShelfType = BookShelf.ShelfType
@@ -141,8 +142,9 @@ def _own_panels(request, books: list[Book]) -> dict[int, str]:
         if hit is not None and hit[0] == stamp:
             panels[book.pk] = hit[1]
             continue
-        context = {**book_shelf_context(request, book), "user": request.user, "csrf_token": CSRF_MARK}
-        panels[book.pk] = render_to_string("accounts/panels/book_shelf.html", context)
+        with primary_reads():  # a copy built from a lagging replica would outlive the lag
+            context = {**book_shelf_context(request, book), "user": request.user, "csrf_token": CSRF_MARK}
+            panels[book.pk] = render_to_string("accounts/panels/book_shelf.html", context)
         fresh[keys[book.pk]] = ((stamp, panels[book.pk]), OWN_DATA_TIMEOUT)
     set_each(fresh)
     return panels

@@ -11,10 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import panels
 from accounts.models import BookShelf
 from accounts.tests.factories import BookShelfFactory
 from catalog import services as catalog
 from catalog.tests.factories import BookFactory
+from core import replica
 from core.fragments import CSRF_MARK
 from core.personal import reader_wrote
 from core.tests.clients import signed_in
@@ -90,3 +92,23 @@ def test_a_new_day_builds_it_again(shelved, monkeypatch):
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert visit(client, book)[1]
+
+
+def test_the_panel_is_built_from_the_primary(shelved, monkeypatch):
+    """A copy built from a lagging replica would outlive the lag: its reads go to the primary,
+    even in a request whose reads may go to the replica."""
+    book, _reader, client = shelved
+    may_read_replica, build = [], panels.book_shelf_context
+    monkeypatch.setattr(
+        panels,
+        "book_shelf_context",
+        lambda request, book, **extra: (
+            may_read_replica.append(replica._may_read_replica.get()) or build(request, book, **extra)
+        ),
+    )
+    token = replica._may_read_replica.set(True)  # as ReplicaRoutingMiddleware sets it for a safe request
+    try:
+        visit(client, book)
+    finally:
+        replica._may_read_replica.reset(token)
+    assert may_read_replica == [False]
