@@ -180,7 +180,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # django-redis, counting hits and misses for /metrics.
-            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
+            "BACKEND": "core.metrics.RedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": CACHE_TIMEOUT,
             "KEY_PREFIX": CACHE_KEY_PREFIX,

@@ -125,6 +125,23 @@ def test_cache_hits_and_misses_are_counted(client):
     assert sample("django_cache_get_hits_total", backend="redis") == hits + 1
 
 
+def test_a_cache_get_that_reaches_no_redis_is_counted_as_failed_and_answers_the_default(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {**settings.CACHES["default"]["OPTIONS"], "SOCKET_CONNECT_TIMEOUT": 1},
+        }
+    }
+    failures = sample("django_cache_get_fail_total", backend="redis")
+    gets = sample("django_cache_get_total", backend="redis")
+    assert caches["default"].get("ops:anything", "fallback") == "fallback"
+    assert sample("django_cache_get_fail_total", backend="redis") == failures + 1
+    assert sample("django_cache_get_total", backend="redis") == gets + 1
+
+
 def test_queue_length_is_read_from_the_broker_at_scrape_time(settings):
     with redis_server() as (url, _process):
         settings.CELERY_BROKER_URL = url
