@@ -138,21 +138,22 @@ class MessageMiddleware(DjangoMessageMiddleware):
         return super().process_response(request, response)
 
 
-class LocaleMiddleware(DjangoLocaleMiddleware):
+class LocaleMiddleware:
     """Django's LocaleMiddleware, skipped while the site speaks one language: negotiating
     Accept-Language for a single choice costs every request and changes nothing (the
     default language is settings.LANGUAGE_CODE). With a second language it negotiates."""
 
-    def process_request(self, request):
-        if len(settings.LANGUAGES) > 1:
-            return super().process_request(request)
-        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        return None
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.negotiating = DjangoLocaleMiddleware(get_response)
 
-    def process_response(self, request, response):
+    def __call__(self, request):
         if len(settings.LANGUAGES) > 1:
-            return super().process_response(request, response)
-        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+            return self.negotiating(request)
+        request.LANGUAGE_CODE = language = settings.LANGUAGE_CODE
+        response = self.get_response(request)
+        if "Content-Language" not in response:
+            response["Content-Language"] = language
         return response
 
 
@@ -184,6 +185,11 @@ def _forget_policies(setting, **kwargs):
 setting_changed.connect(_forget_policies, dispatch_uid="core.middleware.csp")
 
 
+# What `request.csp_nonce` answers once the headers are written: django-csp's error, from one
+# object (it never resolves, so every response may share it).
+_NONCE_TOO_LATE = CheckableLazyObject(CSPMiddleware._csp_nonce_post_response)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the settings' policy built once per process for a response
     nothing changes it for (no decorator, no nonce): building it on every response cost more
@@ -193,11 +199,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         policies = _static_policies()
         # The decorators set instance attributes: one set test, not eight failing hasattr.
         customised = getattr(request, "_csp_nonce", None) is not None or not _CSP_OVERRIDES.isdisjoint(vars(response))
-        if customised or policies is None or HEADER in response or HEADER_REPORT_ONLY in response:
+        if customised or policies is None:
             return super().process_response(request, response)
         if response.status_code in (404, 500) and settings.DEBUG:
             return response
         for header, value in policies:
-            response[header] = value
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # as django-csp: too late now
+            if header not in response:  # a view's own header stays, as with django-csp
+                response[header] = value
+        request.csp_nonce = _NONCE_TOO_LATE
         return response

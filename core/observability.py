@@ -30,8 +30,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(REQUEST_ID_HEADER, "") if settings.TRUSTED_PROXY_COUNT else ""
-        request.request_id = incoming if _VALID_ID.fullmatch(incoming) else os.urandom(16).hex()  # uuid4().hex's shape
+        incoming = request.headers.get(REQUEST_ID_HEADER) if settings.TRUSTED_PROXY_COUNT else None
+        valid = incoming is not None and _VALID_ID.fullmatch(incoming)
+        request.request_id = incoming if valid else os.urandom(16).hex()  # uuid4().hex's shape
         token = request_id_var.set(request.request_id)
         try:
             response = self.get_response(request)

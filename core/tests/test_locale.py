@@ -47,3 +47,28 @@ def test_time_spans_read_as_djangos_in_every_unit(language):
             assert i18n.time_since(now - span, now) == timesince(now - span, now)
     with translation.override("pt-br"):
         assert i18n.time_since(now - timedelta(hours=2, minutes=5), now) == "2\xa0horas, 5\xa0minutos"
+
+
+def _language_of(request):
+    from django.http import HttpResponse
+
+    return HttpResponse(f"{request.LANGUAGE_CODE} {translation.get_language()}")
+
+
+def test_one_language_is_served_without_negotiating_an_accept_language(rf):
+    from core.middleware import LocaleMiddleware
+
+    response = LocaleMiddleware(_language_of)(rf.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert response["Content-Language"] == "pt-br"
+    assert response.content.decode() == "pt-br pt-br"
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_a_second_language_is_negotiated_as_django_does(rf, settings):
+    from core.middleware import LocaleMiddleware
+
+    settings.LANGUAGES = [("pt-br", "Português (Brasil)"), ("en", "English")]
+    response = LocaleMiddleware(_language_of)(rf.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert response["Content-Language"] == "en"
+    assert response.content.decode() == "en en"
+    assert "Accept-Language" in response["Vary"]
