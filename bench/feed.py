@@ -40,10 +40,10 @@ def prepare(usernames: list[str], *, followed: int = FOLLOWED, seed: int = 11) -
 
 
 def add_row(rows: list, fixtures: dict) -> None:
-    """Put the feed page's row in a ratios plan, before the last ceiling run (logged in only:
-    anonymous readers have no feed)."""
+    """Add the feed page's row to a ratios plan's pages (logged in only: anonymous readers
+    have no feed)."""
     if fixtures.get("feed"):
-        rows.insert(-1, (PAGE + " (logged in)", "site", fixtures["feed"], True))
+        rows.append((PAGE + " (logged in)", "site", fixtures["feed"], True))
 
 
 def warm(base_url: str, cookies: list[str], path: str = PATH) -> list[str]:

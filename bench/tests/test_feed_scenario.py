@@ -18,5 +18,5 @@ def test_prepare_makes_each_reader_follow_200_and_the_plan_has_a_logged_in_row()
     fixtures = {"hot": {page: ["/"] for page in ratios.HOT_PAGES}, "tail": {page: ["/"] for page in ratios.TAIL_PAGES}}
     assert not any(name.startswith(feed.PAGE) for name, *_rest in ratios.plan(fixtures))
     rows = ratios.plan({**fixtures, "feed": [feed.PATH]})
-    assert rows[-2] == (feed.PAGE + " (logged in)", "site", [feed.PATH], True)
-    assert rows[-1][0] == ratios.BARE + ", again"
+    assert rows[-3] == (feed.PAGE + " (logged in)", "site", [feed.PATH], True)
+    assert [name for name, *_rest in rows[-2:]] == [ratios.PROJECT + ", again", ratios.BARE + ", again"]
