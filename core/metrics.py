@@ -1,4 +1,4 @@
-"""Prometheus metrics beyond django-prometheus's own (requests, queries, cache hits).
+"""Prometheus metrics: django-prometheus's own (queries) and the project's.
 
 - HTTP requests by view, status and latency (`RequestMetricsMiddleware`, django-prometheus's names);
 - cache gets, hits, misses and failures (`RedisCache`, django-prometheus's names);

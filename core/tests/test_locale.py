@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.timesince import timesince
 
 from accounts.models import BookShelf
 from core import i18n
+from core.middleware import LocaleMiddleware
 from core.privacy import Visibility
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +52,10 @@ def test_time_spans_read_as_djangos_in_every_unit(language):
 
 
 def _language_of(request):
-    from django.http import HttpResponse
-
     return HttpResponse(f"{request.LANGUAGE_CODE} {translation.get_language()}")
 
 
 def test_one_language_is_served_without_negotiating_an_accept_language(rf):
-    from core.middleware import LocaleMiddleware
-
     response = LocaleMiddleware(_language_of)(rf.get("/", HTTP_ACCEPT_LANGUAGE="en"))
     assert response["Content-Language"] == "pt-br"
     assert response.content.decode() == "pt-br pt-br"
