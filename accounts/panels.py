@@ -5,7 +5,6 @@ import functools
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts import cache as accounts_cache
@@ -19,7 +18,7 @@ from core.cache import cached, get_many_fetched, read_versions, set_each
 from core.fragments import CSRF_MARK, fill_page, slot
 from core.limits import model_limit
 from core.microcache import shared_reader
-from core.personal import OWN_DATA_TIMEOUT, reader_facts, reader_namespace
+from core.personal import OWN_DATA_TIMEOUT, made_on, reader_facts, reader_namespace
 from core.privacy import Visibility
 from core.replica import primary_reads
 from core.reversing import reverse
@@ -133,7 +132,7 @@ def _own_panels(request, books: list[Book]) -> dict[int, str]:
     reader_version, *book_versions = read_versions(
         [reader_namespace(reader_id), *(book_page_namespace(book.slug) for book in books)]
     )
-    made = (str(timezone.localdate()), get_language(), get_script_prefix(), reader_version)
+    made = (*made_on(), get_script_prefix(), reader_version)
     keys = {book.pk: f"accounts:own-shelf:{reader_id}:{book.pk}" for book in books}
     stored = get_many_fetched(list(keys.values()))
     panels, fresh = {}, {}

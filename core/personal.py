@@ -154,6 +154,12 @@ def personal_keys(user_id: int, names: Iterable[str]) -> list[str]:
     return [*(entry_key(fragment, user_id) for fragment in fragments), *versions]
 
 
+def made_on() -> tuple[str, str]:
+    """What a reader's own rendering depends on that no namespace covers, stamped with it: the
+    day (relative dates, a reading pace) and the language."""
+    return str(timezone.localdate()), get_language()
+
+
 def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[int, str]:
     """Filler of the personal marks: one `get_many`, then a render per stale or missing one."""
     user_id = request.user.pk
@@ -164,7 +170,7 @@ def fill_personal(request: HttpRequest, found: list[tuple[int, ...]]) -> dict[in
     keys = {fragment.pk: entry_key(fragment, user_id) for fragment in fragments}
     version_keys = {version_key(ns) for names in depends.values() for ns in names}
     got = get_many_fetched([*keys.values(), *version_keys])  # read with the page, if asked (read_for_page)
-    context = (str(timezone.localdate()), get_language())
+    context = made_on()
     fills, fresh, stale = {}, {}, []
     for fragment in fragments:
         hit = got.get(keys[fragment.pk])
