@@ -138,18 +138,25 @@ def load_note() -> str:
 
 
 def ratios_phase(site: Stack, env: dict, workdir: Path, scale: Scale, fixtures: dict, seconds: int) -> dict:
-    """wrk against the bare-Django ceiling and the site, same run (bench/ratios.py)."""
+    """wrk against the bare-Django ceiling, the project's and the site, same run (bench/ratios.py).
+    Each ceiling has a gunicorn of its own that serves nothing else."""
     ratios.ensure_wrk()
     bare_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{free_port()}"}
-    with Stack(bare_env, site.config, workdir, wsgi="bench.bare:application", worker=False, name="bare") as bare:
-        bare.warm_up(["/__bench__/redis/"])
+    ceiling_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{free_port()}"}
+    with (
+        Stack(bare_env, site.config, workdir, wsgi="bench.bare:application", worker=False, name="bare") as bare,
+        Stack(ceiling_env, site.config, workdir, worker=False, name="ceiling") as ceiling,
+    ):
+        for server in (bare, ceiling):
+            server.warm_up(["/__bench__/redis/"])
         meters = {
             "bare": CpuMeter({"server": lambda _: bare.pids("bare")}),
+            "ceiling": CpuMeter({"server": lambda _: ceiling.pids("ceiling")}),
             "site": CpuMeter({"server": lambda _: site.pids("gunicorn")}),
         }
         before = load_note()
         figures = ratios.measure(
-            {"bare": bare.url, "site": site.url},
+            {"bare": bare.url, "ceiling": ceiling.url, "site": site.url},
             fixtures,
             workdir,
             meters.get,

@@ -18,5 +18,11 @@ def test_prepare_makes_each_reader_follow_200_and_the_plan_has_a_logged_in_row()
     fixtures = {"hot": {page: ["/"] for page in ratios.HOT_PAGES}, "tail": {page: ["/"] for page in ratios.TAIL_PAGES}}
     assert not any(name.startswith(feed.PAGE) for name, *_rest in ratios.plan(fixtures))
     rows = ratios.plan({**fixtures, "feed": [feed.PATH]})
-    assert rows[-3] == (feed.PAGE + " (logged in)", "site", [feed.PATH], True)
-    assert [name for name, *_rest in rows[-2:]] == [ratios.PROJECT + ", again", ratios.BARE + ", again"]
+    assert rows[-4] == (feed.PAGE + " (logged in)", "site", [feed.PATH], True)
+    # Each ceiling on its own server, first and last; the project's view on the page workers last of the rest.
+    assert [(name, server) for name, server, *_rest in rows[:2]] == [(ratios.BARE, "bare"), (ratios.PROJECT, "ceiling")]
+    assert [(name, server) for name, server, *_rest in rows[-3:]] == [
+        (ratios.SERVED, "site"),
+        (ratios.PROJECT + ", again", "ceiling"),
+        (ratios.BARE + ", again", "bare"),
+    ]
