@@ -83,13 +83,17 @@ def _seen_as_stranger(request, username: str) -> bool:
     return request.user.username != username and panels_shareable("profile", request, username=username)
 
 
+def _is_owner(request, username: str) -> bool:
+    return request.user.username == username
+
+
 @anonymous_page_cache(until_changed=True, from_shared=True)
-@reader_page_cache(shareable=_seen_as_stranger, until_changed=True)
+@reader_page_cache(shareable=_seen_as_stranger, own=_is_owner, until_changed=True)
 def profile(request, username: str):
     """A reader's profile. Stored pages live until the owner writes anything (`reader:<id>`,
     bumped by their requests and by what others change of theirs: a moderator hiding an item,
     an import) or their follows change (the social panel's namespace). Visitors and signed-in
-    strangers share one rendering (from_shared)."""
+    strangers share one rendering (from_shared); the owner's own is stored for them alone."""
     owner = selectors.profile_user_get(username=username)
     depends_on(reader_namespace(owner.pk))
     is_owner = request.user.pk == owner.pk

@@ -55,6 +55,7 @@ from core.replica import recently_wrote
 
 KEY_PREFIX = "page:anon:"
 READER_KEY_PREFIX = "page:reader:"
+OWN_KEY_PREFIX = "page:own:"
 
 
 def path_cache_key(path: str, prefix: str = KEY_PREFIX) -> str:
@@ -276,28 +277,42 @@ def _shareable_request(request) -> bool:
     )
 
 
-def _render_shared(view, request, args, kwargs):
+def _render_shared(view, request, args, kwargs, *, own: bool = False):
+    """The page to store: for the placeholder reader, or (`own`) for its owner as they see it,
+    their header and CSRF tokens as marks (core.context_processors). No CSRF secret of theirs
+    can reach it."""
     reader, meta = request.user, request.META
     saved = {name: meta[name] for name in ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE") if name in meta}
-    request.user, request.shared_page = shared_reader(), True
+    if own:
+        request.own_page = True
+    else:
+        request.user, request.shared_page = shared_reader(), True
     meta["CSRF_COOKIE"] = _UNUSABLE_CSRF_SECRET
     try:
         return _rendered(view, request, args, kwargs)
     finally:
-        request.user, request.shared_page = reader, False
+        request.user, request.shared_page, request.own_page = reader, False, False
         meta.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         meta.pop("CSRF_COOKIE", None)
         meta.update(saved)
 
 
-def _shared(view, key: str, until_changed: bool | str, request, args, kwargs, stored):
-    """The shared page: `stored` if still fresh, else rendered for the placeholder reader and
-    stored. (page with its content as text, "hit" or "miss"), or (None, None) for a response
-    that is not stored (an error page, a redirect)."""
+def own_page_key(request) -> str:
+    """Where a reader's own page (`reader_page_cache`'s `own`) is kept: under their id, so no
+    one else, nor a later holder of their name, is ever served it."""
+    return path_cache_key(request.get_full_path(), f"{OWN_KEY_PREFIX}{request.user.pk}:")
+
+
+def _shared(view, key: str, until_changed: bool | str, request, args, kwargs, stored, *, own: bool = False):
+    """The stored page: `stored` if still fresh, else rendered (`_render_shared`) and stored.
+    (page with its content as text, "hit" or "miss"), or (None, None) for a response that is
+    not stored (an error page, a redirect)."""
     hit = _fresh(key, stored)
     if hit is not None:
         return hit, "hit"
-    _response, hit, seconds = _render_to_store(key, until_changed, lambda: _render_shared(view, request, args, kwargs))
+    _response, hit, seconds = _render_to_store(
+        key, until_changed, lambda: _render_shared(view, request, args, kwargs, own=own)
+    )
     if hit is None:
         return None, None
     hit = (hit[0].decode(), *hit[1:])  # filled as text on every hit
@@ -305,17 +320,22 @@ def _shared(view, key: str, until_changed: bool | str, request, args, kwargs, st
     return hit, "miss"
 
 
-def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed: bool | str = False):
+def reader_page_cache(view=None, *, shareable=None, own=None, personal=None, until_changed: bool | str = False):
     """View decorator: signed-in readers share one rendering of the page (module doc). The
     view's templates and panels print marks where `request.shared_page` is true.
 
     `shareable(request, *args, **kwargs)`, for pages that differ by who looks (a profile for
     its owner or a follower), says whether this reader sees what the placeholder sees; when
-    it says no, the page is rendered for them alone. `personal()` names the personal
-    fragments the page holds (core.personal), read in the same round trip as the page.
-    `until_changed`: the page lives until its data changes (module doc)."""
+    it says no, the page is rendered for them alone, unless `own(request, *args, **kwargs)`
+    says it is their own page (their profile): that is kept for them alone, rendered as they
+    see it with their header and CSRF tokens as marks, and lives as the shared one does.
+    `personal()` names the personal fragments the page holds (core.personal), read in the
+    same round trip as the page. `until_changed`: the page lives until its data changes
+    (module doc)."""
     if view is None:
-        return functools.partial(reader_page_cache, shareable=shareable, personal=personal, until_changed=until_changed)
+        return functools.partial(
+            reader_page_cache, shareable=shareable, own=own, personal=personal, until_changed=until_changed
+        )
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -326,9 +346,15 @@ def reader_page_cache(view=None, *, shareable=None, personal=None, until_changed
             # `request.user` is read.
             versions = [version_key(ns) for ns in _known(key, until_changed)]
             hit = read_for_page(request, key, personal() if personal else (), also=versions)
-        if not _shareable_request(request) or (shareable and not shareable(request, *args, **kwargs)):
+        if not _shareable_request(request):
             return view(request, *args, **kwargs)
-        hit, state = _shared(view, key, until_changed, request, args, kwargs, hit)
+        is_own = False
+        if shareable and not shareable(request, *args, **kwargs):
+            if not (own and own(request, *args, **kwargs)):
+                return view(request, *args, **kwargs)
+            is_own, key = True, own_page_key(request)
+            hit = _read_page(key, until_changed)
+        hit, state = _shared(view, key, until_changed, request, args, kwargs, hit, own=is_own)
         if hit is None:
             return view(request, *args, **kwargs)
         if state == "hit":

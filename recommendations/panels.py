@@ -2,7 +2,8 @@
 
 from django.template.loader import render_to_string
 
-from recommendations import selectors
+from core.cache import depends_on
+from recommendations import cache, selectors
 
 
 def _for_you(request, *, invite: bool = False) -> str:
@@ -25,9 +26,11 @@ def home_panel(request, obj=None) -> str:
 
 
 def profile_panel(request, profile_user) -> str:
-    """The same list on the reader's own profile only (it reveals what they read)."""
+    """The same list on the reader's own profile only (it reveals what they read). Their stored
+    profile lives until their list changes (core.microcache's own pages)."""
     if not request.user.is_authenticated or request.user.pk != getattr(profile_user, "pk", None):
         return ""
+    depends_on(*cache.panel_namespaces(request.user.pk))
     return _for_you(request)
 
 
