@@ -120,6 +120,8 @@ def fixtures(out: Path, sessions: int) -> None:
         "hot": hot,
         "tail": tail,
         "feed": [bench_feed.PATH],  # logged in only (bench/feed.py), so not among the hot pages
+        # Each session's own profile, in the order of `readers` (a row pairs them).
+        "own_profiles": [f"/leitores/{reader['username']}/" for reader in readers],
     }
     out.write_text(json.dumps(data))
     print(f"fixtures: {len(books)} books, {len(topics)} topics, {len(readers)} sessions", file=sys.stderr)

@@ -11,7 +11,8 @@ measure a ceiling. wrk (Debian package, installed by scripts/install_wrk.sh) can
    profiles — over URLs drawn uniformly from the whole data set (the long tail); the popular
    logged-in rows are read by 200 returning readers (each has loaded the page once, so their
    session, user and own sections are cached), the long-tail ones by any of the bench's
-   readers, mostly on their first page since the stack started;
+   readers, mostly on their first page since the stack started; and each of 200 returning
+   readers on their own profile (stored for each of them alone);
 4. the same view on the site's workers, which have served every page before it: a worker that
    rendered pages holds more memory and serves the cheapest request a few per cent slower;
 5. the project's and the bare ceiling again, so a drift of the box's load during the run shows
@@ -37,18 +38,21 @@ TAIL_PAGES = ["book", "topic", "profile"]
 BARE = "bare Django (1 Redis GET)"
 PROJECT = "project /__bench__/redis/"
 SERVED = PROJECT + ", on the page workers"
+OWN_PROFILE = "own profile (logged in)"
 
 # wrk's Lua: a random path (and session) per request; the summary as one JSON line at the end.
 LUA = """
 local paths = {%(paths)s}
 local cookies = {%(cookies)s}
+local paired = %(paired)s
 local thread_id = 0
 setup = function(thread) thread_id = thread_id + 1; thread:set("seed", thread_id) end
 init = function(args) math.randomseed(os.time() * 1000 + seed) end
 request = function()
   local headers = {}
-  if #cookies > 0 then headers["Cookie"] = cookies[math.random(#cookies)] end
-  return wrk.format("GET", paths[math.random(#paths)], headers)
+  local at = math.random(#paths)
+  if #cookies > 0 then headers["Cookie"] = cookies[paired and at or math.random(#cookies)] end
+  return wrk.format("GET", paths[at], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -69,10 +73,26 @@ def _lua_list(items: list[str]) -> str:
     return ", ".join(json.dumps(item) for item in items)
 
 
-def run_wrk(base_url: str, paths: list[str], cookies: list[str], *, seconds: int, connections: int, script: Path):
-    """One wrk run: figures as a dict (rps, latency in ms, non-2xx, bytes per request)."""
+def wrk_script(paths: list[str], cookies: list[str], *, paired: bool = False) -> str:
+    """wrk's Lua for a row; `paired`: each request's session is the one at its path's place
+    (a reader on their own page), else any."""
     quoted = [urllib.parse.quote(path, safe="/?=&%") for path in paths]
-    script.write_text(LUA % {"paths": _lua_list(quoted), "cookies": _lua_list(cookies)})
+    values = {"paths": _lua_list(quoted), "cookies": _lua_list(cookies), "paired": "true" if paired else "false"}
+    return LUA % values
+
+
+def run_wrk(
+    base_url: str,
+    paths: list[str],
+    cookies: list[str],
+    *,
+    seconds: int,
+    connections: int,
+    script: Path,
+    paired: bool = False,
+):
+    """One wrk run: figures as a dict (rps, latency in ms, non-2xx, bytes per request)."""
+    script.write_text(wrk_script(paths, cookies, paired=paired))
     threads = min(2, connections)
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
     run = subprocess.run([*args, base_url], capture_output=True, text=True, timeout=seconds + 60, check=True)
@@ -92,10 +112,13 @@ def run_wrk(base_url: str, paths: list[str], cookies: list[str], *, seconds: int
     }
 
 
-def _warm(base_url: str, paths: list[str]) -> None:
-    for path in paths:
+def _warm(base_url: str, paths: list[str], cookies: list[str] | None = None) -> None:
+    """Load each path once (with the session at its place, if `cookies`)."""
+    for at, path in enumerate(paths):
+        headers = {"Cookie": cookies[at]} if cookies else {}
+        request = urllib.request.Request(base_url + urllib.parse.quote(path, safe="/?=&%"), headers=headers)
         try:
-            urllib.request.urlopen(base_url + urllib.parse.quote(path, safe="/?=&%"), timeout=30).close()
+            urllib.request.urlopen(request, timeout=30).close()
         except OSError as exc:
             log(f"warm-up {path}: {exc}")
 
@@ -115,6 +138,8 @@ def plan(fixtures: dict) -> list[tuple[str, str, list[str], bool]]:
     for page in TAIL_PAGES:
         for logged_in in (False, True):
             rows.append((f"{page}, long tail{' (logged in)' if logged_in else ''}", "site", tail[page], logged_in))
+    if fixtures.get("own_profiles"):
+        rows.append((OWN_PROFILE, "site", fixtures["own_profiles"][: feed.READERS], True))
     feed.add_row(rows, fixtures)
     rows.append((SERVED, "site", ceiling, False))
     rows.append((PROJECT + ", again", "ceiling", ceiling, False))
@@ -132,6 +157,9 @@ def measure(servers: dict, fixtures: dict, workdir: Path, meter_for, *, seconds:
         row_cookies = cookies if logged_in else []
         if name.startswith(feed.PAGE):
             row_cookies = feed.warm(servers[server], cookies)
+        elif name == OWN_PROFILE:  # returning readers, each on their own page, loaded once
+            row_cookies = cookies[: len(paths)]
+            _warm(servers[server], paths, row_cookies)
         elif "long tail" not in name:  # the popular URLs are served warm, as in production
             _warm(servers[server], paths)
             if logged_in:  # returning readers: their session, user and own sections are cached
@@ -144,6 +172,7 @@ def measure(servers: dict, fixtures: dict, workdir: Path, meter_for, *, seconds:
                 seconds=seconds,
                 connections=connections,
                 script=workdir / "wrk.lua",
+                paired=name == OWN_PROFILE,
             )
         cores = row["cpu"].get("server_cores")
         row["server_cpu_ms"] = (

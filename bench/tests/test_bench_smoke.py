@@ -49,7 +49,7 @@ def test_tiny_bench_runs_end_to_end_and_writes_report_json_and_plots(tmp_path):
     assert ratios["bare Django (1 Redis GET)"]["requests"] > 0 and ratios["project /__bench__/redis/"]["requests"] > 0
     assert {"book (logged in)", "topic, long tail (logged in)", "bare Django (1 Redis GET)"} <= set(ratios)
     assert {"project /__bench__/redis/, again", "bare Django (1 Redis GET), again"} <= set(ratios)
-    assert {"project /__bench__/redis/, on the page workers"} <= set(ratios)
+    assert {"project /__bench__/redis/, on the page workers", "own profile (logged in)"} <= set(ratios)
     assert results["ratios"]["project_fraction_of_bare"] > 0 and results["ratios"]["served_fraction_of_bare"] > 0
     assert all(row["cpu_ms_p50"] > 0 for who in results["cold"].values() for row in who.values())
     assert (tmp_path / "ratios-tiny.png").read_bytes().startswith(PNG_MAGIC)
