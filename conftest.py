@@ -75,6 +75,15 @@ def _celery_may_join_results():
 
 
 @pytest.fixture
+def stored_pages(settings):
+    """The page caches' settings of tests of stored pages (core.microcache), in a process that
+    has not seen a page yet."""
+    from core.tests.pages import as_a_new_process
+
+    as_a_new_process(settings)
+
+
+@pytest.fixture
 def on_commit_at_once(monkeypatch):
     """Cache versions are bumped after commit and a test's transaction never commits: run the
     callbacks at once (the same connection sees the rows). For tests of what a reader sees

@@ -17,15 +17,14 @@ from core.cache import version_key
 from core.privacy import Visibility
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process, redis_round_trips
+from core.tests.pages import redis_round_trips
 from debates import services as debates
 
-pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(settings):
-    as_a_new_process(settings)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.full_stack,
+    pytest.mark.usefixtures("on_commit_at_once", "stored_pages"),
+]
 
 
 @pytest.fixture

@@ -14,15 +14,13 @@ from core.microcache import OWN_KEY_PREFIX, own_page_key
 from core.replica import WROTE_COOKIE
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process
 from recommendations import cache as recommendations_cache
 
-pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(settings):
-    as_a_new_process(settings)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.full_stack,
+    pytest.mark.usefixtures("on_commit_at_once", "stored_pages"),
+]
 
 
 @pytest.fixture

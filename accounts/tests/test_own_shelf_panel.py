@@ -21,16 +21,14 @@ from core.fragments import CSRF_MARK
 from core.personal import reader_wrote
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process
 
-pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.full_stack,
+    pytest.mark.usefixtures("on_commit_at_once", "stored_pages"),
+]
 
 READING = BookShelf.ShelfType.READING
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(settings):
-    as_a_new_process(settings)
 
 
 @pytest.fixture

@@ -12,18 +12,16 @@ from core import microcache
 from core.microcache import KEY_PREFIX, READER_KEY_PREFIX, path_cache_key
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process
 from debates import services
 from debates.models import DebateVote
 from debates.tests.test_reader_pages import make_topic, reader
 from moderation import services as moderation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(settings):
-    as_a_new_process(settings)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.full_stack,
+    pytest.mark.usefixtures("on_commit_at_once", "stored_pages"),
+]
 
 
 def served_for(url: str, prefix: str) -> float:

@@ -8,17 +8,16 @@ from catalog.tests.factories import BookFactory
 from core.microcache import KEY_PREFIX, READER_KEY_PREFIX
 from core.tests.clients import signed_in
 from core.tests.factories import UserFactory
-from core.tests.pages import as_a_new_process, stored_to_live, visitor_client
+from core.tests.pages import stored_to_live, visitor_client
 from moderation import services as moderation
 from social import services
 from social.tests.helpers import make_post
 
-pytestmark = [pytest.mark.django_db, pytest.mark.full_stack, pytest.mark.usefixtures("on_commit_at_once")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process(settings):
-    as_a_new_process(settings)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.full_stack,
+    pytest.mark.usefixtures("on_commit_at_once", "stored_pages"),
+]
 
 
 @pytest.fixture
