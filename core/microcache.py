@@ -19,7 +19,9 @@ carry anyone's data or token: the placeholder has none, and its CSRF secret is u
 A reader who wrote in the last `READ_YOUR_WRITES_SECONDS` (longer than `PAGE_CACHE_SECONDS`)
 gets pages rendered for them alone, so they see their write at once and, when that window
 ends, every stored page is younger than their write. Moderators (controls on every item),
-htmx requests and pages with a flash message are always rendered for the reader.
+htmx requests and pages with a flash message are always rendered for the reader. A reader's
+own page (their profile: `own`) is stored for them alone under their id, rendered as they see
+it with the same marks for the header and the CSRF token.
 
 A page whose every part comes from versioned keys, or from rows whose changes bump a
 namespace it reads (a topic's page: its posts, votes and the topic itself), may live until its
