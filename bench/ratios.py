@@ -206,7 +206,8 @@ def markdown(ratios: dict, cold: dict | None, load: str) -> list[str]:
         "",
         f"`wrk -t2 -c{ratios['connections']} -d{ratios['seconds']}s`, a random URL (and, logged in, a random "
         f"reader's session: one of {feed.READERS} returning readers who loaded the page once before the row, or on "
-        f"the long-tail rows any of the bench's readers) per request. Bare ceiling: mean of the first and last "
+        f"the long-tail rows any of the bench's readers; on the own-profile row, the page's own reader) per "
+        f"request. Bare ceiling: mean of the first and last "
         f"run, {ratios['bare_rps']} req/s. The project's ceiling view on a gunicorn of its own, the same way: "
         f"{ratios['project_rps']} req/s, **{ratios['project_fraction_of_bare']:.0%} of bare**; on the site's "
         f"workers after every page, {ratios['served_fraction_of_bare']:.0%}. Load on the box: {load}.",
